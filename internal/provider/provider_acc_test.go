@@ -1,0 +1,111 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/vodtf/terraform-provider-vod/internal/acctest"
+)
+
+func TestAccProvider_wrongSecret(t *testing.T) {
+	tg := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tg.ProviderConfigWith("not-the-secret") + fmt.Sprintf(`
+data "vod_image" "test" {
+  image_id = %q
+}
+`, tg.ImageID),
+			ExpectError: regexp.MustCompile(`SignatureDoesNotMatch[\s\S]*Request ID:\s+\S+[\s\S]*secret_key`),
+		}},
+	})
+}
+
+// Credentials, region and endpoint from the environment, in each spelling, and the precedence of
+// provider arguments over the environment. Not parallel: it sets process environment variables.
+func TestAccProvider_environment(t *testing.T) {
+	for name, tc := range map[string]struct {
+		env      map[string]string
+		provider string
+	}{
+		"ALIBABA_CLOUD names": {
+			env: map[string]string{
+				"ALIBABA_CLOUD_ACCESS_KEY_ID":     acctest.EmulatorAccessKeyID,
+				"ALIBABA_CLOUD_ACCESS_KEY_SECRET": acctest.EmulatorAccessKeySecret,
+				"ALIBABA_CLOUD_REGION":            acctest.EmulatorRegion,
+			},
+		},
+		"ALICLOUD names and REGION_ID": {
+			env: map[string]string{
+				"ALICLOUD_ACCESS_KEY":     acctest.EmulatorAccessKeyID,
+				"ALICLOUD_SECRET_KEY":     acctest.EmulatorAccessKeySecret,
+				"ALIBABA_CLOUD_REGION_ID": acctest.EmulatorRegion,
+			},
+		},
+		"arguments win over the environment": {
+			env: map[string]string{
+				"ALIBABA_CLOUD_ACCESS_KEY_ID":     "LTAI-some-other-key",
+				"ALIBABA_CLOUD_ACCESS_KEY_SECRET": "a-wrong-secret",
+				"ALIBABA_CLOUD_REGION":            "ap-southeast-1",
+			},
+			provider: fmt.Sprintf("access_key = %q\n  secret_key = %q\n  region = %q",
+				acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret, acctest.EmulatorRegion),
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tg := acctest.New(t)
+			tg.RequireEmulator(t)
+			t.Setenv("ALIBABA_CLOUD_ENDPOINT_VOD", tg.Emulator.URL)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf(`
+provider "vod" {
+  %s
+}
+
+data "vod_image" "test" {
+  image_id = %q
+}
+`, tc.provider, acctest.ImageCDN),
+					ConfigStateChecks: []statecheck.StateCheck{
+						check(image, "title", knownvalue.StringExact("Spring catalogue cover")),
+					},
+				}},
+			})
+		})
+	}
+}
+
+func TestAccProvider_missingConfiguration(t *testing.T) {
+	tg := acctest.New(t)
+	tg.RequireEmulator(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "vod" {
+  endpoint = %q
+}
+
+data "vod_image" "test" {
+  image_id = %q
+}
+`, tg.Emulator.URL, acctest.ImageCDN),
+			ExpectError: regexp.MustCompile(`Missing VOD provider configuration[\s\S]*access_key[\s\S]*ALIBABA_CLOUD_ACCESS_KEY_ID` +
+				`[\s\S]*ALICLOUD_SECRET_KEY[\s\S]*ALIBABA_CLOUD_REGION_ID`),
+		}},
+	})
+	if n := tg.Requests(); n > 0 {
+		t.Errorf("the emulator answered %d API requests; an unconfigured provider should send none", n)
+	}
+}

@@ -1,0 +1,193 @@
+// Package vod is a small typed client for the ApsaraVideo VOD API. Signing, transport and credentials
+// come from Alibaba Cloud's SDK core (darabonba-openapi) and credentials-go; this package adds typed
+// requests and responses, error classification and retries. It knows nothing of Terraform.
+package vod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"time"
+
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/aliyun/credentials-go/credentials"
+)
+
+// APIVersion is the VOD API version every request names.
+const APIVersion = "2017-03-21"
+
+// Defaults used when Config leaves a field at its zero value.
+const (
+	DefaultConnectTimeout = 10 * time.Second
+	DefaultReadTimeout    = 30 * time.Second
+	DefaultMaxRetries     = 3
+)
+
+// SignatureVersion selects how requests are signed.
+type SignatureVersion string
+
+const (
+	// SignatureV3 is ACS3-HMAC-SHA256, the SDK core's default.
+	SignatureV3 SignatureVersion = "v3"
+	// SignatureV1 is the classic RPC HMAC-SHA1 signature.
+	SignatureV1 SignatureVersion = "v1"
+)
+
+// Config says where and how to reach VOD.
+type Config struct {
+	// Endpoint is a full URL such as https://vod.cn-shanghai.aliyuncs.com or http://127.0.0.1:8080.
+	Endpoint   string
+	RegionID   string
+	Credential credentials.Credential
+	// UserAgent is appended to the SDK core's own user agent.
+	UserAgent        string
+	SignatureVersion SignatureVersion
+	// MaxRetries bounds the extra attempts made for retryable failures; a negative value means none.
+	MaxRetries     int
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration
+	// Backoff returns the wait before retry number attempt (from 1); nil means exponential with jitter.
+	Backoff func(attempt int) time.Duration
+}
+
+// Client calls VOD operations. It is safe for concurrent use.
+type Client struct {
+	sdk        *openapi.Client
+	region     string
+	maxRetries int
+	backoff    func(attempt int) time.Duration
+}
+
+// EndpointForRegion returns the public VOD endpoint of a region.
+func EndpointForRegion(region string) string {
+	if region == "cn-hangzhou" { // VOD has no Hangzhou host; its SDKs send Hangzhou to Shanghai.
+		region = "cn-shanghai"
+	}
+	return "https://vod." + region + ".aliyuncs.com"
+}
+
+// New checks cfg and builds a client. It makes no network call.
+func New(cfg Config) (*Client, error) {
+	if cfg.Credential == nil {
+		return nil, errors.New("no credential given")
+	}
+	if cfg.RegionID == "" {
+		return nil, errors.New("no region given")
+	}
+	scheme, host, err := splitEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	sdkCfg := &openapi.Config{
+		Credential:     cfg.Credential,
+		Endpoint:       dara.String(host),
+		Protocol:       dara.String(scheme),
+		RegionId:       dara.String(cfg.RegionID),
+		UserAgent:      dara.String(cfg.UserAgent),
+		ConnectTimeout: dara.Int(int(orDefault(cfg.ConnectTimeout, DefaultConnectTimeout) / time.Millisecond)),
+		ReadTimeout:    dara.Int(int(orDefault(cfg.ReadTimeout, DefaultReadTimeout) / time.Millisecond)),
+	}
+	if cfg.SignatureVersion == SignatureV1 {
+		sdkCfg.SignatureAlgorithm = dara.String("v2") // the SDK core's name for the RPC HMAC-SHA1 signer
+	}
+	sdk, err := openapi.NewClient(sdkCfg)
+	if err != nil {
+		return nil, fmt.Errorf("creating the VOD SDK client: %w", err)
+	}
+	// Typed errors (ClientError, ServerError, ThrottlingError) rather than flattened SDKErrors.
+	sdk.DisableSDKError = dara.Bool(true)
+	c := &Client{sdk: sdk, region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff}
+	if c.maxRetries < 0 {
+		c.maxRetries = 0
+	}
+	if c.backoff == nil {
+		c.backoff = exponentialBackoff
+	}
+	return c, nil
+}
+
+// Region is the region the client was built for.
+func (c *Client) Region() string { return c.region }
+
+func splitEndpoint(endpoint string) (scheme, host string, err error) {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", "", fmt.Errorf("endpoint %q is not a URL of the form https://host[:port]", endpoint)
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return "", "", fmt.Errorf("endpoint %q must not have a path, query or user info", endpoint)
+	}
+	return u.Scheme, u.Host, nil
+}
+
+// call sends one RPC action, retrying retryable failures. Every attempt is a new SDK call, so it
+// carries a fresh timestamp, nonce and signature.
+func (c *Client) call(ctx context.Context, action string, query map[string]string) ([]byte, error) {
+	params := &openapi.Params{
+		Action:      dara.String(action),
+		Version:     dara.String(APIVersion),
+		Protocol:    dara.String("HTTPS"), // the client's Protocol (from the endpoint) takes precedence
+		Pathname:    dara.String("/"),
+		Method:      dara.String("POST"),
+		AuthType:    dara.String("AK"),
+		Style:       dara.String("RPC"),
+		ReqBodyType: dara.String("formData"),
+		BodyType:    dara.String("string"), // decoded here into typed structs
+	}
+	q := make(map[string]*string, len(query))
+	for k, v := range query {
+		q[k] = dara.String(v)
+	}
+	for attempt := 0; ; attempt++ {
+		res, err := c.sdk.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
+		if err == nil {
+			body, ok := res["body"].(string)
+			if !ok {
+				return nil, fmt.Errorf("%s: the response has no body", action)
+			}
+			return []byte(body), nil
+		}
+		err = apiErrorFrom(action, err)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("%s: %w", action, ctxErr)
+		}
+		if attempt >= c.maxRetries || !IsRetryable(err) {
+			if attempt > 0 {
+				return nil, fmt.Errorf("%w (after %d attempts)", err, attempt+1)
+			}
+			return nil, err
+		}
+		if err := sleep(ctx, c.backoff(attempt+1)); err != nil {
+			return nil, fmt.Errorf("%s: %w", action, err)
+		}
+	}
+}
+
+// exponentialBackoff waits between half and all of 200ms·2^(attempt-1), capped at 5s: the random
+// half keeps many throttled readers from retrying in lockstep.
+func exponentialBackoff(attempt int) time.Duration {
+	ceiling := 200 * time.Millisecond << min(attempt-1, 5)
+	ceiling = min(ceiling, 5*time.Second)
+	return ceiling/2 + rand.N(ceiling/2+1)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}

@@ -1,0 +1,98 @@
+package vod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/alibabacloud-go/tea/dara"
+)
+
+// APIError is an error answered by the VOD API: a JSON body with a code, a message and a request ID.
+type APIError struct {
+	Action     string
+	HTTPStatus int
+	Code       string
+	Message    string
+	RequestID  string
+	HostID     string
+	Recommend  string
+}
+
+func (e *APIError) Error() string {
+	msg := fmt.Sprintf("%s: %s (HTTP %d", e.Action, e.Code, e.HTTPStatus)
+	if e.RequestID != "" {
+		msg += ", request ID " + e.RequestID
+	}
+	msg += ")"
+	if e.Message != "" {
+		msg += ": " + e.Message
+	}
+	return msg
+}
+
+// IsNotFound reports whether err says the requested resource does not exist.
+func IsNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Code == "NoSuchResource"
+}
+
+// IsRetryable reports whether a call that failed with err may succeed if sent again:
+// throttling, server-side failures and transport errors, never client mistakes.
+func IsRetryable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		switch {
+		case strings.Contains(apiErr.Code, "Throttling"),
+			apiErr.Code == "ServiceUnavailable", apiErr.Code == "ServiceUnAvailable",
+			apiErr.Code == "InternalError",
+			apiErr.HTTPStatus >= 500:
+			return true
+		}
+		return false
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// apiErrorFrom converts the SDK core's response errors into an *APIError; other errors pass through.
+func apiErrorFrom(action string, err error) error {
+	var respErr dara.ResponseError
+	if !errors.As(err, &respErr) {
+		return err
+	}
+	data := respErr.GetData()
+	apiErr := &APIError{
+		Action:    action,
+		Code:      dara.StringValue(respErr.GetCode()),
+		Message:   stringField(data, "Message", "message"),
+		RequestID: stringField(data, "RequestId", "requestId"),
+		HostID:    stringField(data, "HostId", "hostId"),
+		Recommend: stringField(data, "Recommend", "recommend"),
+	}
+	if status := respErr.GetStatusCode(); status != nil {
+		apiErr.HTTPStatus = *status
+	}
+	if apiErr.Code == "" {
+		apiErr.Code = "Unknown"
+	}
+	return apiErr
+}
+
+func stringField(data map[string]interface{}, names ...string) string {
+	for _, name := range names {
+		if s, ok := data[name].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
