@@ -1,0 +1,40 @@
+# The configuration `make demo` runs against the bundled VOD emulator. The provider block is empty:
+# credentials, region and endpoint come from the ALIBABA_CLOUD_* environment variables.
+terraform {
+  required_providers {
+    vod = {
+      source = "vodtf/vod"
+    }
+  }
+}
+
+provider "vod" {}
+
+locals {
+  images = {
+    cover    = "a1b2c3d4e5f647a8b9c0d1e2f3a4b5c6"
+    snapshot = "7f3e9a10c2d84b6e8f1a2b3c4d5e6f70"
+    logo     = "0c9d3e1b77a64f2e8a5b6c7d8e9f0a1b"
+  }
+}
+
+# A one-hour CDN URL where the image has a CDN domain, an OSS URL otherwise.
+data "vod_image" "catalogue" {
+  for_each     = local.images
+  image_id     = each.value
+  auth_timeout = 3600
+}
+
+output "images" {
+  description = "URL, size and status of each demo image."
+  value = {
+    for name, img in data.vod_image.catalogue : name => {
+      title  = img.title
+      url    = img.url
+      width  = img.mezzanine.width
+      height = img.mezzanine.height
+      bytes  = img.mezzanine.file_size
+      tags   = img.tags
+    }
+  }
+}

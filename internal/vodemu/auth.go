@@ -1,0 +1,263 @@
+package vodemu
+
+import (
+	"container/heap"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// MaxClockSkew is how far a request timestamp may be from the server clock.
+const MaxClockSkew = 15 * time.Minute
+
+// timestampLayout is the only accepted form: yyyy-MM-ddTHH:mm:ssZ, UTC.
+const timestampLayout = "2006-01-02T15:04:05Z"
+
+// credentials is what a request claims about itself, in either signature
+// version, plus a way to check the claim against a secret.
+type credentials struct {
+	accessKeyID     string
+	action, version string
+	timestamp       string
+	nonce           string
+	token           string
+	tokenPresent    bool
+	// verify reports whether the request was signed with secret, and the
+	// string to sign the server computed (for SignatureDoesNotMatch).
+	verify func(secret string) (bool, string)
+}
+
+// parseCredentials detects the signature version and checks the common
+// parameters' presence and shape. It returns the credentials it could read
+// even with an error, so the caller can still count the Action.
+func parseCredentials(r *http.Request, req *rpcRequest) (*credentials, *apiError) {
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		if strings.HasPrefix(auth, v3Algorithm+" ") {
+			return parseV3(r, req, auth)
+		}
+		return nil, &apiError{http.StatusBadRequest, "IncompleteSignature",
+			"The request signature does not conform to Aliyun standards: only " + v3Algorithm + " Authorization headers are supported."}
+	}
+	if _, ok := req.params["Signature"]; ok {
+		return parseV1(r, req)
+	}
+	return nil, errMissing("Signature")
+}
+
+func parseV1(r *http.Request, req *rpcRequest) (*credentials, *apiError) {
+	p := req.params
+	c := &credentials{
+		accessKeyID: p["AccessKeyId"],
+		action:      p["Action"],
+		version:     p["Version"],
+		timestamp:   p["Timestamp"],
+		nonce:       p["SignatureNonce"],
+	}
+	c.token, c.tokenPresent = p["SecurityToken"]
+	for _, name := range []string{"Action", "Version", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce"} {
+		if p[name] == "" {
+			return c, errMissing(name)
+		}
+	}
+	if p["SignatureMethod"] != "HMAC-SHA1" {
+		return c, errInvalid("SignatureMethod", "Only HMAC-SHA1 is supported.")
+	}
+	if p["SignatureVersion"] != "1.0" {
+		return c, errInvalid("SignatureVersion", "Only 1.0 is supported.")
+	}
+	// The real API's default Format is XML, which is not emulated: a client
+	// that forgets Format=JSON would get XML from the cloud, so it fails here.
+	format, ok := p["Format"]
+	if !ok {
+		format = "XML"
+	}
+	if aerr := checkFormat(format); aerr != nil {
+		return c, aerr
+	}
+	if aerr := checkVersion(c.version); aerr != nil {
+		return c, aerr
+	}
+	method, all, given := r.Method, req.all, p["Signature"]
+	c.verify = func(secret string) (bool, string) {
+		sts := v1StringToSign(method, all)
+		return equalConstantTime(v1Sign(secret, sts), given), sts
+	}
+	return c, nil
+}
+
+func parseV3(r *http.Request, req *rpcRequest, auth string) (*credentials, *apiError) {
+	a, err := parseV3Authorization(auth)
+	c := &credentials{
+		accessKeyID: a.accessKeyID,
+		action:      r.Header.Get("x-acs-action"),
+		version:     r.Header.Get("x-acs-version"),
+		timestamp:   r.Header.Get("x-acs-date"),
+		nonce:       r.Header.Get("x-acs-signature-nonce"),
+	}
+	if vals, ok := r.Header["X-Acs-Security-Token"]; ok && len(vals) > 0 {
+		c.token, c.tokenPresent = vals[0], true
+	}
+	if err != nil {
+		return c, &apiError{http.StatusBadRequest, "IncompleteSignature",
+			"The request signature does not conform to Aliyun standards: expected " +
+				v3Algorithm + " Credential=<AccessKeyId>,SignedHeaders=<a;b>,Signature=<hex>."}
+	}
+	for _, name := range []string{"x-acs-action", "x-acs-version", "x-acs-signature-nonce", "x-acs-content-sha256"} {
+		if r.Header.Get(name) == "" {
+			return c, errMissing(name)
+		}
+	}
+	// The signature must cover the host and every x-acs-* header sent, or a
+	// man in the middle could change them; this is what the SDKs sign.
+	signed := map[string]bool{}
+	for _, h := range a.signedHeaders {
+		signed[h] = true
+	}
+	required := []string{"host"}
+	for name := range r.Header {
+		if lower := strings.ToLower(name); strings.HasPrefix(lower, "x-acs-") {
+			required = append(required, lower)
+		}
+	}
+	for _, h := range required {
+		if !signed[h] {
+			return c, &apiError{http.StatusBadRequest, "IncompleteSignature",
+				"The request signature does not conform to Aliyun standards: header " + h + " must be listed in SignedHeaders."}
+		}
+	}
+	sum := sha256.Sum256(req.body)
+	payloadHash := r.Header.Get("x-acs-content-sha256") // signed as sent
+	if !strings.EqualFold(payloadHash, hex.EncodeToString(sum[:])) {
+		return c, errInvalid("x-acs-content-sha256", "It is not the hex SHA-256 of the request body received.")
+	}
+	if f, ok := req.params["Format"]; ok {
+		if aerr := checkFormat(f); aerr != nil {
+			return c, aerr
+		}
+	}
+	if aerr := checkVersion(c.version); aerr != nil {
+		return c, aerr
+	}
+	method, path, query, host := r.Method, r.URL.EscapedPath(), req.query, r.Host
+	header := r.Header.Clone()
+	c.verify = func(secret string) (bool, string) {
+		canonicalHeaders, signedList := v3CanonicalHeaders(a.signedHeaders, func(name string) []string {
+			if name == "host" { // net/http moves Host out of the header map
+				return []string{host}
+			}
+			return header.Values(name)
+		})
+		sts := v3StringToSign(v3CanonicalRequest(method, path, query, canonicalHeaders, signedList, payloadHash))
+		return equalConstantTime(v3Sign(secret, sts), a.signature), sts
+	}
+	return c, nil
+}
+
+func checkFormat(f string) *apiError {
+	switch strings.ToUpper(f) {
+	case "JSON":
+		return nil
+	case "XML":
+		return errInvalid("Format", "XML responses are not emulated; send Format=JSON.")
+	}
+	return errInvalid("Format", "Valid values are JSON and XML.")
+}
+
+func checkVersion(v string) *apiError {
+	if v != APIVersion {
+		return &apiError{http.StatusBadRequest, "InvalidVersion",
+			"Specified parameter Version is not valid. This product supports " + APIVersion + "."}
+	}
+	return nil
+}
+
+// authenticate runs the checks in the gateway's order: who, signature,
+// time, replay, token.
+func (s *Server) authenticate(c *credentials) *apiError {
+	if c.accessKeyID != s.opts.AccessKeyID {
+		return &apiError{http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found."}
+	}
+	if ok, sts := c.verify(s.opts.AccessKeySecret); !ok {
+		return &apiError{http.StatusBadRequest, "SignatureDoesNotMatch",
+			"Specified signature is not matched with our calculation. server string to sign is:" + sts}
+	}
+	ts, err := time.Parse(timestampLayout, c.timestamp)
+	if err != nil {
+		return &apiError{http.StatusBadRequest, "InvalidTimeStamp.Format",
+			"Specified time stamp or date value is not well formatted."}
+	}
+	now := s.opts.Now()
+	if d := now.Sub(ts); d > MaxClockSkew || d < -MaxClockSkew {
+		return &apiError{http.StatusBadRequest, "InvalidTimeStamp.Expired",
+			"Specified time stamp or date value is expired."}
+	}
+	// A nonce must outlive the window in which its timestamp is accepted.
+	expiry := ts
+	if now.After(expiry) {
+		expiry = now
+	}
+	if !s.nonces.add(c.accessKeyID+"\x00"+c.nonce, expiry.Add(MaxClockSkew), now) {
+		return &apiError{http.StatusBadRequest, "SignatureNonceUsed", "Specified signature nonce was used already."}
+	}
+	if want := s.opts.SecurityToken; want != "" {
+		if !c.tokenPresent || c.token == "" {
+			return &apiError{http.StatusBadRequest, "MissingSecurityToken", "SecurityToken is mandatory for this action."}
+		}
+		if !equalConstantTime(c.token, want) {
+			return &apiError{http.StatusBadRequest, "InvalidSecurityToken.Mismatch",
+				"Specified SecurityToken is not valid for the AccessKeyId."}
+		}
+	}
+	return nil
+}
+
+// maxNonces bounds memory; past it the soonest-expiring nonces are dropped
+// (they would soon be dropped anyway).
+const maxNonces = 1 << 20
+
+// nonceCache remembers nonces until their expiry, in a min-heap by expiry so
+// that expiring is cheap.
+type nonceCache struct {
+	mu   sync.Mutex
+	seen map[string]struct{}
+	heap nonceHeap
+}
+
+func newNonceCache() *nonceCache { return &nonceCache{seen: map[string]struct{}{}} }
+
+// add records nonce and reports whether it was new.
+func (n *nonceCache) add(nonce string, expiry, now time.Time) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for len(n.heap) > 0 && (!n.heap[0].expiry.After(now) || len(n.heap) >= maxNonces) {
+		// Each nonce is pushed once (a reused one is rejected before Push).
+		delete(n.seen, heap.Pop(&n.heap).(nonceEntry).nonce)
+	}
+	if _, used := n.seen[nonce]; used {
+		return false
+	}
+	n.seen[nonce] = struct{}{}
+	heap.Push(&n.heap, nonceEntry{nonce, expiry})
+	return true
+}
+
+type nonceEntry struct {
+	nonce  string
+	expiry time.Time
+}
+
+type nonceHeap []nonceEntry
+
+func (h nonceHeap) Len() int           { return len(h) }
+func (h nonceHeap) Less(i, j int) bool { return h[i].expiry.Before(h[j].expiry) }
+func (h nonceHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *nonceHeap) Push(x any)        { *h = append(*h, x.(nonceEntry)) }
+func (h *nonceHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return e
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestBadUsageExits2(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`[{"Title":"no id"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VODEMU_ACCESS_KEY_SECRET", "")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "-access-key-id and -access-key-secret"},
+		{[]string{"-access-key-id", "a"}, "-access-key-secret"},
+		{[]string{"-nope"}, "flag provided but not defined"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "extra"}, "unexpected arguments"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", bad}, "ImageId is missing"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", filepath.Join(dir, "absent.json")}, "absent.json"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(tc.args, &stdout, &stderr, nil); code != 2 {
+			t.Errorf("%q: exit %d, want 2", tc.args, code)
+		}
+		if !strings.Contains(stderr.String(), tc.want) || stdout.Len() != 0 {
+			t.Errorf("%q: stderr %q stdout %q", tc.args, stderr.String(), stdout.String())
+		}
+	}
+}
+
+func TestListenFailureExits1(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-access-key-id", "a", "-access-key-secret", "s", "-listen", "256.1.1.1:0"}, &stdout, &stderr, nil); code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+}
+
+func TestRunInProcess(t *testing.T) {
+	t.Setenv("VODEMU_ACCESS_KEY_SECRET", "from-env")
+	pr, pw := io.Pipe()
+	stop := make(chan os.Signal, 1)
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() { done <- run([]string{"-access-key-id", "ak"}, pw, &stderr, stop) }()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := strings.TrimSpace(strings.TrimPrefix(line, "endpoint="))
+	status, body := signedGet(t, endpoint, "ak", "from-env", "x")
+	if status != 404 || !strings.Contains(body, "NoSuchResource") {
+		t.Fatalf("%d %s", status, body)
+	}
+	stop <- syscall.SIGTERM
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+}
+
+// TestCommand builds the real binary, starts it, and stops it with SIGTERM.
+func TestCommand(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SIGTERM")
+	}
+	bin := filepath.Join(t.TempDir(), "vodemu")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-access-key-id", "ak", "-access-key-secret", "s3cr3t-VALUE",
+		"-data", filepath.Join("..", "..", "..", "..", "examples", "demo", "images.json"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+
+	lines := make(chan string, 1)
+	go func() {
+		s := bufio.NewScanner(stdout)
+		for s.Scan() {
+			lines <- s.Text()
+		}
+		close(lines)
+	}()
+	var line string
+	select {
+	case line = <-lines:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no endpoint line; stderr: %s", stderr.String())
+	}
+	endpoint, ok := strings.CutPrefix(line, "endpoint=")
+	if !ok || !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
+		t.Fatalf("first line %q", line)
+	}
+	status, body := signedGet(t, endpoint, "ak", "s3cr3t-VALUE", "a1b2c3d4e5f647a8b9c0d1e2f3a4b5c6")
+	if status != 200 || !strings.Contains(body, "auth_key=") {
+		t.Fatalf("%d %s", status, body)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v; stderr: %s", err, stderr.String())
+	}
+	if extra, open := <-lines; open {
+		t.Fatalf("more stdout: %q", extra)
+	}
+	if strings.Contains(stderr.String(), "s3cr3t-VALUE") || strings.Contains(stderr.String(), "Signature") {
+		t.Fatalf("secret material logged: %s", stderr.String())
+	}
+}
+
+// signedGet makes one V1-signed GetImageInfo call.
+func signedGet(t *testing.T, endpoint, ak, secret, imageID string) (int, string) {
+	t.Helper()
+	p := url.Values{
+		"Action": {"GetImageInfo"}, "Version": {"2017-03-21"}, "Format": {"JSON"}, "AccessKeyId": {ak},
+		"SignatureMethod": {"HMAC-SHA1"}, "SignatureVersion": {"1.0"}, "SignatureNonce": {time.Now().Format(time.RFC3339Nano)},
+		"Timestamp": {time.Now().UTC().Format("2006-01-02T15:04:05Z")}, "ImageId": {imageID},
+	}
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	enc := func(s string) string {
+		return strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(url.QueryEscape(s))
+	}
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, enc(k)+"="+enc(p.Get(k)))
+	}
+	m := hmac.New(sha1.New, []byte(secret+"&"))
+	m.Write([]byte("GET&%2F&" + enc(strings.Join(parts, "&"))))
+	p.Set("Signature", base64.StdEncoding.EncodeToString(m.Sum(nil)))
+	resp, err := http.Get(endpoint + "/?" + p.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if !json.Valid(b) {
+		t.Fatalf("not JSON: %s", b)
+	}
+	return resp.StatusCode, string(b)
+}

@@ -1,0 +1,281 @@
+package vodemu
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// seedImageInfoKeys are the ImageInfo fields of the API reference's example.
+var seedImageInfoKeys = []string{"CreationTime", "StorageLocation", "Status", "CateId", "Tags", "ImageType",
+	"CateName", "Description", "AppId", "URL", "Title", "ImageId", "Mezzanine"}
+
+func getImage(t *testing.T, h *harness, extra map[string]string) (map[string]json.RawMessage, Image) {
+	t.Helper()
+	p := v1Params("GetImageInfo", h.clock.Now())
+	for k, v := range extra {
+		p.Set(k, v)
+	}
+	status, hdr, body := h.callV1(http.MethodGet, testSecret, p)
+	if status != 200 {
+		t.Fatalf("%d %s", status, body)
+	}
+	if hdr.Get("Content-Type") != "application/json;charset=utf-8" || !requestIDPattern.MatchString(hdr.Get("x-acs-request-id")) {
+		t.Fatalf("headers %v", hdr)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(body), `{"RequestId":"`+hdr.Get("x-acs-request-id")+`","ImageInfo":{"CreationTime"`) {
+		t.Fatalf("body order: %s", body)
+	}
+	var info map[string]json.RawMessage
+	if err := json.Unmarshal(top["ImageInfo"], &info); err != nil {
+		t.Fatal(err)
+	}
+	var img Image
+	if err := json.Unmarshal(top["ImageInfo"], &img); err != nil {
+		t.Fatal(err)
+	}
+	return info, img
+}
+
+func TestGetImageInfoCDN(t *testing.T) {
+	h := newHarness(t, nil)
+	info, img := getImage(t, h, map[string]string{"ImageId": "img-cdn"})
+	for _, k := range seedImageInfoKeys {
+		if _, ok := info[k]; !ok {
+			t.Errorf("missing field %s", k)
+		}
+	}
+	if len(info) != len(seedImageInfoKeys) {
+		t.Errorf("GetImageInfo fields = %d, want exactly the seed's %d", len(info), len(seedImageInfoKeys))
+	}
+	exp := testNow.Unix() + 3600
+	want := "https://cdn.example.com/image/default/ABC.png?auth_key=" + strconv.FormatInt(exp, 10) + "-0-0-"
+	if !strings.HasPrefix(img.URL, want) {
+		t.Fatalf("URL = %s, want prefix %s", img.URL, want)
+	}
+	if err := VerifyCDNURL(img.URL, DefaultCDNPrivateKey, testNow); err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyCDNURL(img.URL, DefaultCDNPrivateKey, testNow.Add(3601e9)); err == nil {
+		t.Fatal("CDN URL valid past AuthTimeout")
+	}
+	m := img.Mezzanine
+	if m == nil || m.Width != 200 || m.Height != 100 || m.FileSize != "8932" || m.OriginalFileName != "abc.png" {
+		t.Fatalf("Mezzanine = %+v", m)
+	}
+	if !strings.Contains(string(info["Mezzanine"]), `"FileSize":"8932"`) {
+		t.Fatalf("FileSize not a string: %s", info["Mezzanine"])
+	}
+	if !strings.HasPrefix(m.FileURL, "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/ABC.png?Expires="+strconv.FormatInt(exp, 10)+"&OSSAccessKeyId="+DefaultOSSAccessKeyID+"&Signature=") {
+		t.Fatalf("FileURL = %s", m.FileURL)
+	}
+	if err := VerifyOSSURL(m.FileURL, DefaultOSSAccessKeyID, DefaultOSSAccessKeySecret, testNow); err != nil {
+		t.Fatal(err)
+	}
+	if img.CateId != 254766071 || img.Tags != "tag1,tag2,tag3" || img.Title != "cdn image" || img.Status != "Normal" {
+		t.Fatalf("fields = %+v", img)
+	}
+
+	// Explicit cdn with a short lifetime; then oss with a long one.
+	_, img = getImage(t, h, map[string]string{"ImageId": "img-cdn", "OutputType": "cdn", "AuthTimeout": "100"})
+	if !strings.Contains(img.URL, "auth_key="+strconv.FormatInt(testNow.Unix()+100, 10)+"-0-0-") {
+		t.Fatalf("URL = %s", img.URL)
+	}
+	_, img = getImage(t, h, map[string]string{"ImageId": "img-cdn", "OutputType": "oss", "AuthTimeout": "2592000"})
+	u, err := url.Parse(img.URL)
+	if err != nil || u.Host != "outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com" || u.Path != "/image/default/ABC.png" ||
+		u.Query().Get("Expires") != strconv.FormatInt(testNow.Unix()+2592000, 10) {
+		t.Fatalf("URL = %s", img.URL)
+	}
+	if err := VerifyOSSURL(img.URL, DefaultOSSAccessKeyID, DefaultOSSAccessKeySecret, testNow.Add(2592000e9)); err != nil {
+		t.Fatal(err)
+	}
+	// A cdn URL may outlive the OSS limit; the mezzanine URL may not.
+	_, img = getImage(t, h, map[string]string{"ImageId": "img-cdn", "AuthTimeout": "99999999"})
+	if err := VerifyCDNURL(img.URL, DefaultCDNPrivateKey, testNow.Add(99999999e9)); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := url.ParseQuery(strings.SplitN(img.Mezzanine.FileURL, "?", 2)[1]); q.Get("Expires") != strconv.FormatInt(testNow.Unix()+2592000, 10) {
+		t.Fatalf("mezzanine FileURL = %s", img.Mezzanine.FileURL)
+	}
+}
+
+func TestGetImageInfoOSS(t *testing.T) {
+	h := newHarness(t, func(o *Options) {
+		o.OSSAccessKeyID, o.OSSAccessKeySecret, o.CDNPrivateKey = "myossid", "myosssecret", "mycdnkey"
+	})
+	for _, extra := range []map[string]string{{}, {"OutputType": "cdn"}} {
+		extra["ImageId"] = "img-oss"
+		info, img := getImage(t, h, extra)
+		if !strings.HasPrefix(img.URL, "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/DEF.jpg?Expires=") {
+			t.Fatalf("URL = %s", img.URL)
+		}
+		if err := VerifyOSSURL(img.URL, "myossid", "myosssecret", testNow.Add(3600e9)); err != nil {
+			t.Fatal(err)
+		}
+		if err := VerifyOSSURL(img.URL, "myossid", "myosssecret", testNow.Add(3601e9)); err == nil {
+			t.Fatal("valid past default AuthTimeout")
+		}
+		if !strings.Contains(string(info["Mezzanine"]), `"FileSize":123456`) {
+			t.Fatalf("FileSize not a number: %s", info["Mezzanine"])
+		}
+	}
+	// The user's own bucket, a key with a space.
+	_, img := getImage(t, h, map[string]string{"ImageId": "img-userbucket", "AuthTimeout": "129600"})
+	if !strings.HasPrefix(img.URL, "https://my-own-bucket.oss-cn-shanghai.aliyuncs.com/pics/g%20h.gif?Expires=") {
+		t.Fatalf("URL = %s", img.URL)
+	}
+	if err := VerifyOSSURL(img.URL, "myossid", "myosssecret", testNow); err != nil {
+		t.Fatal(err)
+	}
+	if img.Mezzanine != nil {
+		t.Fatal("Mezzanine invented")
+	}
+}
+
+func TestPutImage(t *testing.T) {
+	h := newHarness(t, nil)
+	h.run.Server.PutImage(Image{ImageId: "new", Title: "v1", StorageLocation: "outin-x.oss-cn-shanghai.aliyuncs.com", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/a/b.png"})
+	_, img := getImage(t, h, map[string]string{"ImageId": "new"})
+	if img.Title != "v1" {
+		t.Fatal(img.Title)
+	}
+	h.run.Server.PutImage(Image{ImageId: "new", Title: "v2"})
+	_, img = getImage(t, h, map[string]string{"ImageId": "new"})
+	if img.Title != "v2" || img.URL != "" {
+		t.Fatalf("%+v", img)
+	}
+}
+
+func TestGetImageInfos(t *testing.T) {
+	h := newHarness(t, nil)
+	p := v1Params("GetImageInfos", testNow)
+	p.Set("ImageIds", "img-oss,missing-1, img-cdn ,img-oss,missing-2")
+	p.Set("AuthTimeout", "600")
+	status, _, body := h.callV1(http.MethodPost, testSecret, p)
+	if status != 200 {
+		t.Fatalf("%d %s", status, body)
+	}
+	var resp struct {
+		RequestId        string
+		ImageInfo        []map[string]json.RawMessage
+		NonExistImageIds []string
+	}
+	if err := json.Unmarshal(body, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if !requestIDPattern.MatchString(resp.RequestId) || len(resp.ImageInfo) != 2 ||
+		!reflect.DeepEqual(resp.NonExistImageIds, []string{"missing-1", "missing-2"}) {
+		t.Fatalf("resp = %s", body)
+	}
+	if string(resp.ImageInfo[0]["ImageId"]) != `"img-oss"` || string(resp.ImageInfo[1]["ImageId"]) != `"img-cdn"` {
+		t.Fatalf("order: %s", body)
+	}
+	if _, ok := resp.ImageInfo[0]["ModificationTime"]; ok {
+		t.Errorf("unset ModificationTime present: %s", body)
+	}
+	for k, want := range map[string]string{"ModificationTime": `"2018-11-22T02:37:23Z"`, "Ext": `"png"`, "Type": `"default"`} {
+		if got := string(resp.ImageInfo[1][k]); got != want {
+			t.Errorf("%s = %s, want %s", k, got, want)
+		}
+	}
+	var u string
+	_ = json.Unmarshal(resp.ImageInfo[1]["URL"], &u)
+	if !strings.Contains(u, "auth_key="+strconv.FormatInt(testNow.Unix()+600, 10)) {
+		t.Errorf("URL = %s", u)
+	}
+
+	p = v1Params("GetImageInfos", testNow)
+	p.Set("ImageIds", "x,y")
+	_, _, body = h.callV1(http.MethodGet, testSecret, p)
+	if !strings.Contains(string(body), `"ImageInfo":[],"NonExistImageIds":["x","y"]`) {
+		t.Fatalf("all missing: %s", body)
+	}
+}
+
+func TestLoadImages(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.json", `[
+	 {"ImageId":"a","Title":"A","Mezzanine":{"FileURL":"https://outin-x.oss-cn-shanghai.aliyuncs.com/a.png","Width":1,"Height":2,"FileSize":"10"}},
+	 {"ImageId":"b","Mezzanine":{"FileSize":20}},
+	 {"ImageId":"c"}
+	]`)
+	imgs, err := LoadImages(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imgs) != 3 || imgs[0].Mezzanine.FileSize != "10" || imgs[0].Mezzanine.FileSizeAsNumber ||
+		imgs[1].Mezzanine.FileSize != "20" || !imgs[1].Mezzanine.FileSizeAsNumber || imgs[2].Mezzanine != nil {
+		t.Fatalf("%+v", imgs)
+	}
+	// Round trip keeps the number form.
+	b, _ := json.Marshal(imgs[1])
+	if !strings.Contains(string(b), `"FileSize":20`) {
+		t.Fatalf("%s", b)
+	}
+
+	for name, content := range map[string]string{
+		"missing-id.json":   `[{"Title":"x"}]`,
+		"empty-id.json":     `[{"ImageId":""}]`,
+		"dup.json":          `[{"ImageId":"a"},{"ImageId":"a"}]`,
+		"object.json":       `{"ImageId":"a"}`,
+		"syntax.json":       `[{"ImageId":"a"`,
+		"unknown.json":      `[{"ImageId":"a","Name":"x"}]`,
+		"mezz-unknown.json": `[{"ImageId":"a","Mezzanine":{"Size":1}}]`,
+		"bad-size.json":     `[{"ImageId":"a","Mezzanine":{"FileSize":"big"}}]`,
+		"neg-size.json":     `[{"ImageId":"a","Mezzanine":{"FileSize":-1}}]`,
+		"bad-url.json":      `[{"ImageId":"a","URL":"cdn.example.com/a.png"}]`,
+		"bad-loc.json":      `[{"ImageId":"a","StorageLocation":"https://outin-x.oss-cn-shanghai.aliyuncs.com"}]`,
+		"bad-time.json":     `[{"ImageId":"a","CreationTime":"yesterday"}]`,
+		"trailing.json":     `[] []`,
+		"empty.json":        ``,
+	} {
+		if _, err := LoadImages(write(name, content)); err == nil {
+			t.Errorf("%s accepted", name)
+		} else if !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error does not name the file: %v", name, err)
+		}
+	}
+	if _, err := LoadImages(filepath.Join(dir, "absent.json")); err == nil {
+		t.Error("absent file accepted")
+	}
+}
+
+func TestDemoImages(t *testing.T) {
+	imgs, err := LoadImages(filepath.Join("..", "..", "examples", "demo", "images.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imgs) != 3 {
+		t.Fatalf("%d images", len(imgs))
+	}
+	cdn := 0
+	for _, img := range imgs {
+		if u, _ := url.Parse(img.URL); !isOSSHost(u.Host) {
+			cdn++
+		}
+		if !isVODBucket(img.StorageLocation) || img.Mezzanine == nil {
+			t.Errorf("%s: %+v", img.ImageId, img)
+		}
+	}
+	if cdn != 1 {
+		t.Errorf("%d images with a CDN domain, want 1", cdn)
+	}
+}
