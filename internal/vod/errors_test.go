@@ -1,0 +1,80 @@
+package vod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"testing"
+)
+
+func TestIsRetryable(t *testing.T) {
+	for name, tc := range map[string]struct {
+		err  error
+		want bool
+	}{
+		"throttling 400":      {&APIError{Code: "Throttling.User", HTTPStatus: 400}, true},
+		"throttling api 503":  {&APIError{Code: "Throttling.Api", HTTPStatus: 503}, true},
+		"service unavailable": {&APIError{Code: "ServiceUnavailable", HTTPStatus: 503}, true},
+		"VOD's spelling":      {&APIError{Code: "ServiceUnAvailable", HTTPStatus: 503}, true},
+		"internal error":      {&APIError{Code: "InternalError", HTTPStatus: 500}, true},
+		"any 5xx":             {&APIError{Code: "Unknown", HTTPStatus: 502}, true},
+		"not found":           {&APIError{Code: "NoSuchResource", HTTPStatus: 404}, false},
+		"bad signature":       {&APIError{Code: "SignatureDoesNotMatch", HTTPStatus: 400}, false},
+		"invalid parameter":   {&APIError{Code: "InvalidParameter", HTTPStatus: 400}, false},
+		"forbidden":           {&APIError{Code: "Forbidden.RAM", HTTPStatus: 403}, false},
+		"connection reset":    {fmt.Errorf("read: %w", &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}), true},
+		"unexpected EOF":      {fmt.Errorf("reading body: %w", io.ErrUnexpectedEOF), true},
+		"cancelled":           {context.Canceled, false},
+		"deadline":            {fmt.Errorf("call: %w", context.DeadlineExceeded), false},
+		"decoding error":      {errors.New("GetImageInfo: the response has no ImageInfo"), false},
+		"nil":                 {nil, false},
+		"wrapped throttling":  {fmt.Errorf("x: %w", &APIError{Code: "Throttling", HTTPStatus: 400}), true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got := IsRetryable(tc.err); got != tc.want {
+				t.Errorf("IsRetryable(%v) = %v, want %v", tc.err, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestIsNotFound(t *testing.T) {
+	if !IsNotFound(fmt.Errorf("wrapped: %w", &APIError{Code: "NoSuchResource"})) {
+		t.Error("a wrapped NoSuchResource is not found")
+	}
+	if IsNotFound(&APIError{Code: "InvalidParameter"}) || IsNotFound(errors.New("NoSuchResource")) {
+		t.Error("only an APIError with code NoSuchResource is not found")
+	}
+}
+
+func TestEndpointForRegion(t *testing.T) {
+	for region, want := range map[string]string{
+		"cn-shanghai":    "https://vod.cn-shanghai.aliyuncs.com",
+		"ap-southeast-1": "https://vod.ap-southeast-1.aliyuncs.com",
+		"cn-hangzhou":    "https://vod.cn-shanghai.aliyuncs.com",
+	} {
+		if got := EndpointForRegion(region); got != want {
+			t.Errorf("EndpointForRegion(%q) = %q, want %q", region, got, want)
+		}
+	}
+}
+
+func TestSplitEndpoint(t *testing.T) {
+	for endpoint, ok := range map[string]bool{
+		"https://vod.cn-shanghai.aliyuncs.com": true,
+		"http://127.0.0.1:8080":                true,
+		"http://127.0.0.1:8080/":               true,
+		"vod.cn-shanghai.aliyuncs.com":         false,
+		"ftp://host":                           false,
+		"https://host/some/path":               false,
+		"https://host?x=1":                     false,
+		"https://user:pass@host":               false,
+		"":                                     false,
+	} {
+		if _, _, err := splitEndpoint(endpoint); (err == nil) != ok {
+			t.Errorf("splitEndpoint(%q) error = %v, want ok=%v", endpoint, err, ok)
+		}
+	}
+}
