@@ -109,3 +109,31 @@ data "vod_image" "test" {
 		t.Errorf("the emulator answered %d API requests; an unconfigured provider should send none", n)
 	}
 }
+
+// A provider argument computed by a resource is unknown at plan time: the error names it.
+func TestAccProvider_unknownArgument(t *testing.T) {
+	tg := acctest.New(t)
+	tg.RequireEmulator(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "region" {
+  input = %q
+}
+
+provider "vod" {
+  endpoint   = %q
+  access_key = %q
+  secret_key = %q
+  region     = terraform_data.region.output
+}
+
+data "vod_image" "test" {
+  image_id = %q
+}
+`, acctest.EmulatorRegion, tg.Emulator.URL, acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret, acctest.ImageCDN),
+			ExpectError: regexp.MustCompile(`Unknown VOD provider argument[\s\S]*"region"\s+depends\s+on\s+a\s+value\s+that\s+is\s+only\s+known\s+after\s+apply`),
+		}},
+	})
+}
