@@ -57,7 +57,7 @@ export ALIBABA_CLOUD_ENDPOINT_VOD=$endpoint
 unset ALIBABA_CLOUD_SECURITY_TOKEN ALICLOUD_SECURITY_TOKEN
 
 cd "$work/config"
-echo "== $("$terraform" version | head -1): plan"
+echo "== $("$terraform" version | sed -n 1p): plan"
 "$terraform" plan -input=false -no-color -out=demo.tfplan
 echo "== apply"
 "$terraform" apply -input=false -no-color demo.tfplan
