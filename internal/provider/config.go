@@ -3,9 +3,13 @@ package provider
 import (
 	"fmt"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vodtf/terraform-provider-vod/internal/vod"
 )
 
 // Environment variables read when an argument is not set in the provider block, first match wins.
@@ -16,6 +20,26 @@ var (
 	envSecurityToken = []string{"ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"}
 	envRegion        = []string{"ALIBABA_CLOUD_REGION", "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"}
 	envEndpoint      = []string{"ALIBABA_CLOUD_ENDPOINT_VOD"}
+	envProfile       = []string{"ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE"}
+	envConfigFile    = []string{"ALIBABA_CLOUD_CONFIG_FILE"}
+	envRoleARN       = []string{"ALIBABA_CLOUD_ROLE_ARN"}
+	envSessionName   = []string{"ALIBABA_CLOUD_ROLE_SESSION_NAME"}
+	envOIDCProvider  = []string{"ALIBABA_CLOUD_OIDC_PROVIDER_ARN"}
+	envOIDCTokenFile = []string{"ALIBABA_CLOUD_OIDC_TOKEN_FILE"}
+	envSTSEndpoint   = []string{"ALIBABA_CLOUD_STS_ENDPOINT"}
+)
+
+// vodRegions are the regions with a VOD endpoint (vod-api.md); skip_region_validation admits others.
+var vodRegions = []string{
+	"cn-beijing", "cn-shanghai", "cn-shenzhen", "cn-hongkong", "ap-northeast-1", "ap-southeast-1",
+	"ap-southeast-5", "eu-central-1", "us-west-1",
+}
+
+// Defaults of the provider's tuning arguments.
+const (
+	defaultSessionName    = "terraform"
+	defaultConnectTimeout = 10 // seconds
+	defaultReadTimeout    = 30 // seconds
 )
 
 // setting is one resolved provider setting and where it came from (never its value, for logs).
@@ -23,6 +47,8 @@ type setting struct {
 	value  string
 	source string
 }
+
+func (s setting) set() bool { return s.value != "" }
 
 // resolve returns the argument when it is set, else the first non-empty environment variable.
 func resolve(arg types.String, argName string, envNames []string) setting {
@@ -40,29 +66,135 @@ func resolve(arg types.String, argName string, envNames []string) setting {
 // resolvedConfig is the provider configuration after arguments and environment are merged.
 type resolvedConfig struct {
 	accessKey, secretKey, securityToken, region, endpoint setting
+	profile, configFile, stsEndpoint                      setting
+	oidcRoleARN, oidcProvider, oidcTokenFile              setting
+	roleARN, sessionName                                  setting
+	assumeRole                                            *assumeRoleModel
 }
 
 func resolveConfig(m providerModel) resolvedConfig {
-	return resolvedConfig{
+	c := resolvedConfig{
 		accessKey:     resolve(m.AccessKey, "access_key", envAccessKey),
 		secretKey:     resolve(m.SecretKey, "secret_key", envSecretKey),
 		securityToken: resolve(m.SecurityToken, "security_token", envSecurityToken),
 		region:        resolve(m.Region, "region", envRegion),
 		endpoint:      resolve(m.Endpoint, "endpoint", envEndpoint),
+		profile:       resolve(m.Profile, "profile", envProfile),
+		configFile:    resolve(m.SharedCredentialsFile, "shared_credentials_file", envConfigFile),
+		stsEndpoint:   resolve(m.STSEndpoint, "sts_endpoint", envSTSEndpoint),
+		oidcRoleARN:   resolve(types.StringNull(), "", envRoleARN),
+		oidcProvider:  resolve(types.StringNull(), "", envOIDCProvider),
+		oidcTokenFile: resolve(types.StringNull(), "", envOIDCTokenFile),
+		assumeRole:    m.AssumeRole,
 	}
+	// ALIBABA_CLOUD_ROLE_ARN stands in for role_arn only inside an assume_role block: on its own it
+	// belongs to the OIDC trio, as in credentials-go.
+	var sessionArg types.String
+	if m.AssumeRole != nil {
+		c.roleARN = resolve(m.AssumeRole.RoleARN, "assume_role.role_arn", envRoleARN)
+		sessionArg = m.AssumeRole.SessionName
+	}
+	c.sessionName = resolve(sessionArg, "assume_role.session_name", envSessionName)
+	if !c.sessionName.set() {
+		c.sessionName = setting{value: defaultSessionName, source: "default"}
+	}
+	return c
 }
 
 // missing lists, for each required setting that has no value, every way to give it.
 func (c resolvedConfig) missing() []string {
 	var out []string
-	need := func(s setting, arg string, env []string) {
-		if s.value == "" {
-			out = append(out, fmt.Sprintf("- %s: the provider argument %q or the environment variable %s",
-				strings.ReplaceAll(arg, "_", " "), arg, strings.Join(env, " or ")))
-		}
+	if !c.region.set() {
+		out = append(out, fmt.Sprintf("- region: the provider argument \"region\" or the environment variable %s",
+			strings.Join(envRegion, " or ")))
 	}
-	need(c.accessKey, "access_key", envAccessKey)
-	need(c.secretKey, "secret_key", envSecretKey)
-	need(c.region, "region", envRegion)
+	if c.assumeRole != nil && !c.roleARN.set() {
+		out = append(out, "- assume_role.role_arn: the block's argument \"role_arn\" or the environment variable ALIBABA_CLOUD_ROLE_ARN")
+	}
+	if c.accessKey.set() != c.secretKey.set() {
+		have, lack, lackEnv := c.accessKey, "secret_key", envSecretKey
+		if !have.set() {
+			have, lack, lackEnv = c.secretKey, "access_key", envAccessKey
+		}
+		out = append(out, fmt.Sprintf("- %s: it goes with the %s, so set the provider argument %q or the environment variable %s",
+			lack, have.source, lack, strings.Join(lackEnv, " or ")))
+	}
 	return out
 }
+
+// useOIDC reports whether the environment asks for OIDC role assumption (CI runners, RRSA).
+func (c resolvedConfig) useOIDC() bool {
+	return c.oidcRoleARN.set() && c.oidcProvider.set() && c.oidcTokenFile.set()
+}
+
+// credentialSource applies the documented precedence: static keys (argument, then environment),
+// then OIDC from the environment, then a CLI profile, then credentials-go's default chain; and
+// assume_role (or ALIBABA_CLOUD_ROLE_ARN) on top of whichever base was chosen. It returns a
+// description of the choice for logs and error messages.
+func (c resolvedConfig) credentialSource(stsConnectMillis, stsReadMillis int) (vod.CredentialSource, string) {
+	src := vod.CredentialSource{
+		STSEndpoint:          c.stsEndpoint.value,
+		ConnectTimeoutMillis: stsConnectMillis,
+		ReadTimeoutMillis:    stsReadMillis,
+	}
+	var desc string
+	switch {
+	case c.accessKey.set():
+		src.AccessKeyID, src.AccessKeySecret, src.SecurityToken = c.accessKey.value, c.secretKey.value, c.securityToken.value
+		desc = "access key from " + c.accessKey.source
+		if c.securityToken.set() {
+			desc += " with STS token from " + c.securityToken.source
+		}
+	case c.useOIDC():
+		src.OIDC = &vod.OIDCSource{
+			RoleARN: c.oidcRoleARN.value, ProviderARN: c.oidcProvider.value, TokenFile: c.oidcTokenFile.value,
+			SessionName: c.sessionName.value,
+		}
+		desc = fmt.Sprintf("OIDC role %s (ALIBABA_CLOUD_ROLE_ARN) with the token in %s", c.oidcRoleARN.value, c.oidcTokenFile.value)
+	case c.profile.set() || c.configFile.set():
+		src.UseProfile, src.ProfileName, src.ProfileFile = true, c.profile.value, c.configFile.value
+		desc = fmt.Sprintf("profile %s in %s", orWord(quoted(c.profile.value), "(the current one)"),
+			orWord(c.configFile.value, "~/.aliyun/config.json"))
+	default:
+		desc = "the default credential chain (environment, OIDC, ~/.aliyun/config.json, ~/.alibabacloud/credentials, ECS RAM role, credentials URI)"
+	}
+	if c.roleARN.set() {
+		ar := &vod.AssumeRole{RoleARN: c.roleARN.value, SessionName: c.sessionName.value}
+		if m := c.assumeRole; m != nil {
+			ar.ExternalID = m.ExternalID.ValueString()
+			ar.Policy = m.Policy.ValueString()
+			ar.DurationSeconds = int(m.SessionExpiration.ValueInt64())
+		}
+		src.AssumeRole = ar
+		desc = fmt.Sprintf("role %s (from %s) assumed with %s", c.roleARN.value, c.roleARN.source, desc)
+	}
+	return src, desc
+}
+
+// regionProblem says why a region cannot be used, or "" when it can.
+func regionProblem(region string, skip bool) string {
+	if skip || slices.Contains(vodRegions, region) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a region with ApsaraVideo VOD. Use one of %s, or set skip_region_validation = true "+
+		"for a region newer than this provider.", region, strings.Join(vodRegions, ", "))
+}
+
+func quoted(s string) string {
+	if s == "" {
+		return ""
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func orWord(s, word string) string {
+	if s == "" {
+		return word
+	}
+	return s
+}
+
+var (
+	roleARNPattern     = regexp.MustCompile(`^acs:ram::\d+:role/[\w.@+=,-]+$`)
+	sessionNamePattern = regexp.MustCompile(`^[\w.@-]{2,64}$`)
+)

@@ -51,3 +51,27 @@ func readImageError(imageID, region string, err error) diag.Diagnostic {
 	}
 	return diag.NewErrorDiagnostic("Failed to read VOD image", b.String())
 }
+
+// credentialErrorDetail explains a failure to obtain credentials from the chosen source.
+func credentialErrorDetail(desc string, src vod.CredentialSource, err error) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The provider tried %s and got:\n\n  %s\n\n", desc, err)
+	switch {
+	case src.AssumeRole != nil || src.OIDC != nil:
+		b.WriteString("Check that the role ARN exists, that its trust policy lets these credentials (or the OIDC " +
+			"provider) assume it, the external ID, and that the STS endpoint (sts_endpoint or " +
+			"ALIBABA_CLOUD_STS_ENDPOINT, default sts.aliyuncs.com) is reachable.")
+	case src.UseProfile:
+		b.WriteString("Check the profile name (profile, ALIBABA_CLOUD_PROFILE) and the file (shared_credentials_file, " +
+			"ALIBABA_CLOUD_CONFIG_FILE); `aliyun configure list` shows the profiles the CLI knows.")
+	case src.AccessKeyID == "":
+		b.WriteString("No credentials were found. Give them in one of these ways, in this order of precedence:\n" +
+			"- the provider arguments access_key and secret_key (and security_token for STS credentials);\n" +
+			"- the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET " +
+			"(or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY);\n" +
+			"- ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE for OIDC;\n" +
+			"- a profile of the aliyun CLI (profile, ALIBABA_CLOUD_PROFILE; shared_credentials_file, ALIBABA_CLOUD_CONFIG_FILE);\n" +
+			"- the rest of the default chain: ~/.alibabacloud/credentials, an ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI.")
+	}
+	return b.String()
+}

@@ -5,13 +5,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
-	"github.com/aliyun/credentials-go/credentials"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -32,8 +32,9 @@ func New(version string) func() provider.Provider {
 
 // providerData is what Configure hands to data sources.
 type providerData struct {
-	client *vod.Client
-	region string
+	client   *vod.Client
+	region   string
+	endpoint string
 }
 
 func (p *vodProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -41,50 +42,28 @@ func (p *vodProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 	resp.Version = p.version
 }
 
-func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "Reads Alibaba Cloud ApsaraVideo VOD (video on demand) images: their URLs and metadata.",
-		Attributes: map[string]schema.Attribute{
-			"access_key": schema.StringAttribute{
-				Optional: true,
-				Description: "AccessKey ID of the Alibaba Cloud account or RAM user. " +
-					"Defaults to the environment variable `ALIBABA_CLOUD_ACCESS_KEY_ID`, then `ALICLOUD_ACCESS_KEY`.",
-			},
-			"secret_key": schema.StringAttribute{
-				Optional:  true,
-				Sensitive: true,
-				Description: "AccessKey secret that belongs to `access_key`. " +
-					"Defaults to the environment variable `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`.",
-			},
-			"security_token": schema.StringAttribute{
-				Optional:  true,
-				Sensitive: true,
-				Description: "Security token of temporary STS credentials; set it together with the temporary " +
-					"`access_key` and `secret_key`. Defaults to the environment variable " +
-					"`ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`.",
-			},
-			"region": schema.StringAttribute{
-				Optional: true,
-				Description: "Region of the VOD service, such as `cn-shanghai`; it selects the endpoint " +
-					"`https://vod.<region>.aliyuncs.com`. Defaults to the environment variable " +
-					"`ALIBABA_CLOUD_REGION`, then `ALIBABA_CLOUD_REGION_ID`, then `ALICLOUD_REGION`.",
-			},
-			"endpoint": schema.StringAttribute{
-				Optional: true,
-				Description: "Full URL of the VOD API, such as `https://vod-vpc.cn-shanghai.aliyuncs.com` or " +
-					"`http://127.0.0.1:8080` for the bundled emulator; overrides the endpoint chosen by `region`. " +
-					"Defaults to the environment variable `ALIBABA_CLOUD_ENDPOINT_VOD`.",
-			},
-		},
-	}
+type providerModel struct {
+	AccessKey             types.String     `tfsdk:"access_key"`
+	SecretKey             types.String     `tfsdk:"secret_key"`
+	SecurityToken         types.String     `tfsdk:"security_token"`
+	Region                types.String     `tfsdk:"region"`
+	Endpoint              types.String     `tfsdk:"endpoint"`
+	Profile               types.String     `tfsdk:"profile"`
+	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
+	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
+	STSEndpoint           types.String     `tfsdk:"sts_endpoint"`
+	MaxRetries            types.Int64      `tfsdk:"max_retries"`
+	ConnectTimeout        types.Int64      `tfsdk:"connect_timeout"`
+	ReadTimeout           types.Int64      `tfsdk:"read_timeout"`
+	SkipRegionValidation  types.Bool       `tfsdk:"skip_region_validation"`
 }
 
-type providerModel struct {
-	AccessKey     types.String `tfsdk:"access_key"`
-	SecretKey     types.String `tfsdk:"secret_key"`
-	SecurityToken types.String `tfsdk:"security_token"`
-	Region        types.String `tfsdk:"region"`
-	Endpoint      types.String `tfsdk:"endpoint"`
+type assumeRoleModel struct {
+	RoleARN           types.String `tfsdk:"role_arn"`
+	SessionName       types.String `tfsdk:"session_name"`
+	ExternalID        types.String `tfsdk:"external_id"`
+	Policy            types.String `tfsdk:"policy"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
 }
 
 func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -93,48 +72,43 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	// A value computed by another resource is unknown until apply: say which one, as the framework
-	// documents, rather than silently falling back to the environment.
-	for _, a := range []struct {
-		name string
-		v    types.String
-	}{
-		{"access_key", m.AccessKey}, {"secret_key", m.SecretKey}, {"security_token", m.SecurityToken},
-		{"region", m.Region}, {"endpoint", m.Endpoint},
-	} {
-		if name := a.name; a.v.IsUnknown() {
+	if unknown := unknownArguments(m); len(unknown) > 0 {
+		// A value computed by another resource is unknown until apply: say which, as the framework
+		// documents, rather than silently falling back to the environment.
+		for _, name := range unknown {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown VOD provider argument",
 				fmt.Sprintf("The provider cannot be configured because %q depends on a value that is only known "+
 					"after apply. Set it to a static value or through its environment variable, or apply the "+
 					"resources it depends on first (terraform apply -target=...).", name))
 		}
-	}
-	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	cfg := resolveConfig(m)
 	if missing := cfg.missing(); len(missing) > 0 {
 		resp.Diagnostics.AddError("Missing VOD provider configuration",
-			"The VOD provider needs credentials and a region. Set:\n"+strings.Join(missing, "\n"))
+			"The VOD provider needs a region and credentials. Set:\n"+strings.Join(missing, "\n"))
 		return
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, cfg.secretKey.value, cfg.securityToken.value)
-	ctx = tflog.MaskMessageStrings(ctx, cfg.secretKey.value, cfg.securityToken.value)
+	if problem := regionProblem(cfg.region.value, m.SkipRegionValidation.ValueBool()); problem != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("region"), "Unsupported VOD region",
+			fmt.Sprintf("The region from %s: %s", cfg.region.source, problem))
+		return
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets(cfg)...)
+	ctx = tflog.MaskMessageStrings(ctx, secrets(cfg)...)
 
-	credCfg := &credentials.Config{
-		Type:            strPtr("access_key"),
-		AccessKeyId:     strPtr(cfg.accessKey.value),
-		AccessKeySecret: strPtr(cfg.secretKey.value),
+	connectTimeout := secondsOr(m.ConnectTimeout, defaultConnectTimeout)
+	readTimeout := secondsOr(m.ReadTimeout, defaultReadTimeout)
+	src, credDesc := cfg.credentialSource(int(connectTimeout/time.Millisecond), int(readTimeout/time.Millisecond))
+	cred, err := vod.NewCredential(src)
+	if err == nil {
+		// Resolve now, once, so that a missing profile or a role that cannot be assumed is reported
+		// here with its source rather than as a failure of every read.
+		_, err = cred.GetCredential()
 	}
-	if cfg.securityToken.value != "" {
-		credCfg.Type = strPtr("sts")
-		credCfg.SecurityToken = strPtr(cfg.securityToken.value)
-	}
-	cred, err := credentials.NewCredential(credCfg)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid VOD credentials", "The credentials could not be used: "+err.Error())
+		resp.Diagnostics.AddError("Cannot get VOD credentials", credentialErrorDetail(credDesc, src, err))
 		return
 	}
 
@@ -142,29 +116,34 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if endpoint == "" {
 		endpoint = vod.EndpointForRegion(cfg.region.value)
 	}
+	maxRetries := vod.DefaultMaxRetries
+	if !m.MaxRetries.IsNull() {
+		maxRetries = int(m.MaxRetries.ValueInt64())
+	}
 	client, err := vod.New(vod.Config{
-		Endpoint:   endpoint,
-		RegionID:   cfg.region.value,
-		Credential: cred,
-		UserAgent:  fmt.Sprintf("terraform-provider-vod/%s Terraform/%s", p.version, req.TerraformVersion),
-		MaxRetries: vod.DefaultMaxRetries,
+		Endpoint:       endpoint,
+		RegionID:       cfg.region.value,
+		Credential:     cred,
+		UserAgent:      userAgent(p.version, req.TerraformVersion),
+		MaxRetries:     maxRetries,
+		ConnectTimeout: connectTimeout,
+		ReadTimeout:    readTimeout,
 	})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid VOD endpoint",
 			fmt.Sprintf("The endpoint from %s cannot be used: %s.", orWord(cfg.endpoint.source, "the region"), err))
 		return
 	}
-	tflog.Debug(ctx, "configured VOD client", map[string]any{
-		"endpoint":        endpoint,
-		"region":          cfg.region.value,
-		"region_from":     cfg.region.source,
-		"access_key_from": cfg.accessKey.source,
-		"secret_key_from": cfg.secretKey.source,
-		"with_sts_token":  cfg.securityToken.value != "",
-		"endpoint_from":   orWord(cfg.endpoint.source, "region"),
+	tflog.Info(ctx, "configured the VOD client", map[string]any{
+		"endpoint":      endpoint,
+		"region":        cfg.region.value,
+		"region_from":   cfg.region.source,
+		"credentials":   credDesc,
+		"endpoint_from": orWord(cfg.endpoint.source, "region"),
+		"max_retries":   maxRetries,
 	})
 
-	data := &providerData{client: client, region: cfg.region.value}
+	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -177,11 +156,55 @@ func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {
 	return nil
 }
 
-func strPtr(s string) *string { return &s }
-
-func orWord(s, word string) string {
-	if s == "" {
-		return word
+// unknownArguments names the string arguments whose values are not known yet.
+func unknownArguments(m providerModel) []string {
+	var out []string
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{
+		{"access_key", m.AccessKey}, {"secret_key", m.SecretKey}, {"security_token", m.SecurityToken},
+		{"region", m.Region}, {"endpoint", m.Endpoint}, {"profile", m.Profile},
+		{"shared_credentials_file", m.SharedCredentialsFile}, {"sts_endpoint", m.STSEndpoint},
+	} {
+		if a.v.IsUnknown() {
+			out = append(out, a.name)
+		}
 	}
-	return s
+	if m.MaxRetries.IsUnknown() || m.ConnectTimeout.IsUnknown() || m.ReadTimeout.IsUnknown() {
+		out = append(out, "max_retries/connect_timeout/read_timeout")
+	}
+	if ar := m.AssumeRole; ar != nil && (ar.RoleARN.IsUnknown() || ar.ExternalID.IsUnknown() || ar.Policy.IsUnknown() ||
+		ar.SessionName.IsUnknown() || ar.SessionExpiration.IsUnknown()) {
+		out = append(out, "assume_role")
+	}
+	return out
+}
+
+// secrets are the values that must never appear in logs.
+func secrets(c resolvedConfig) []string {
+	var out []string
+	for _, s := range []setting{c.secretKey, c.securityToken} {
+		if s.set() {
+			out = append(out, s.value)
+		}
+	}
+	return out
+}
+
+// userAgent names the provider and Terraform, plus what TF_APPEND_USER_AGENT adds, as HashiCorp's
+// providers do.
+func userAgent(providerVersion, terraformVersion string) string {
+	ua := fmt.Sprintf("terraform-provider-vod/%s Terraform/%s", providerVersion, orWord(terraformVersion, "unknown"))
+	if extra := strings.TrimSpace(os.Getenv("TF_APPEND_USER_AGENT")); extra != "" {
+		ua += " " + extra
+	}
+	return ua
+}
+
+func secondsOr(v types.Int64, def int64) time.Duration {
+	if v.IsNull() || v.IsUnknown() {
+		return time.Duration(def) * time.Second
+	}
+	return time.Duration(v.ValueInt64()) * time.Second
 }

@@ -86,27 +86,53 @@ data "vod_image" "test" {
 	}
 }
 
+// Missing settings fail before any request, with an error that names every way to give them.
 func TestAccProvider_missingConfiguration(t *testing.T) {
-	tg := acctest.New(t)
-	tg.RequireEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	for name, tc := range map[string]struct {
+		provider string
+		want     string
+	}{
+		"no region": {
+			provider: fmt.Sprintf("access_key = %q\n  secret_key = %q", acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret),
+			want:     `Missing VOD provider configuration[\s\S]*region[\s\S]*ALIBABA_CLOUD_REGION[\s\S]*ALICLOUD_REGION`,
+		},
+		"no credentials anywhere": {
+			provider: `region = "cn-shanghai"`,
+			want: `Cannot get VOD credentials[\s\S]*No credentials were found[\s\S]*access_key and secret_key` +
+				`[\s\S]*ALIBABA_CLOUD_ACCESS_KEY_ID[\s\S]*ALIBABA_CLOUD_OIDC_PROVIDER_ARN[\s\S]*ALIBABA_CLOUD_PROFILE`,
+		},
+		"secret without access key": {
+			provider: `region = "cn-shanghai"` + "\n" + `secret_key = "s"`,
+			want:     `access_key: it goes with the argument secret_key`,
+		},
+		"unsupported region": {
+			provider: fmt.Sprintf("region = \"mars-north-1\"\n  access_key = %q\n  secret_key = %q", acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret),
+			want:     `Unsupported VOD region[\s\S]*"mars-north-1"[\s\S]*skip_region_validation`,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tg := acctest.New(t)
+			tg.RequireEmulator(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf(`
 provider "vod" {
   endpoint = %q
+  %s
 }
 
 data "vod_image" "test" {
   image_id = %q
 }
-`, tg.Emulator.URL, acctest.ImageCDN),
-			ExpectError: regexp.MustCompile(`Missing VOD provider configuration[\s\S]*access_key[\s\S]*ALIBABA_CLOUD_ACCESS_KEY_ID` +
-				`[\s\S]*ALICLOUD_SECRET_KEY[\s\S]*ALIBABA_CLOUD_REGION_ID`),
-		}},
-	})
-	if n := tg.Requests(); n > 0 {
-		t.Errorf("the emulator answered %d API requests; an unconfigured provider should send none", n)
+`, tg.Emulator.URL, tc.provider, acctest.ImageCDN),
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+			if n := tg.Requests(); n > 0 {
+				t.Errorf("the emulator answered %d API requests; an unconfigured provider should send none", n)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Reads Alibaba Cloud ApsaraVideo VOD (video on demand) images: their URLs and metadata.",
+		Attributes: map[string]schema.Attribute{
+			"access_key": schema.StringAttribute{
+				Optional: true,
+				Description: "AccessKey ID of the Alibaba Cloud account or RAM user. " +
+					"Defaults to the environment variable `ALIBABA_CLOUD_ACCESS_KEY_ID`, then `ALICLOUD_ACCESS_KEY`.",
+			},
+			"secret_key": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				Description: "AccessKey secret that belongs to `access_key`. " +
+					"Defaults to the environment variable `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`.",
+			},
+			"security_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				Description: "Security token of temporary STS credentials; set it together with the temporary " +
+					"`access_key` and `secret_key`. Defaults to the environment variable " +
+					"`ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`.",
+			},
+			"region": schema.StringAttribute{
+				Optional: true,
+				Description: "Region of the VOD service, such as `cn-shanghai`; it selects the endpoint " +
+					"`https://vod.<region>.aliyuncs.com`. Defaults to the environment variable " +
+					"`ALIBABA_CLOUD_REGION`, then `ALIBABA_CLOUD_REGION_ID`, then `ALICLOUD_REGION`.",
+			},
+			"endpoint": schema.StringAttribute{
+				Optional: true,
+				Description: "Full URL of the VOD API, such as `https://vod-vpc.cn-shanghai.aliyuncs.com` or " +
+					"`http://127.0.0.1:8080` for the bundled emulator; overrides the endpoint chosen by `region`. " +
+					"Defaults to the environment variable `ALIBABA_CLOUD_ENDPOINT_VOD`.",
+			},
+			"profile": schema.StringAttribute{
+				Optional: true,
+				Description: "Name of a profile in the aliyun CLI's configuration file (modes `AK`, `StsToken`, " +
+					"`RamRoleArn`, `ChainableRamRoleArn`, `EcsRamRole`, `OIDC` and the others the CLI knows). Used when " +
+					"no access key is given. Defaults to the environment variable `ALIBABA_CLOUD_PROFILE`, then " +
+					"`ALICLOUD_PROFILE`, then the file's current profile.",
+			},
+			"shared_credentials_file": schema.StringAttribute{
+				Optional: true,
+				Description: "Path of the aliyun CLI's configuration file. Defaults to the environment variable " +
+					"`ALIBABA_CLOUD_CONFIG_FILE`, then `~/.aliyun/config.json`.",
+			},
+			"sts_endpoint": schema.StringAttribute{
+				Optional: true,
+				Description: "Host (and port) of the STS API used to assume roles, such as " +
+					"`sts-vpc.cn-shanghai.aliyuncs.com`; always called over HTTPS. Defaults to the environment " +
+					"variable `ALIBABA_CLOUD_STS_ENDPOINT`, then `sts.aliyuncs.com`.",
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				Description: "How many times a request that failed with a retryable error (throttling, a 5xx " +
+					"answer, a broken connection or a timeout) is sent again, with exponential backoff. Default 3; 0 " +
+					"disables retries.",
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"connect_timeout": schema.Int64Attribute{
+				Optional:    true,
+				Description: "Seconds to wait for a connection to the VOD or STS API. Default 10.",
+				Validators:  []validator.Int64{int64validator.Between(1, 300)},
+			},
+			"read_timeout": schema.Int64Attribute{
+				Optional:    true,
+				Description: "Seconds to wait for the VOD or STS API to answer a request. Default 30.",
+				Validators:  []validator.Int64{int64validator.Between(1, 600)},
+			},
+			"skip_region_validation": schema.BoolAttribute{
+				Optional: true,
+				Description: "Accept a `region` that is not in this provider's list of VOD regions, for regions " +
+					"opened after its release. Default false.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"assume_role": schema.SingleNestedBlock{
+				Description: "Assume a RAM role with the credentials found otherwise, and sign requests with the " +
+					"role's temporary credentials, which are refreshed before they expire.",
+				Attributes: map[string]schema.Attribute{
+					"role_arn": schema.StringAttribute{
+						Optional: true,
+						Description: "ARN of the role to assume, such as `acs:ram::123456789012:role/vod-reader`. " +
+							"Defaults to the environment variable `ALIBABA_CLOUD_ROLE_ARN`.",
+						Validators: []validator.String{stringvalidator.RegexMatches(roleARNPattern,
+							"must be a RAM role ARN of the form acs:ram::<account ID>:role/<role name>")},
+					},
+					"session_name": schema.StringAttribute{
+						Optional: true,
+						Description: "Name of the role session, shown in ActionTrail. Defaults to the environment " +
+							"variable `ALIBABA_CLOUD_ROLE_SESSION_NAME`, then `terraform`.",
+						Validators: []validator.String{stringvalidator.RegexMatches(sessionNamePattern,
+							"must be 2 to 64 letters, digits or the characters . @ - _")},
+					},
+					"external_id": schema.StringAttribute{
+						Optional:    true,
+						Description: "External ID that the role's trust policy requires, if any.",
+					},
+					"policy": schema.StringAttribute{
+						Optional: true,
+						Description: "A JSON policy that further restricts the role's permissions for this session. " +
+							"It cannot grant more than the role has.",
+					},
+					"session_expiration": schema.Int64Attribute{
+						Optional: true,
+						Description: "Validity of the temporary credentials, in seconds, from 900 to 43200 (and at most " +
+							"the role's maximum session duration). Default 3600.",
+						Validators: []validator.Int64{int64validator.Between(900, 43200)},
+					},
+				},
+			},
+		},
+	}
+}
