@@ -77,7 +77,7 @@ func parseV1(r *http.Request, req *rpcRequest) (*credentials, *apiError) {
 	if aerr := checkFormat(format); aerr != nil {
 		return c, aerr
 	}
-	if aerr := checkVersion(c.version); aerr != nil {
+	if aerr := checkVersion(c.action, c.version); aerr != nil {
 		return c, aerr
 	}
 	method, all, given := r.Method, req.all, p["Signature"]
@@ -138,7 +138,7 @@ func parseV3(r *http.Request, req *rpcRequest, auth string) (*credentials, *apiE
 			return c, aerr
 		}
 	}
-	if aerr := checkVersion(c.version); aerr != nil {
+	if aerr := checkVersion(c.action, c.version); aerr != nil {
 		return c, aerr
 	}
 	method, path, query, host := r.Method, r.URL.EscapedPath(), req.query, r.Host
@@ -166,21 +166,63 @@ func checkFormat(f string) *apiError {
 	return errInvalid("Format", "Valid values are JSON and XML.")
 }
 
-func checkVersion(v string) *apiError {
-	if v != APIVersion {
+// checkVersion accepts the version of the action's product; an action the
+// emulator does not know may name either product's version (it is then
+// InvalidAction.NotFound once authenticated).
+func checkVersion(action, v string) *apiError {
+	want := APIVersion
+	if op, ok := operations[action]; ok {
+		want = op.version
+	} else if v == STSVersion {
+		return nil
+	}
+	if v != want {
 		return &apiError{http.StatusBadRequest, "InvalidVersion",
-			"Specified parameter Version is not valid. This product supports " + APIVersion + "."}
+			"Specified parameter Version is not valid. This product supports " + want + "."}
 	}
 	return nil
 }
 
-// authenticate runs the checks in the gateway's order: who, signature,
-// time, replay, token.
-func (s *Server) authenticate(c *credentials) *apiError {
-	if c.accessKeyID != s.opts.AccessKeyID {
-		return &apiError{http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found."}
+// checkAnonymous checks an unsigned call (AssumeRoleWithOIDC): Version and
+// Format only. Keys, signatures, timestamps and nonces it may carry are
+// ignored, as nothing is signed.
+func checkAnonymous(r *http.Request, req *rpcRequest, action string) *apiError {
+	if _, ok := req.params["Version"]; !ok && r.Header.Get("x-acs-version") != "" {
+		// V3 style: version in a header, Format optional.
+		if f, ok := req.params["Format"]; ok {
+			if aerr := checkFormat(f); aerr != nil {
+				return aerr
+			}
+		}
+		return checkVersion(action, r.Header.Get("x-acs-version"))
 	}
-	if ok, sts := c.verify(s.opts.AccessKeySecret); !ok {
+	if req.params["Version"] == "" {
+		return errMissing("Version")
+	}
+	format, ok := req.params["Format"]
+	if !ok {
+		format = "XML" // the real default, as for V1
+	}
+	if aerr := checkFormat(format); aerr != nil {
+		return aerr
+	}
+	return checkVersion(action, req.params["Version"])
+}
+
+// authenticate runs the checks in the gateway's order: who, signature,
+// time, replay, token. The key is the long-term one or a temporary one
+// issued by AssumeRole(WithOIDC).
+func (s *Server) authenticate(c *credentials) *apiError {
+	secret := s.opts.AccessKeySecret
+	var temp *tempKey
+	if c.accessKeyID != s.opts.AccessKeyID {
+		k, ok := s.temp.get(c.accessKeyID)
+		if !ok {
+			return &apiError{http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found."}
+		}
+		secret, temp = k.secret, &k
+	}
+	if ok, sts := c.verify(secret); !ok {
 		return &apiError{http.StatusBadRequest, "SignatureDoesNotMatch",
 			"Specified signature is not matched with our calculation. server string to sign is:" + sts}
 	}
@@ -202,14 +244,22 @@ func (s *Server) authenticate(c *credentials) *apiError {
 	if !s.nonces.add(c.accessKeyID+"\x00"+c.nonce, expiry.Add(MaxClockSkew), now) {
 		return &apiError{http.StatusBadRequest, "SignatureNonceUsed", "Specified signature nonce was used already."}
 	}
-	if want := s.opts.SecurityToken; want != "" {
-		if !c.tokenPresent || c.token == "" {
-			return &apiError{http.StatusBadRequest, "MissingSecurityToken", "SecurityToken is mandatory for this action."}
-		}
-		if !equalConstantTime(c.token, want) {
-			return &apiError{http.StatusBadRequest, "InvalidSecurityToken.Mismatch",
-				"Specified SecurityToken is not valid for the AccessKeyId."}
-		}
+	want := s.opts.SecurityToken
+	if temp != nil {
+		want = temp.token
+	}
+	if want == "" {
+		return nil
+	}
+	if !c.tokenPresent || c.token == "" {
+		return &apiError{http.StatusBadRequest, "MissingSecurityToken", "SecurityToken is mandatory for this action."}
+	}
+	if !equalConstantTime(c.token, want) {
+		return &apiError{http.StatusBadRequest, "InvalidSecurityToken.Mismatch",
+			"Specified SecurityToken is not valid for the AccessKeyId."}
+	}
+	if temp != nil && !now.Before(temp.expiry) {
+		return &apiError{http.StatusBadRequest, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."}
 	}
 	return nil
 }

@@ -271,8 +271,20 @@ func (h *harness) callV3(v v3Request) (int, http.Header, []byte) {
 
 var requestIDPattern = regexp.MustCompile(`^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$`)
 
-// checkError asserts the exact error shape and returns the message.
+// checkError asserts the exact error shape of a VOD error and returns the
+// message.
 func checkError(t *testing.T, status int, hdr http.Header, body []byte, wantStatus int, wantCode string) string {
+	t.Helper()
+	return checkProductError(t, status, hdr, body, wantStatus, wantCode, "vod.cn-shanghai.aliyuncs.com", "Vod")
+}
+
+// checkSTSError is checkError for STS actions.
+func checkSTSError(t *testing.T, status int, hdr http.Header, body []byte, wantStatus int, wantCode string) string {
+	t.Helper()
+	return checkProductError(t, status, hdr, body, wantStatus, wantCode, "sts.aliyuncs.com", "Sts")
+}
+
+func checkProductError(t *testing.T, status int, hdr http.Header, body []byte, wantStatus int, wantCode, hostID, product string) string {
 	t.Helper()
 	if status != wantStatus {
 		t.Errorf("status = %d, want %d; body %s", status, wantStatus, body)
@@ -296,13 +308,13 @@ func checkError(t *testing.T, status int, hdr http.Header, body []byte, wantStat
 	if !requestIDPattern.MatchString(id) || hdr.Get("x-acs-request-id") != id {
 		t.Errorf("RequestId %q / header %q", id, hdr.Get("x-acs-request-id"))
 	}
-	if m["HostId"] != "vod.cn-shanghai.aliyuncs.com" {
+	if m["HostId"] != hostID {
 		t.Errorf("HostId = %v", m["HostId"])
 	}
 	if m["Code"] != wantCode {
 		t.Errorf("Code = %v, want %s; message %v", m["Code"], wantCode, m["Message"])
 	}
-	wantRec := "https://api.aliyun.com/troubleshoot?q=" + wantCode + "&product=Vod&requestId=" + id
+	wantRec := "https://api.aliyun.com/troubleshoot?q=" + wantCode + "&product=" + product + "&requestId=" + id
 	if m["Recommend"] != wantRec {
 		t.Errorf("Recommend = %v, want %s", m["Recommend"], wantRec)
 	}

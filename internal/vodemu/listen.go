@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"sync"
@@ -12,8 +14,12 @@ import (
 
 // Running is an emulator serving on a real TCP listener.
 type Running struct {
-	URL    string // http://127.0.0.1:PORT
-	Addr   string // 127.0.0.1:PORT, what an SDK's Endpoint wants
+	URL      string // http://127.0.0.1:PORT
+	Addr     string // 127.0.0.1:PORT, what an SDK's Endpoint wants
+	HostPort string // the same as Addr: an STS endpoint, or a proxy's host:port
+	// TLSURL is https://127.0.0.1:PORT when Options.CA is set (the same
+	// port as URL), else empty.
+	TLSURL string
 	Server *Server
 
 	http *http.Server
@@ -29,6 +35,8 @@ func Start(opts Options) (*Running, error) {
 }
 
 // StartOn serves a new emulator on addr ("host:port"; port 0 picks one).
+// With Options.CA it serves TLS and plain HTTP on that one port, and CONNECT
+// tunnels to *.aliyuncs.com:443.
 func StartOn(addr string, opts Options) (*Running, error) {
 	s, err := New(opts)
 	if err != nil {
@@ -43,22 +51,31 @@ func StartOn(addr string, opts Options) (*Running, error) {
 	if tcp.IP.IsUnspecified() { // listening everywhere: loopback reaches it
 		host = "127.0.0.1"
 	}
+	var serve net.Listener = ln
+	if opts.CA != nil {
+		m := newMuxListener(ln, opts.CA.serverConfig("127.0.0.1"))
+		s.tunnel = m.push // before serving: read without a lock
+		serve = m
+	}
 	r := &Running{
 		Addr:   net.JoinHostPort(host, fmt.Sprint(tcp.Port)),
 		Server: s,
 		http: &http.Server{
 			Handler:           s,
 			ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog:          opts.Logger,
+			ErrorLog:          errorLog(opts.Logger),
 		},
 		done:  make(chan struct{}),
 		conns: map[net.Conn]http.ConnState{},
 	}
 	r.http.ConnState = r.track
-	r.URL = "http://" + r.Addr
+	r.URL, r.HostPort = "http://"+r.Addr, r.Addr
+	if opts.CA != nil {
+		r.TLSURL = "https://" + r.Addr
+	}
 	go func() {
 		defer close(r.done)
-		if err := r.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && opts.Logger != nil {
+		if err := r.http.Serve(serve); err != nil && !errors.Is(err, http.ErrServerClosed) && opts.Logger != nil {
 			opts.Logger.Printf("serve: %v", err)
 		}
 	}()
@@ -114,4 +131,13 @@ func (r *Running) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return r.Shutdown(ctx)
+}
+
+// errorLog is where http.Server reports failed handshakes and the like:
+// the Logger, or nowhere, as Options.Logger promises silence when nil.
+func errorLog(l *log.Logger) *log.Logger {
+	if l == nil {
+		return log.New(io.Discard, "", 0)
+	}
+	return l
 }

@@ -18,11 +18,23 @@ import (
 
 func sdkClient(t *testing.T, r *Running, secret, token, algorithm string) *openapi.Client {
 	t.Helper()
+	return newSDKClient(t, sdkTarget{endpoint: r.Addr, protocol: "http"}, testAK, secret, token, algorithm)
+}
+
+// sdkTarget is where a client sends requests and how.
+type sdkTarget struct {
+	endpoint, protocol string
+	retry              *dara.RetryOptions
+}
+
+func newSDKClient(t *testing.T, to sdkTarget, ak, secret, token, algorithm string) *openapi.Client {
+	t.Helper()
 	cfg := &openapiutil.Config{
-		AccessKeyId:     ptr(testAK),
+		AccessKeyId:     ptr(ak),
 		AccessKeySecret: ptr(secret),
-		Endpoint:        ptr(r.Addr), // becomes the host header and the URL's host
-		Protocol:        ptr("http"),
+		Endpoint:        ptr(to.endpoint), // becomes the host header and the URL's host
+		Protocol:        ptr(to.protocol),
+		RetryOptions:    to.retry,
 		RegionId:        ptr("cn-shanghai"),
 		ReadTimeout:     ptr(5000),
 		ConnectTimeout:  ptr(5000),

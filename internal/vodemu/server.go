@@ -8,8 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
+	"math"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,45 +32,23 @@ const (
 	DefaultCDNPrivateKey      = "vodemucdnkey1234"
 )
 
-// Options configures a Server. AccessKeyID and AccessKeySecret are required.
-type Options struct {
-	// The one accepted credential pair.
-	AccessKeyID, AccessKeySecret string
-	// If non-empty, every request must carry exactly this token (V1
-	// parameter SecurityToken, V3 header x-acs-security-token). If empty,
-	// tokens that requests carry are ignored.
-	SecurityToken string
-	// Region names HostId "vod.<Region>.aliyuncs.com"; default cn-shanghai.
-	Region string
-	Images []Image
-	// Now is the server clock (default time.Now); tests use it to control
-	// timestamp and URL expiry checks.
-	Now func() time.Time
-	// Logger receives one line per request; nil is silent. Secrets,
-	// tokens and signatures are never logged.
-	Logger *log.Logger
-
-	// OSS key pair and CDN type-A private key used to sign returned URLs.
-	// Empty means the Default* constants above.
-	OSSAccessKeyID, OSSAccessKeySecret, CDNPrivateKey string
-}
-
-// Stats is a snapshot of what the server answered.
-type Stats struct {
-	Requests int64            `json:"requests"`
-	ByAction map[string]int64 `json:"by_action"` // "" for a missing or unknown Action
-	ByCode   map[string]int64 `json:"by_code"`   // "OK" for success
-}
-
 // Server is the emulator as an http.Handler.
 type Server struct {
 	opts   Options
-	hostID string
+	hostID string // VOD's HostId; STS errors use stsHostID
 
 	mu     sync.RWMutex
 	images map[string]Image
 
 	nonces *nonceCache
+	temp   *tempKeys
+	faults *faultState
+	limit  *rateLimiter // nil without Options.QPS
+
+	// tunnel hands a CONNECT tunnel's TLS connection to the http.Server
+	// that serves this handler. StartOn sets it (with Options.CA) before
+	// serving; without it CONNECT is answered 501.
+	tunnel func(net.Conn) error
 
 	statsMu sync.Mutex
 	stats   Stats
@@ -79,10 +58,28 @@ type Server struct {
 // as its first field, as the real API's bodies do.
 type actionFunc func(s *Server, requestID string, p map[string]string) (any, *apiError)
 
-// actions are the operations the emulator implements.
-var actions = map[string]actionFunc{
-	"GetImageInfo":  (*Server).getImageInfo,
-	"GetImageInfos": (*Server).getImageInfos,
+// Products name HostId and the Recommend link of an error.
+const (
+	productVOD = "Vod"
+	productSTS = "Sts"
+	stsHostID  = "sts.aliyuncs.com"
+)
+
+// operation is one action the emulator implements.
+type operation struct {
+	fn        actionFunc
+	version   string
+	product   string
+	anonymous bool // not signed: AssumeRoleWithOIDC
+}
+
+// operations are the actions the emulator implements, VOD and STS on the
+// same endpoint; Version tells them apart as the real gateways do.
+var operations = map[string]operation{
+	"GetImageInfo":       {(*Server).getImageInfo, APIVersion, productVOD, false},
+	"GetImageInfos":      {(*Server).getImageInfos, APIVersion, productVOD, false},
+	"AssumeRole":         {(*Server).assumeRole, STSVersion, productSTS, false},
+	"AssumeRoleWithOIDC": {(*Server).assumeRoleWithOIDC, STSVersion, productSTS, true},
 }
 
 // New validates opts and returns a Server.
@@ -108,15 +105,28 @@ func New(opts Options) (*Server, error) {
 	if opts.CDNPrivateKey == "" {
 		opts.CDNPrivateKey = DefaultCDNPrivateKey
 	}
+	if opts.Faults.SlowDelay <= 0 {
+		opts.Faults.SlowDelay = DefaultSlowDelay
+	}
+	if opts.QPS < 0 || math.IsNaN(opts.QPS) || math.IsInf(opts.QPS, 0) {
+		return nil, fmt.Errorf("vodemu: invalid QPS %v", opts.QPS)
+	}
 	if err := validateImages(opts.Images); err != nil {
 		return nil, fmt.Errorf("vodemu: %w", err)
 	}
+	if err := validateSTS(opts.STS); err != nil {
+		return nil, fmt.Errorf("vodemu: %w", err)
+	}
+	opts.STS.Roles = append([]Role(nil), opts.STS.Roles...)
 	s := &Server{
 		opts:   opts,
 		hostID: "vod." + opts.Region + ".aliyuncs.com",
 		images: make(map[string]Image, len(opts.Images)),
 		nonces: newNonceCache(),
-		stats:  Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}},
+		temp:   newTempKeys(),
+		faults: newFaultState(opts.FaultSeed),
+		limit:  newRateLimiter(opts.QPS),
+		stats:  Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{}},
 	}
 	for _, img := range opts.Images {
 		s.images[img.ImageId] = img.clone()
@@ -146,22 +156,29 @@ func (s *Server) image(id string) (Image, bool) {
 func (s *Server) Stats() Stats {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
-	out := Stats{Requests: s.stats.Requests, ByAction: map[string]int64{}, ByCode: map[string]int64{}}
-	for k, v := range s.stats.ByAction {
-		out.ByAction[k] = v
-	}
-	for k, v := range s.stats.ByCode {
-		out.ByCode[k] = v
-	}
-	return out
+	return s.stats.clone()
 }
 
-func (s *Server) count(action, code string) {
+// count records one answered RPC request; fault is "" when none was injected.
+func (s *Server) count(action, code, fault string) {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
 	s.stats.Requests++
 	s.stats.ByAction[action]++
 	s.stats.ByCode[code]++
+	if fault != "" {
+		s.stats.ByFault[fault]++
+	}
+}
+
+func (s *Server) countProxy(accepted bool) {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	if accepted {
+		s.stats.ProxyConnects++
+	} else {
+		s.stats.ProxyRefused++
+	}
 }
 
 // apiError is an error answer in the gateway's shape.
@@ -191,74 +208,116 @@ type errorBody struct {
 	Recommend string
 }
 
-// ServeHTTP routes /_emulator/* to the control endpoints and everything else
-// to the RPC endpoint.
+// ServeHTTP routes proxy requests (with Options.CA), /_emulator/* to the
+// control endpoints, and everything else to the RPC endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.opts.CA != nil && (r.Method == http.MethodConnect || r.URL.IsAbs()) && s.serveProxy(w, r) {
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
 		s.serveControl(w, r)
 		return
 	}
+	s.serveRPC(w, r)
+}
+
+// serveRPC answers one API call: faults, then the rate limit, then
+// authentication and the action, so that faults and throttling cost a
+// client no nonce and a retry gets a fresh decision.
+func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	requestID := newRequestID()
-	action, code := "", "InternalError"
+	action, product, code, fault := "", productVOD, "InternalError", ""
 	defer func() {
 		// Last resort: a bug must not kill the connection without an answer.
 		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler { // a deliberate "reset" fault
+				s.count(action, code, fault)
+				panic(v)
+			}
 			if s.opts.Logger != nil {
 				s.opts.Logger.Printf("request=%s panic: %v", requestID, v)
 			}
 			action, code = "", "InternalError"
-			s.writeError(w, requestID, &apiError{http.StatusInternalServerError, "InternalError",
+			s.writeError(w, requestID, product, &apiError{http.StatusInternalServerError, "InternalError",
 				"The request processing has failed due to some unknown error, exception or failure."})
 		}
-		s.count(action, code)
+		s.count(action, code, fault)
 		if s.opts.Logger != nil {
-			s.opts.Logger.Printf("request=%s method=%s action=%q code=%s duration=%s",
-				requestID, r.Method, action, code, time.Since(start).Round(time.Microsecond))
+			s.opts.Logger.Printf("request=%s method=%s action=%q code=%s fault=%q duration=%s",
+				requestID, r.Method, action, code, fault, time.Since(start).Round(time.Microsecond))
 		}
 	}()
 
-	body, name, aerr := s.handle(r, requestID)
-	action = name
+	req, aerr := readRequest(r)
 	if aerr != nil {
 		code = aerr.code
-		s.writeError(w, requestID, aerr)
+		s.writeError(w, requestID, product, aerr)
+		return
+	}
+	name := requestedAction(r, req)
+	if op, ok := operations[name]; ok {
+		action, product = name, op.product
+	}
+	if kind, ok := s.faults.decide(name); ok {
+		fault, code = string(kind), "fault:"+string(kind) // if injectFault panics
+		fw, fcode, done := s.injectFault(w, r, requestID, product, kind)
+		if done {
+			code = fcode
+			return
+		}
+		w, code = fw, "InternalError"
+	}
+	if !s.limit.allow(action) {
+		aerr := errThrottled()
+		code = aerr.code
+		s.writeError(w, requestID, product, aerr)
+		return
+	}
+	body, aerr := s.handle(r, req, name, requestID)
+	if aerr != nil {
+		code = aerr.code
+		s.writeError(w, requestID, product, aerr)
 		return
 	}
 	code = "OK"
 	s.writeJSON(w, requestID, http.StatusOK, body)
 }
 
-// handle runs one RPC call and returns the success body or the error, plus
-// the Action to count it under.
-func (s *Server) handle(r *http.Request, requestID string) (any, string, *apiError) {
-	req, aerr := readRequest(r)
-	if aerr != nil {
-		return nil, "", aerr
+// requestedAction is the Action a request names, read where its signature
+// version puts it (V3 header, else parameter, else the header of an
+// unsigned V3-style call).
+func requestedAction(r *http.Request, req *rpcRequest) string {
+	if r.Header.Get("Authorization") != "" {
+		return r.Header.Get("x-acs-action")
+	}
+	if a, ok := req.params["Action"]; ok {
+		return a
+	}
+	return r.Header.Get("x-acs-action")
+}
+
+// handle authenticates and runs one RPC call.
+func (s *Server) handle(r *http.Request, req *rpcRequest, name, requestID string) (any, *apiError) {
+	if op, ok := operations[name]; ok && op.anonymous {
+		if aerr := checkAnonymous(r, req, name); aerr != nil {
+			return nil, aerr
+		}
+		return op.fn(s, requestID, req.params)
 	}
 	c, aerr := parseCredentials(r, req)
-	action := ""
-	if c != nil {
-		if _, ok := actions[c.action]; ok {
-			action = c.action
-		}
-	}
 	if aerr != nil {
-		return nil, action, aerr
+		return nil, aerr
 	}
 	if aerr := s.authenticate(c); aerr != nil {
-		return nil, action, aerr
+		return nil, aerr
 	}
-	fn, ok := actions[c.action]
-	if !ok {
-		return nil, action, &apiError{http.StatusNotFound, "InvalidAction.NotFound",
+	op, ok := operations[c.action]
+	if !ok || op.anonymous {
+		return nil, &apiError{http.StatusNotFound, "InvalidAction.NotFound",
 			"Specified api is not found, please check your url and method."}
 	}
-	out, aerr := fn(s, requestID, req.params)
-	if aerr != nil {
-		return nil, action, aerr
-	}
-	return out, action, nil
+	return op.fn(s, requestID, req.params)
 }
 
 // rpcRequest is what the client sent, decoded once.
@@ -324,14 +383,18 @@ func isForm(contentType string) bool {
 	return err == nil && mt == "application/x-www-form-urlencoded"
 }
 
-func (s *Server) writeError(w http.ResponseWriter, requestID string, e *apiError) {
+func (s *Server) writeError(w http.ResponseWriter, requestID, product string, e *apiError) {
+	host := s.hostID
+	if product == productSTS {
+		host = stsHostID
+	}
 	s.writeJSON(w, requestID, e.status, errorBody{
 		RequestId: requestID,
-		HostId:    s.hostID,
+		HostId:    host,
 		Code:      e.code,
 		Message:   e.message,
 		Recommend: "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.code) +
-			"&product=Vod&requestId=" + url.QueryEscape(requestID),
+			"&product=" + product + "&requestId=" + url.QueryEscape(requestID),
 	})
 }
 
@@ -350,25 +413,6 @@ func (s *Server) writeJSON(w http.ResponseWriter, requestID string, status int, 
 	h.Set("x-acs-request-id", requestID)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
-}
-
-// serveControl answers the emulator's own endpoints; they need no auth and
-// are not counted as API requests.
-func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	switch r.URL.Path {
-	case "/_emulator/health":
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, "ok")
-	case "/_emulator/stats":
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(s.Stats())
-	default:
-		http.NotFound(w, r)
-	}
 }
 
 // newRequestID returns an upper-case UUID-shaped random ID.

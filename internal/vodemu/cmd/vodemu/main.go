@@ -2,11 +2,20 @@
 //
 //	vodemu -access-key-id AK -access-key-secret SECRET [-data images.json]
 //	       [-listen 127.0.0.1:0] [-security-token TOKEN] [-region cn-shanghai]
+//	       [-faults SPEC] [-seed N] [-slow-delay 5s] [-qps N]
+//	       [-role ARN[#EXTERNAL_ID]]... [-sts-lifetime DURATION]
+//	       [-oidc-provider-arn ARN] [-oidc-token-file FILE] [-ca-out FILE]
 //
 // The secret may come from VODEMU_ACCESS_KEY_SECRET instead of the command
-// line. Once listening it prints exactly one line, endpoint=http://HOST:PORT,
-// to stdout; logs go to stderr. Exit status: 0 after a clean shutdown, 2 for
-// bad flags or a bad data file, 1 for other failures.
+// line. -faults takes comma-separated KIND:next=N or KIND:rate=P items, each
+// optionally ending in @Action1+Action2; see package vodemu for the kinds.
+// -ca-out generates a CA, serves TLS and a CONNECT proxy on the same port,
+// and writes the CA certificate there for SSL_CERT_FILE.
+//
+// Once listening it prints exactly one line, endpoint=http://HOST:PORT, to
+// stdout (with -ca-out, https://HOST:PORT works on the same port); logs go
+// to stderr. Exit status: 0 after a clean shutdown, 2 for bad flags or a bad
+// data or token file, 1 for other failures (listening, writing -ca-out).
 package main
 
 import (
@@ -35,7 +44,7 @@ var errReported = errors.New("flag error")
 
 func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	logger := log.New(stderr, "vodemu: ", log.LstdFlags)
-	opts, listen, err := parseFlags(args, stderr)
+	c, err := parseFlags(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -45,11 +54,25 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 		}
 		return 2
 	}
+	opts := c.opts
 	opts.Logger = logger
-	r, err := vodemu.StartOn(listen, opts)
+	if c.caOut != "" {
+		if opts.CA, err = vodemu.NewCA(); err == nil {
+			err = os.WriteFile(c.caOut, opts.CA.CertPEM(), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "vodemu: -ca-out:", err)
+			return 1
+		}
+	}
+	r, err := vodemu.StartOn(c.listen, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	// Faults are in place before the endpoint is announced.
+	for _, f := range c.faults {
+		f.apply(r.Server)
 	}
 	// The only stdout line: scripts read the endpoint from it. os.Stdout is
 	// unbuffered, so the line is out as soon as Fprintf returns.
@@ -57,6 +80,9 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 		fmt.Fprintln(stderr, "vodemu: write endpoint:", err)
 	}
 	logger.Printf("serving %d images at %s (region %s)", len(opts.Images), r.URL, opts.Region)
+	if opts.CA != nil {
+		logger.Printf("TLS and CONNECT proxy on the same port; CA certificate in %s", c.caOut)
+	}
 
 	s := <-stop
 	logger.Printf("%v: shutting down", s)
@@ -68,38 +94,8 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	}
 	st := r.Server.Stats()
 	logger.Printf("served %d requests: %v", st.Requests, st.ByCode)
+	if len(st.ByFault) > 0 || st.ProxyConnects+st.ProxyRefused > 0 {
+		logger.Printf("injected faults %v; proxy tunnels %d, refused %d", st.ByFault, st.ProxyConnects, st.ProxyRefused)
+	}
 	return 0
-}
-
-func parseFlags(args []string, stderr io.Writer) (vodemu.Options, string, error) {
-	var opts vodemu.Options
-	var listen, data string
-	fs := flag.NewFlagSet("vodemu", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
-	fs.StringVar(&data, "data", "", "JSON array of ImageInfo objects to serve (empty: no images)")
-	fs.StringVar(&opts.AccessKeyID, "access-key-id", "", "the accepted AccessKeyId (required)")
-	fs.StringVar(&opts.AccessKeySecret, "access-key-secret", "", "the accepted AccessKeySecret (required; or env VODEMU_ACCESS_KEY_SECRET)")
-	fs.StringVar(&opts.SecurityToken, "security-token", "", "if set, every request must carry this security token")
-	fs.StringVar(&opts.Region, "region", "cn-shanghai", "region named in HostId")
-	if err := fs.Parse(args); err != nil {
-		return opts, "", fmt.Errorf("%w: %w", errReported, err)
-	}
-	if fs.NArg() > 0 {
-		return opts, "", fmt.Errorf("unexpected arguments: %q", fs.Args())
-	}
-	if opts.AccessKeySecret == "" {
-		opts.AccessKeySecret = os.Getenv("VODEMU_ACCESS_KEY_SECRET")
-	}
-	if opts.AccessKeyID == "" || opts.AccessKeySecret == "" {
-		return opts, "", errors.New("-access-key-id and -access-key-secret (or VODEMU_ACCESS_KEY_SECRET) are required")
-	}
-	if data != "" {
-		imgs, err := vodemu.LoadImages(data)
-		if err != nil {
-			return opts, "", err
-		}
-		opts.Images = imgs
-	}
-	return opts, listen, nil
 }

@@ -5,20 +5,26 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
 
 func TestBadUsageExits2(t *testing.T) {
@@ -38,6 +44,15 @@ func TestBadUsageExits2(t *testing.T) {
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "extra"}, "unexpected arguments"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", bad}, "ImageId is missing"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", filepath.Join(dir, "absent.json")}, "absent.json"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "nope:next=1"}, `unknown fault kind "nope"`},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset"}, "KIND:next=N or KIND:rate=P"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset:next=0"}, "next must be"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset:rate=1.5"}, "rate must be"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset:every=2"}, "KIND:next=N"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset:next=1@"}, "empty action"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-qps", "-1"}, "-qps"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-role", "arn:aws:iam::1:role/x"}, "role ARN"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-oidc-token-file", filepath.Join(dir, "absent")}, "-oidc-token-file"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(tc.args, &stdout, &stderr, nil); code != 2 {
@@ -75,6 +90,93 @@ func TestRunInProcess(t *testing.T) {
 	stop <- syscall.SIGTERM
 	if code := <-done; code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+}
+
+func TestParseFaults(t *testing.T) {
+	got, err := parseFaults("throttling:next=2@GetImageInfo+GetImageInfos, reset:rate=0.25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []faultSpec{
+		{kind: vodemu.FaultThrottling, next: 2, actions: []string{"GetImageInfo", "GetImageInfos"}},
+		{kind: vodemu.FaultReset, rate: 0.25, isRate: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%+v", got)
+	}
+}
+
+// TestRunWithFaultsQPSAndCA runs the command with the new flags: the faults
+// are in place before the endpoint line, -qps throttles, and -ca-out gives
+// TLS on the same port with the written CA.
+func TestRunWithFaultsQPSAndCA(t *testing.T) {
+	dir := t.TempDir()
+	caFile := filepath.Join(dir, "ca.pem")
+	tokenFile := filepath.Join(dir, "token")
+	if err := os.WriteFile(tokenFile, []byte("tok\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	stop := make(chan os.Signal, 1)
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() {
+		done <- run([]string{"-access-key-id", "ak", "-access-key-secret", "s", "-faults", "internal:next=1@GetImageInfo,unavailable:rate=0@GetImageInfos",
+			"-qps", "3", "-ca-out", caFile, "-role", "acs:ram::1:role/r#ext", "-sts-lifetime", "30s",
+			"-oidc-provider-arn", "acs:ram::1:oidc-provider/p", "-oidc-token-file", tokenFile}, pw, &stderr, stop)
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := strings.TrimSpace(strings.TrimPrefix(line, "endpoint="))
+	var statuses []int
+	for range 5 {
+		status, body := signedGet(t, endpoint, "ak", "s", "x")
+		if status == 400 && !strings.Contains(body, "Throttling.User") {
+			t.Fatalf("%d %s", status, body)
+		}
+		statuses = append(statuses, status)
+	}
+	// The fault, then the 3-token bucket (the fault took no token), then throttling.
+	if fmt.Sprint(statuses) != "[500 404 404 404 400]" {
+		t.Fatalf("statuses %v", statuses)
+	}
+	pemBytes, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		t.Fatalf("not a PEM certificate: %s", pemBytes)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := client.Get(strings.Replace(endpoint, "http://", "https://", 1) + "/_emulator/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.TLS == nil {
+		t.Fatalf("https: %d", resp.StatusCode)
+	}
+	// The OIDC token is the file's trimmed content.
+	form := url.Values{"RoleArn": {"acs:ram::1:role/r"}, "OIDCProviderArn": {"acs:ram::1:oidc-provider/p"}, "OIDCToken": {"tok"}, "RoleSessionName": {"sess"}}
+	resp, err = http.Post(endpoint+"/?Action=AssumeRoleWithOIDC&Version=2015-04-01&Format=JSON", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"AccessKeyId":"STS.`) {
+		t.Fatalf("OIDC: %d %s", resp.StatusCode, b)
+	}
+	stop <- syscall.SIGTERM
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "CA certificate in "+caFile) {
+		t.Fatalf("stderr: %s", stderr.String())
 	}
 }
 

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
+)
+
+// config is what the command line asks for.
+type config struct {
+	opts   vodemu.Options
+	listen string
+	faults []faultSpec
+	caOut  string // write a new CA's PEM here and serve TLS
+}
+
+// faultSpec is one item of -faults.
+type faultSpec struct {
+	kind    vodemu.FaultKind
+	next    int
+	rate    float64
+	isRate  bool
+	actions []string
+}
+
+const faultsHelp = "faults to inject: comma-separated KIND:next=N or KIND:rate=P, each optionally followed by " +
+	"@Action1+Action2 to fault only those actions (e.g. throttling:next=2@GetImageInfo,reset:rate=0.1); KIND is one of " +
+	"throttling, throttling-503, unavailable, internal, reset, slow, malformed-json, truncated, html-502, empty-200, wrong-content-type"
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	var data, oidcTokenFile, faults string
+	var roles roleFlag
+	opts := &c.opts
+	fs := flag.NewFlagSet("vodemu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
+	fs.StringVar(&data, "data", "", "JSON array of ImageInfo objects to serve (empty: no images)")
+	fs.StringVar(&opts.AccessKeyID, "access-key-id", "", "the accepted AccessKeyId (required)")
+	fs.StringVar(&opts.AccessKeySecret, "access-key-secret", "", "the accepted AccessKeySecret (required; or env VODEMU_ACCESS_KEY_SECRET)")
+	fs.StringVar(&opts.SecurityToken, "security-token", "", "if set, every request signed with -access-key-id must carry this security token")
+	fs.StringVar(&opts.Region, "region", "cn-shanghai", "region named in HostId")
+	fs.StringVar(&faults, "faults", "", faultsHelp)
+	fs.Int64Var(&opts.FaultSeed, "seed", 0, "seed of the random sequence behind KIND:rate=P faults")
+	fs.DurationVar(&opts.Faults.SlowDelay, "slow-delay", vodemu.DefaultSlowDelay, "how long a slow fault waits before answering")
+	fs.Float64Var(&opts.QPS, "qps", 0, "requests per second allowed per Action, burst max(1, QPS); above it Throttling.User (0: no limit)")
+	fs.DurationVar(&opts.STS.Lifetime, "sts-lifetime", 0, "lifetime of STS credentials, whatever DurationSeconds asks (0: DurationSeconds)")
+	fs.Var(&roles, "role", "a role AssumeRole(WithOIDC) can assume, ARN[#EXTERNAL_ID] (repeatable)")
+	fs.StringVar(&opts.STS.OIDCProviderArn, "oidc-provider-arn", "", "the OIDC provider ARN AssumeRoleWithOIDC accepts")
+	fs.StringVar(&oidcTokenFile, "oidc-token-file", "", "file whose content, trimmed, is the OIDC token AssumeRoleWithOIDC accepts")
+	fs.StringVar(&c.caOut, "ca-out", "", "generate a CA, serve TLS and CONNECT on the same port, and write the CA certificate (PEM) to this file for SSL_CERT_FILE")
+	if err := fs.Parse(args); err != nil {
+		return c, fmt.Errorf("%w: %w", errReported, err)
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if opts.AccessKeySecret == "" {
+		opts.AccessKeySecret = os.Getenv("VODEMU_ACCESS_KEY_SECRET")
+	}
+	if opts.AccessKeyID == "" || opts.AccessKeySecret == "" {
+		return c, errors.New("-access-key-id and -access-key-secret (or VODEMU_ACCESS_KEY_SECRET) are required")
+	}
+	if opts.QPS < 0 {
+		return c, errors.New("-qps must not be negative")
+	}
+	var err error
+	if c.faults, err = parseFaults(faults); err != nil {
+		return c, fmt.Errorf("-faults: %w", err)
+	}
+	opts.STS.Roles = roles
+	if oidcTokenFile != "" {
+		b, err := os.ReadFile(oidcTokenFile)
+		if err != nil {
+			return c, fmt.Errorf("-oidc-token-file: %w", err)
+		}
+		if opts.STS.OIDCToken = strings.TrimSpace(string(b)); opts.STS.OIDCToken == "" {
+			return c, fmt.Errorf("-oidc-token-file: %s is empty", oidcTokenFile)
+		}
+	}
+	if data != "" {
+		imgs, err := vodemu.LoadImages(data)
+		if err != nil {
+			return c, err
+		}
+		opts.Images = imgs
+	}
+	// Bad options (a malformed -role ARN, say) are usage errors too.
+	if _, err := vodemu.New(*opts); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// parseFaults parses the -faults grammar:
+//
+//	SPEC = ITEM {"," ITEM}
+//	ITEM = KIND ":" ("next=" N | "rate=" P) ["@" ACTION {"+" ACTION}]
+func parseFaults(spec string) ([]faultSpec, error) {
+	if spec == "" {
+		return nil, nil
+	}
+	var out []faultSpec
+	for _, item := range strings.Split(spec, ",") {
+		var f faultSpec
+		item, actions, hasActions := strings.Cut(strings.TrimSpace(item), "@")
+		if hasActions {
+			for _, a := range strings.Split(actions, "+") {
+				if a == "" {
+					return nil, fmt.Errorf("%q: empty action after @", item)
+				}
+				f.actions = append(f.actions, a)
+			}
+		}
+		kind, arg, ok := strings.Cut(item, ":")
+		if !ok {
+			return nil, fmt.Errorf("%q: want KIND:next=N or KIND:rate=P", item)
+		}
+		var err error
+		if f.kind, err = vodemu.ParseFaultKind(kind); err != nil {
+			return nil, err
+		}
+		name, value, _ := strings.Cut(arg, "=")
+		switch name {
+		case "next":
+			if f.next, err = strconv.Atoi(value); err != nil || f.next <= 0 {
+				return nil, fmt.Errorf("%q: next must be a whole number > 0", item)
+			}
+		case "rate":
+			f.isRate = true
+			if f.rate, err = strconv.ParseFloat(value, 64); err != nil || !(f.rate >= 0 && f.rate <= 1) {
+				return nil, fmt.Errorf("%q: rate must be between 0 and 1", item)
+			}
+		default:
+			return nil, fmt.Errorf("%q: want KIND:next=N or KIND:rate=P", item)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func (f faultSpec) apply(s *vodemu.Server) {
+	if f.isRate {
+		s.SetFaultRate(f.kind, f.rate, f.actions...)
+	} else {
+		s.InjectNext(f.kind, f.next, f.actions...)
+	}
+}
+
+// roleFlag collects -role ARN[#EXTERNAL_ID].
+type roleFlag []vodemu.Role
+
+func (r *roleFlag) String() string { return fmt.Sprint(len(*r), " roles") }
+
+func (r *roleFlag) Set(v string) error {
+	arn, ext, _ := strings.Cut(v, "#")
+	if arn == "" {
+		return errors.New("want ARN[#EXTERNAL_ID]")
+	}
+	*r = append(*r, vodemu.Role{Arn: arn, ExternalID: ext})
+	return nil
+}

@@ -1,0 +1,92 @@
+package vodemu
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+)
+
+// serveControl answers the emulator's own endpoints; they need no auth, are
+// not counted as API requests, and never get faults.
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/_emulator/faults" {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed: POST a JSON fault", http.StatusMethodNotAllowed)
+			return
+		}
+		s.serveFaults(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	switch r.URL.Path {
+	case "/_emulator/health":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok")
+	case "/_emulator/stats":
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(s.Stats())
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// faultControl is the body of POST /_emulator/faults.
+type faultControl struct {
+	Clear   bool     `json:"clear"`   // first remove every fault
+	Kind    string   `json:"kind"`    // then add this one, if set...
+	Next    int      `json:"next"`    // ...for the next N requests (InjectNext)
+	Rate    *float64 `json:"rate"`    // ...or with this probability (SetFaultRate)
+	Actions []string `json:"actions"` // only for these actions
+}
+
+func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
+	var fc faultControl
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&fc); err != nil {
+		http.Error(w, "bad fault JSON: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if err := fc.check(); err != nil {
+		http.Error(w, "bad fault: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if fc.Clear {
+		s.ClearFaults()
+	}
+	if fc.Kind != "" {
+		kind := FaultKind(fc.Kind)
+		if fc.Rate != nil {
+			s.SetFaultRate(kind, *fc.Rate, fc.Actions...)
+		} else {
+			s.InjectNext(kind, fc.Next, fc.Actions...)
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (fc faultControl) check() error {
+	if fc.Kind == "" {
+		if !fc.Clear || fc.Next != 0 || fc.Rate != nil || fc.Actions != nil {
+			return errors.New(`want {"clear":true} or a "kind"`)
+		}
+		return nil
+	}
+	if _, err := ParseFaultKind(fc.Kind); err != nil {
+		return err
+	}
+	switch {
+	case fc.Rate != nil && fc.Next != 0:
+		return errors.New(`"next" and "rate" exclude each other`)
+	case fc.Rate != nil && !(*fc.Rate >= 0 && *fc.Rate <= 1):
+		return errors.New(`"rate" must be between 0 and 1`)
+	case fc.Rate == nil && fc.Next <= 0:
+		return errors.New(`want "next" > 0 or a "rate"`)
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package vodemu
+
+import (
+	"log"
+	"time"
+)
+
+// Options configures a Server. AccessKeyID and AccessKeySecret are required.
+type Options struct {
+	// The long-term credential pair. Temporary credentials issued by the
+	// STS actions are accepted as well, until they expire.
+	AccessKeyID, AccessKeySecret string
+	// If non-empty, every request signed with AccessKeyID must carry
+	// exactly this token (V1 parameter SecurityToken, V3 header
+	// x-acs-security-token). If empty, tokens such requests carry are
+	// ignored. Temporary credentials always need their own token.
+	SecurityToken string
+	// Region names HostId "vod.<Region>.aliyuncs.com"; default cn-shanghai.
+	Region string
+	Images []Image
+	// Now is the server clock (default time.Now); tests use it to control
+	// timestamp, URL and temporary-credential expiry checks.
+	Now func() time.Time
+	// Logger receives one line per request; nil is silent. Secrets,
+	// tokens and signatures are never logged.
+	Logger *log.Logger
+
+	// OSS key pair and CDN type-A private key used to sign returned URLs.
+	// Empty means the Default* constants above.
+	OSSAccessKeyID, OSSAccessKeySecret, CDNPrivateKey string
+
+	// STS configures AssumeRole and AssumeRoleWithOIDC.
+	STS STSOptions
+
+	// CA, if set, makes Start/StartOn serve TLS (certificates from CA) and
+	// plain HTTP on the same port, and act as a CONNECT proxy that keeps
+	// every *.aliyuncs.com request here.
+	CA *CA
+
+	// FaultSeed seeds the random sequence behind SetFaultRate (0 is a
+	// seed like any other): the same seed and request order give the
+	// same faults.
+	FaultSeed int64
+	Faults    FaultOptions
+
+	// QPS, if > 0, limits each Action to QPS requests per second (token
+	// bucket, burst max(1, QPS)); requests above it get Throttling.User.
+	QPS float64
+}
+
+// Stats is a snapshot of what the server answered.
+type Stats struct {
+	Requests int64            `json:"requests"`
+	ByAction map[string]int64 `json:"by_action"` // "" for a missing or unknown Action
+	ByCode   map[string]int64 `json:"by_code"`   // "OK" for success, "fault:<kind>" for a fault without a Code
+	ByFault  map[string]int64 `json:"by_fault"`  // injected faults by kind, "slow" included
+	// CONNECT tunnels opened, and proxy requests refused (CONNECT or
+	// absolute-form to a host that is not emulated). Not in Requests.
+	ProxyConnects int64 `json:"proxy_connects"`
+	ProxyRefused  int64 `json:"proxy_refused"`
+}
+
+func (s Stats) clone() Stats {
+	out := s
+	out.ByAction, out.ByCode, out.ByFault = copyCounts(s.ByAction), copyCounts(s.ByCode), copyCounts(s.ByFault)
+	return out
+}
+
+func copyCounts(m map[string]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package vodemu
+
+import (
+	"crypto/tls"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+)
+
+// serveProxy answers proxy-style requests when Options.CA is set. A CONNECT
+// to <name>.aliyuncs.com:443, or to the emulator's own loopback address,
+// becomes a TLS tunnel whose requests this handler serves; anything else is
+// refused with 403. Nothing is ever dialled. It returns false for an
+// absolute-form request to such a host, which is then served as a direct
+// one.
+func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodConnect {
+		if isEmulatedHost(r.URL.Hostname()) || isSelf(r, r.URL.Host) {
+			return false
+		}
+		s.refuseProxy(w, "proxy request for "+r.URL.Host)
+		return true
+	}
+	host, port, err := net.SplitHostPort(r.Host)
+	if err != nil || !(port == "443" && isEmulatedHost(host) || isSelf(r, r.Host)) {
+		s.refuseProxy(w, "CONNECT to "+r.Host)
+		return true
+	}
+	hj, ok := w.(http.Hijacker)
+	if s.tunnel == nil || !ok {
+		http.Error(w, "vodemu: CONNECT tunnels need the emulator started with Start or StartOn", http.StatusNotImplemented)
+		return true
+	}
+	conn, brw, err := hj.Hijack()
+	if err != nil {
+		return true
+	}
+	if _, err := io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
+		_ = conn.Close()
+		return true
+	}
+	s.countProxy(true)
+	// The client now starts TLS for host: answer it with a certificate for
+	// that name and serve the emulator inside.
+	_ = s.tunnel(tls.Server(&bufferedConn{Conn: conn, r: brw.Reader}, s.opts.CA.serverConfig(host)))
+	return true
+}
+
+// isSelf reports whether hostport is the emulator itself: a loopback name
+// with the port the request came in on. Some clients (darabonba's) proxy
+// even loopback requests when HTTPS_PROXY is set; serving them here keeps
+// the rule that nothing is dialled.
+func isSelf(r *http.Request, hostport string) bool {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return false
+	}
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return false
+	}
+	_, localPort, err := net.SplitHostPort(local.String())
+	ip := net.ParseIP(host)
+	return err == nil && port == localPort && (host == "localhost" || ip != nil && ip.IsLoopback())
+}
+
+func (s *Server) refuseProxy(w http.ResponseWriter, what string) {
+	s.countProxy(false)
+	http.Error(w, "vodemu: "+what+" refused: this proxy only emulates <name>.aliyuncs.com (CONNECT port 443) and never connects anywhere",
+		http.StatusForbidden)
+}
+
+// isEmulatedHost reports whether host is a *.aliyuncs.com name, which the
+// emulator stands for as a proxy and certifies as a server.
+func isEmulatedHost(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	const suffix = ".aliyuncs.com"
+	if !strings.HasSuffix(h, suffix) || len(h) == len(suffix) || len(h) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}

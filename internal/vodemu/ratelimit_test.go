@@ -1,0 +1,75 @@
+package vodemu
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRateLimit(t *testing.T) {
+	statuses := func(h *harness, n int, action string, gap time.Duration) (ok, throttled int) {
+		for range n {
+			p := v1Params(action, testNow)
+			p.Set("ImageId", "img-cdn")
+			p.Set("ImageIds", "img-cdn")
+			status, hdr, body := h.callV1(http.MethodGet, testSecret, p)
+			switch status {
+			case 200:
+				ok++
+			default:
+				if msg := checkError(t, status, hdr, body, 400, "Throttling.User"); msg != "Request was denied due to user flow control." {
+					t.Errorf("message %q", msg)
+				}
+				throttled++
+			}
+			time.Sleep(gap)
+		}
+		return ok, throttled
+	}
+	// A burst above QPS: the bucket holds 5 tokens, and 12 quick requests
+	// refill well under one more.
+	h := newHarness(t, func(o *Options) { o.QPS = 5 })
+	if ok, throttled := statuses(h, 12, "GetImageInfo", 0); ok < 5 || ok > 6 || throttled != 12-ok {
+		t.Fatalf("burst: %d ok, %d throttled", ok, throttled)
+	}
+	// Each Action has its own bucket.
+	if ok, _ := statuses(h, 3, "GetImageInfos", 0); ok != 3 {
+		t.Fatalf("other action: %d ok", ok)
+	}
+	// Throttling comes before authentication.
+	p := v1Params("GetImageInfo", testNow)
+	p.Set("ImageId", "img-cdn")
+	status, hdr, body := h.callV1(http.MethodGet, "wrong secret", p)
+	checkError(t, status, hdr, body, 400, "Throttling.User")
+	st := h.run.Server.Stats()
+	if st.ByCode["Throttling.User"] < 6 || len(st.ByFault) != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+
+	// Once the burst is spent, requests spaced above 1/QPS all pass.
+	h = newHarness(t, func(o *Options) { o.QPS = 20 })
+	if _, throttled := statuses(h, 22, "GetImageInfo", 0); throttled == 0 {
+		t.Fatal("burst of 22 at QPS 20 not throttled")
+	}
+	time.Sleep(60 * time.Millisecond)
+	if ok, throttled := statuses(h, 5, "GetImageInfo", 60*time.Millisecond); throttled != 0 {
+		t.Fatalf("spaced: %d ok, %d throttled", ok, throttled)
+	}
+}
+
+func TestRateLimitBurstBelowOne(t *testing.T) {
+	l := newRateLimiter(0.5)
+	if !l.allow("A") || l.allow("A") || !l.allow("B") {
+		t.Fatal("QPS 0.5 must allow a burst of exactly 1 per action")
+	}
+	off := newRateLimiter(0)
+	for range 100 {
+		if !off.allow("A") {
+			t.Fatal("QPS 0 limits")
+		}
+	}
+	if !strings.Contains(msgThrottled, "flow control") {
+		t.Fatal(msgThrottled)
+	}
+}
