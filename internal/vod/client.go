@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"sync"
 	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -55,7 +56,9 @@ type Config struct {
 
 // Client calls VOD operations. It is safe for concurrent use.
 type Client struct {
-	sdk        *openapi.Client
+	// sdks holds SDK core clients, one per call in flight: an openapi.Client mutates its own fields
+	// on every request, so it must not be shared between goroutines.
+	sdks       sync.Pool
 	region     string
 	maxRetries int
 	backoff    func(attempt int) time.Duration
@@ -81,25 +84,37 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	connectTimeout := orDefault(cfg.ConnectTimeout, DefaultConnectTimeout)
+	readTimeout := orDefault(cfg.ReadTimeout, DefaultReadTimeout)
 	sdkCfg := &openapi.Config{
 		Credential:     cfg.Credential,
 		Endpoint:       dara.String(host),
 		Protocol:       dara.String(scheme),
 		RegionId:       dara.String(cfg.RegionID),
 		UserAgent:      dara.String(cfg.UserAgent),
-		ConnectTimeout: dara.Int(int(orDefault(cfg.ConnectTimeout, DefaultConnectTimeout) / time.Millisecond)),
-		ReadTimeout:    dara.Int(int(orDefault(cfg.ReadTimeout, DefaultReadTimeout) / time.Millisecond)),
+		ConnectTimeout: dara.Int(int(connectTimeout / time.Millisecond)),
+		ReadTimeout:    dara.Int(int(readTimeout / time.Millisecond)),
+		HttpClient:     newHTTPClient(connectTimeout, readTimeout),
 	}
 	if cfg.SignatureVersion == SignatureV1 {
 		sdkCfg.SignatureAlgorithm = dara.String("v2") // the SDK core's name for the RPC HMAC-SHA1 signer
 	}
-	sdk, err := openapi.NewClient(sdkCfg)
-	if err != nil {
-		return nil, fmt.Errorf("creating the VOD SDK client: %w", err)
+	newSDK := func() (*openapi.Client, error) {
+		sdk, err := openapi.NewClient(sdkCfg)
+		if err != nil {
+			return nil, fmt.Errorf("creating the VOD SDK client: %w", err)
+		}
+		// Typed errors (ClientError, ServerError, ThrottlingError) rather than flattened SDKErrors.
+		sdk.DisableSDKError = dara.Bool(true)
+		return sdk, nil
 	}
-	// Typed errors (ClientError, ServerError, ThrottlingError) rather than flattened SDKErrors.
-	sdk.DisableSDKError = dara.Bool(true)
-	c := &Client{sdk: sdk, region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff}
+	first, err := newSDK()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff}
+	c.sdks.New = func() any { sdk, _ := newSDK(); return sdk } // cannot fail: the config was checked above
+	c.sdks.Put(first)
 	if c.maxRetries < 0 {
 		c.maxRetries = 0
 	}
@@ -141,8 +156,10 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 	for k, v := range query {
 		q[k] = dara.String(v)
 	}
+	sdk := c.sdks.Get().(*openapi.Client)
+	defer c.sdks.Put(sdk)
 	for attempt := 0; ; attempt++ {
-		res, err := c.sdk.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
+		res, err := sdk.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
 		if err == nil {
 			body, ok := res["body"].(string)
 			if !ok {
@@ -155,8 +172,11 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 			return nil, fmt.Errorf("%s: %w", action, ctxErr)
 		}
 		if attempt >= c.maxRetries || !IsRetryable(err) {
-			if attempt > 0 {
-				return nil, fmt.Errorf("%w (after %d attempts)", err, attempt+1)
+			var apiErr *APIError
+			if errors.As(err, &apiErr) {
+				apiErr.Attempts = attempt + 1
+			} else if attempt > 0 {
+				err = fmt.Errorf("%w (after %d attempts)", err, attempt+1)
 			}
 			return nil, err
 		}

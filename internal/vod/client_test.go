@@ -177,3 +177,30 @@ func TestBackoffIsBoundedAndJittered(t *testing.T) {
 		t.Errorf("only %d distinct waits in 200 draws: no jitter?", len(seen))
 	}
 }
+
+// Terraform reads data sources in parallel: one client must serve concurrent calls (run with -race).
+func TestConcurrentCalls(t *testing.T) {
+	emu := startEmulator(t)
+	c := newTestClient(t, emu.URL, testSecret, SignatureV3, 0)
+	const n = 32
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage, OutputType: OutputTypeCDN})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := emu.Server.Stats().ByCode["OK"]; got != n {
+		t.Errorf("the emulator answered %d requests successfully, want %d", got, n)
+	}
+}

@@ -21,6 +21,8 @@ type APIError struct {
 	RequestID  string
 	HostID     string
 	Recommend  string
+	// Attempts is how many times the request was sent, retries included.
+	Attempts int
 }
 
 func (e *APIError) Error() string {
@@ -29,6 +31,9 @@ func (e *APIError) Error() string {
 		msg += ", request ID " + e.RequestID
 	}
 	msg += ")"
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
 	if e.Message != "" {
 		msg += ": " + e.Message
 	}
@@ -95,4 +100,13 @@ func stringField(data map[string]interface{}, names ...string) string {
 		}
 	}
 	return ""
+}
+
+// IsUnreachable reports whether err means the endpoint could not be reached at all: no DNS answer,
+// a refused connection or a connection timeout.
+func IsUnreachable(err error) bool {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	return errors.As(err, &dnsErr) || errors.Is(err, syscall.ECONNREFUSED) ||
+		(errors.As(err, &opErr) && opErr.Op == "dial")
 }
