@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aliyun/credentials-go/credentials/providers"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -28,11 +29,18 @@ const (
 	MissingImage = "00000000000000000000000000000000"
 )
 
-// Credentials the emulator accepts. They are test values, not secrets.
+// Credentials, roles and OIDC settings the emulators accept. They are test values, not secrets.
 const (
 	EmulatorAccessKeyID     = "LTAI5tEmulatorTestKey01"
 	EmulatorAccessKeySecret = "emulator-secret-do-not-use-elsewhere"
 	EmulatorRegion          = "cn-shanghai"
+
+	// RoleARN can be assumed with RoleExternalID; OpenRoleARN needs no external ID.
+	RoleARN         = "acs:ram::1234567890123456:role/vod-reader"
+	RoleExternalID  = "vod-acctest-external-id"
+	OpenRoleARN     = "acs:ram::1234567890123456:role/vod-chained"
+	OIDCProviderARN = "acs:ram::1234567890123456:oidc-provider/acctest-ci"
+	OIDCToken       = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhY2N0ZXN0In0.c2lnbmF0dXJl"
 )
 
 // ProtoV6ProviderFactories serves the provider in-process for terraform-plugin-testing.
@@ -42,6 +50,14 @@ var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 
 // realCloud is set by Main when real credentials and VOD_ACC_IMAGE_ID are given.
 var realCloud bool
+
+// ca signs the emulators' TLS certificates; SSL_CERT_FILE makes this process trust it (credentials-go
+// calls STS over HTTPS only). shared is the emulator that HTTPS_PROXY points at: requests that
+// credentials-go sends to sts.*.aliyuncs.com for CLI profiles land there, and nowhere else.
+var (
+	ca     *vodemu.CA
+	shared *vodemu.Running
+)
 
 // Main prepares the environment for acceptance tests, runs them and exits. Call it from TestMain.
 func Main(m *testing.M) {
@@ -60,6 +76,13 @@ func run(m *testing.M) int {
 	if err := isolate(home); err != nil {
 		fmt.Fprintln(os.Stderr, "acctest:", err)
 		return 1
+	}
+	if !realCloud {
+		if err := startShared(home); err != nil {
+			fmt.Fprintln(os.Stderr, "acctest:", err)
+			return 1
+		}
+		defer shared.Close()
 	}
 	if os.Getenv("TF_ACC") != "" {
 		if err := chooseTerraform(); err != nil {
@@ -97,6 +120,53 @@ func isolate(home string) error {
 		}
 	}
 	return nil
+}
+
+// startShared creates the CA, trusts it, and starts the shared emulator behind HTTPS_PROXY. It must
+// run before anything in this process makes an HTTPS request: Go reads the system roots and the
+// proxy variables once.
+func startShared(home string) error {
+	var err error
+	if ca, err = vodemu.NewCA(); err != nil {
+		return err
+	}
+	caFile := filepath.Join(home, "vodemu-ca.pem")
+	if err := os.WriteFile(caFile, ca.CertPEM(), 0o600); err != nil {
+		return err
+	}
+	if shared, err = vodemu.Start(emulatorOptions()); err != nil {
+		return err
+	}
+	for k, v := range map[string]string{
+		"SSL_CERT_FILE": caFile,
+		"HTTPS_PROXY":   "http://" + shared.HostPort,
+		"https_proxy":   "http://" + shared.HostPort,
+		"NO_PROXY":      "",
+		"no_proxy":      "",
+	} {
+		os.Setenv(k, v)
+	}
+	return nil
+}
+
+// emulatorOptions is the configuration every test emulator starts from.
+func emulatorOptions() vodemu.Options {
+	images, err := vodemu.LoadImages(fixturePath())
+	if err != nil {
+		panic(fmt.Sprintf("loading fixture images: %v", err)) // a broken fixture file is a bug in this repository
+	}
+	return vodemu.Options{
+		AccessKeyID:     EmulatorAccessKeyID,
+		AccessKeySecret: EmulatorAccessKeySecret,
+		Region:          EmulatorRegion,
+		Images:          images,
+		CA:              ca,
+		STS: vodemu.STSOptions{
+			Roles:           []vodemu.Role{{Arn: RoleARN, ExternalID: RoleExternalID}, {Arn: OpenRoleARN}},
+			OIDCProviderArn: OIDCProviderARN,
+			OIDCToken:       OIDCToken,
+		},
+	}
 }
 
 // chooseTerraform pins TF_ACC_TERRAFORM_PATH so that terraform-plugin-testing never tries to
@@ -141,28 +211,34 @@ type Target struct {
 }
 
 // New starts an emulator of the test's own (so its statistics are the test's alone), or returns
-// the real-cloud target.
-func New(t *testing.T) *Target {
+// the real-cloud target. Options, if given, adjust the emulator's configuration.
+func New(t *testing.T, adjust ...func(*vodemu.Options)) *Target {
 	t.Helper()
 	if realCloud {
 		region := firstEnv("ALIBABA_CLOUD_REGION", "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION")
 		return &Target{ImageID: os.Getenv("VOD_ACC_IMAGE_ID"), Region: region}
 	}
-	images, err := vodemu.LoadImages(fixturePath())
-	if err != nil {
-		t.Fatalf("loading fixture images: %v", err)
+	opts := emulatorOptions()
+	for _, f := range adjust {
+		f(&opts)
 	}
-	emu, err := vodemu.Start(vodemu.Options{
-		AccessKeyID:     EmulatorAccessKeyID,
-		AccessKeySecret: EmulatorAccessKeySecret,
-		Region:          EmulatorRegion,
-		Images:          images,
-	})
+	emu, err := vodemu.Start(opts)
 	if err != nil {
 		t.Fatalf("starting the VOD emulator: %v", err)
 	}
 	t.Cleanup(func() { _ = emu.Close() })
 	return &Target{Emulator: emu, ImageID: ImageCDN, Region: EmulatorRegion}
+}
+
+// Shared is the emulator behind HTTPS_PROXY, for tests of CLI profiles whose STS calls go to
+// sts.*.aliyuncs.com: the temporary credentials it issues are valid on it alone. Its statistics
+// are shared by every test that uses it.
+func Shared(t *testing.T) *Target {
+	t.Helper()
+	if shared == nil {
+		t.Skip("the shared emulator runs only in emulator mode")
+	}
+	return &Target{Emulator: shared, ImageID: ImageCDN, Region: EmulatorRegion}
 }
 
 // RealCloud reports whether tests run against Alibaba Cloud itself.
@@ -207,6 +283,27 @@ func (tg *Target) Requests() int64 {
 	return tg.Emulator.Server.Stats().Requests
 }
 
+// Count is how many requests the emulator answered with this action ("" for any) and code ("" for
+// any; "OK" for success).
+func (tg *Target) Count(action, code string) int64 {
+	if tg.Emulator == nil {
+		return -1
+	}
+	st := tg.Emulator.Server.Stats()
+	switch {
+	case action != "" && code != "":
+		panic("Count takes an action or a code, not both")
+	case action != "":
+		return st.ByAction[action]
+	case code != "":
+		return st.ByCode[code]
+	}
+	return st.Requests
+}
+
+// STSEndpoint is the emulator's host:port, which serves STS over HTTPS too.
+func (tg *Target) STSEndpoint() string { return tg.Emulator.HostPort }
+
 func fixturePath() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "testdata", "images.json")
@@ -219,4 +316,31 @@ func firstEnv(names ...string) string {
 		}
 	}
 	return ""
+}
+
+// TemporaryCredentials are STS credentials issued by an emulator.
+type TemporaryCredentials struct {
+	AccessKeyID, AccessKeySecret, SecurityToken string
+}
+
+// IssueTemporaryCredentials assumes roleARN on the emulator's STS with the emulator's key pair,
+// through credentials-go as the provider would.
+func (tg *Target) IssueTemporaryCredentials(t *testing.T, roleARN string) TemporaryCredentials {
+	t.Helper()
+	p, err := providers.NewRAMRoleARNCredentialsProviderBuilder().
+		WithAccessKeyId(EmulatorAccessKeyID).
+		WithAccessKeySecret(EmulatorAccessKeySecret).
+		WithRoleArn(roleARN).
+		WithRoleSessionName("acctest").
+		WithDurationSeconds(900).
+		WithStsEndpoint(tg.STSEndpoint()).
+		Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := p.GetCredentials()
+	if err != nil {
+		t.Fatalf("assuming %s on the emulator: %v", roleARN, err)
+	}
+	return TemporaryCredentials{cc.AccessKeyId, cc.AccessKeySecret, cc.SecurityToken}
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,6 +17,7 @@ var hints = map[string]string{
 	"InvalidAccessKeyId.Inactive":    "The access key is disabled: enable it in the RAM console or use another one.",
 	"SignatureDoesNotMatch":          "The access key secret does not match the access key ID: check secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
 	"InvalidSecurityToken.Expired":   "The STS security token has expired: obtain new temporary credentials.",
+	"InvalidSecurityToken.Mismatch":  "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
 	"InvalidSecurityToken.Malformed": "The STS security token is not valid: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN, and that it belongs to the temporary access key.",
 	"InvalidTimeStamp.Expired":       "The request's timestamp was rejected: check that this machine's clock is correct.",
 	"Forbidden.RAM":                  "The RAM user or role lacks permission: grant it vod:GetImageInfo.",
@@ -26,12 +28,19 @@ var hints = map[string]string{
 
 // readImageError turns an error from GetImageInfo into a diagnostic that names the image and says
 // what to do.
-func readImageError(imageID, region string, err error) diag.Diagnostic {
+func readImageError(imageID string, data *providerData, err error) diag.Diagnostic {
+	region := data.region
 	var apiErr *vod.APIError
 	if !errors.As(err, &apiErr) {
+		if vod.IsUnreachable(err) {
+			return diag.NewErrorDiagnostic("VOD endpoint not reachable",
+				fmt.Sprintf("Reading image %q failed: the VOD endpoint %s could not be reached: %s\n\n"+
+					"Check the endpoint (endpoint, ALIBABA_CLOUD_ENDPOINT_VOD) or the region, your network, proxy and "+
+					"DNS settings, then run terraform again.", imageID, data.endpoint, err))
+		}
 		return diag.NewErrorDiagnostic("Failed to read VOD image",
-			fmt.Sprintf("Reading image %q in region %s failed before VOD answered: %s\n\n"+
-				"Check the endpoint and your network connection, then run terraform again.", imageID, region, err))
+			fmt.Sprintf("Reading image %q in region %s from %s failed before VOD answered: %s\n\n"+
+				"Check the endpoint and your network connection, then run terraform again.", imageID, region, data.endpoint, err))
 	}
 	if vod.IsNotFound(err) {
 		return diag.NewErrorDiagnostic("VOD image not found",
@@ -41,6 +50,9 @@ func readImageError(imageID, region string, err error) diag.Diagnostic {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Reading image %q in region %s failed.\n\n", imageID, region)
 	fmt.Fprintf(&b, "Code:       %s (HTTP %d)\n", apiErr.Code, apiErr.HTTPStatus)
+	if apiErr.Attempts > 1 {
+		fmt.Fprintf(&b, "Attempts:   %d (retryable; max_retries sets how many)\n", apiErr.Attempts)
+	}
 	fmt.Fprintf(&b, "Message:    %s\n", apiErr.Message)
 	fmt.Fprintf(&b, "Request ID: %s\n", apiErr.RequestID)
 	if apiErr.Recommend != "" {
@@ -56,7 +68,13 @@ func readImageError(imageID, region string, err error) diag.Diagnostic {
 func credentialErrorDetail(desc string, src vod.CredentialSource, err error) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "The provider tried %s and got:\n\n  %s\n\n", desc, err)
+	if stsErr, ok := embeddedAPIError(err.Error()); ok {
+		fmt.Fprintf(&b, "STS answered %s: %s\nRequest ID: %s\n\n", stsErr.Code, stsErr.Message, stsErr.RequestID)
+	}
 	switch {
+	case strings.Contains(err.Error(), "IMDS credentials is disabled"):
+		b.WriteString("This source needs the ECS instance metadata service, which ALIBABA_CLOUD_ECS_METADATA_DISABLED=true " +
+			"switches off. Run on an ECS instance with a RAM role and without that variable, or use another source.")
 	case src.AssumeRole != nil || src.OIDC != nil:
 		b.WriteString("Check that the role ARN exists, that its trust policy lets these credentials (or the OIDC " +
 			"provider) assume it, the external ID, and that the STS endpoint (sts_endpoint or " +
@@ -74,4 +92,17 @@ func credentialErrorDetail(desc string, src vod.CredentialSource, err error) str
 			"- the rest of the default chain: ~/.alibabacloud/credentials, an ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI.")
 	}
 	return b.String()
+}
+
+// embeddedAPIError finds the JSON error body that credentials-go quotes in its error messages.
+func embeddedAPIError(msg string) (*vod.APIError, bool) {
+	start, end := strings.Index(msg, "{"), strings.LastIndex(msg, "}")
+	if start < 0 || end < start {
+		return nil, false
+	}
+	var body struct{ Code, Message, RequestId string }
+	if json.Unmarshal([]byte(msg[start:end+1]), &body) != nil || body.Code == "" {
+		return nil, false
+	}
+	return &vod.APIError{Code: body.Code, Message: body.Message, RequestID: body.RequestId}, true
 }

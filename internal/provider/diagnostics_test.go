@@ -3,7 +3,9 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
@@ -32,14 +34,19 @@ func TestReadImageError(t *testing.T) {
 			wantSummary: "Failed to read VOD image",
 			wantDetail:  []string{"Throttling.User", "REQ-3", "-parallelism"},
 		},
-		"no answer": {
-			err:         errors.New("dial tcp 127.0.0.1:1: connect: connection refused"),
+		"unreachable": {
+			err:         &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED},
+			wantSummary: "VOD endpoint not reachable",
+			wantDetail:  []string{`"img-1"`, "https://vod.cn-beijing.aliyuncs.com could not be reached", "connection refused", "ALIBABA_CLOUD_ENDPOINT_VOD"},
+		},
+		"unreadable answer": {
+			err:         errors.New("GetImageInfo: the response has no ImageInfo"),
 			wantSummary: "Failed to read VOD image",
-			wantDetail:  []string{`"img-1"`, "before VOD answered", "connection refused", "Check the endpoint"},
+			wantDetail:  []string{`"img-1"`, "before VOD answered", "no ImageInfo"},
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			d := readImageError("img-1", "cn-beijing", tc.err)
+			d := readImageError("img-1", &providerData{region: "cn-beijing", endpoint: "https://vod.cn-beijing.aliyuncs.com"}, tc.err)
 			if d.Summary() != tc.wantSummary {
 				t.Errorf("summary = %q, want %q", d.Summary(), tc.wantSummary)
 			}
@@ -49,5 +56,20 @@ func TestReadImageError(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestCredentialErrorDetail(t *testing.T) {
+	err := errors.New(`refresh session token failed: {"RequestId":"R-9","Code":"EntityNotExist.Role","Message":"The role not exists: acs:ram::1:role/x."}`)
+	got := credentialErrorDetail("role acs:ram::1:role/x assumed with ...", vod.CredentialSource{AssumeRole: &vod.AssumeRole{}}, err)
+	for _, want := range []string{"The provider tried role acs:ram::1:role/x", "STS answered EntityNotExist.Role: The role not exists",
+		"Request ID: R-9", "trust policy"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail lacks %q:\n%s", want, got)
+		}
+	}
+	got = credentialErrorDetail("profile \"ecs\"", vod.CredentialSource{UseProfile: true}, errors.New("IMDS credentials is disabled"))
+	if !strings.Contains(got, "ALIBABA_CLOUD_ECS_METADATA_DISABLED") || strings.Contains(got, "STS answered") {
+		t.Errorf("unexpected detail for a disabled metadata service:\n%s", got)
 	}
 }

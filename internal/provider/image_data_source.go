@@ -196,7 +196,7 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		AuthTimeout: m.AuthTimeout.ValueInt64(),
 	})
 	if err != nil {
-		resp.Diagnostics.Append(readImageError(imageID, d.data.region, err))
+		resp.Diagnostics.Append(readImageError(imageID, d.data, err))
 		return
 	}
 

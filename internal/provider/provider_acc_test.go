@@ -163,3 +163,28 @@ data "vod_image" "test" {
 		}},
 	})
 }
+
+// An endpoint where nothing listens gives a clear error at once when retries are off.
+func TestAccProvider_unreachableEndpoint(t *testing.T) {
+	tg := acctest.New(t)
+	tg.RequireEmulator(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "vod" {
+  endpoint    = "http://127.0.0.1:1"
+  region      = %q
+  access_key  = %q
+  secret_key  = %q
+  max_retries = 0
+}
+
+data "vod_image" "test" {
+  image_id = %q
+}
+`, acctest.EmulatorRegion, acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret, acctest.ImageCDN),
+			ExpectError: regexp.MustCompile(`VOD endpoint not reachable[\s\S]*http://127.0.0.1:1\s+could\s+not\s+be\s+reached`),
+		}},
+	})
+}

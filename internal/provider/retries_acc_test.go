@@ -1,0 +1,66 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/vodtf/terraform-provider-vod/internal/acctest"
+	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
+)
+
+// Retries against injected faults: what is retried succeeds within the budget, what is not is
+// reported after one request.
+func TestAccProvider_retries(t *testing.T) {
+	for name, tc := range map[string]struct {
+		fault     vodemu.FaultKind
+		next      int
+		args      string
+		want      string // error; empty for success
+		wantCode  string // emulator result code counted wantCount times
+		wantCount int64
+	}{
+		"throttled twice, then read":  {fault: "throttling", next: 2, wantCode: "Throttling.User", wantCount: 2},
+		"throttled as 503, then read": {fault: "throttling-503", next: 1, wantCode: "Throttling.User", wantCount: 1},
+		"unavailable once, then read": {fault: "unavailable", next: 1, wantCode: "ServiceUnavailable", wantCount: 1},
+		"internal error, then read":   {fault: "internal", next: 3, wantCode: "InternalError", wantCount: 3},
+		"connection reset, then read": {fault: "reset", next: 1},
+		"retries switched off": {fault: "throttling", next: 1, args: "max_retries = 0",
+			want: `Throttling.User[\s\S]*Request ID:\s+\S+[\s\S]*-parallelism`, wantCode: "Throttling.User", wantCount: 1},
+		"retry budget exhausted": {fault: "internal", next: 10, args: "max_retries = 2",
+			want: `InternalError \(HTTP 500\)\s+Attempts:\s+3`, wantCode: "InternalError", wantCount: 3},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tg := acctest.New(t)
+			tg.RequireEmulator(t)
+			tg.Emulator.Server.InjectNext(tc.fault, tc.next, "GetImageInfo")
+			step := resource.TestStep{Config: providerBlock(tg, keys()+"\n  "+tc.args)}
+			if tc.want == "" {
+				step.ConfigStateChecks = titleIs("Spring catalogue cover")
+			} else {
+				step.ExpectError = regexp.MustCompile(tc.want)
+			}
+			runSteps(t, true, step)
+			if tc.wantCode != "" {
+				if n := tg.Count("", tc.wantCode); n != tc.wantCount {
+					t.Errorf("the emulator answered %s %d times, want %d", tc.wantCode, n, tc.wantCount)
+				}
+			}
+		})
+	}
+}
+
+// A client error is final: one request, no retry.
+func TestAccProvider_clientErrorNotRetried(t *testing.T) {
+	tg := acctest.New(t)
+	tg.RequireEmulator(t)
+	runSteps(t, true, resource.TestStep{
+		Config:      providerBlock(tg, fmt.Sprintf("access_key = %q\n  secret_key = \"wrong\"", acctest.EmulatorAccessKeyID)),
+		ExpectError: regexp.MustCompile(`SignatureDoesNotMatch`),
+	})
+	if n := tg.Count("GetImageInfo", ""); n != 1 {
+		t.Errorf("GetImageInfo was sent %d times, want once", n)
+	}
+}
