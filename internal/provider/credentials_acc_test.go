@@ -129,6 +129,22 @@ func TestAccCredentials_assumeRoleErrors(t *testing.T) {
 	}
 }
 
+// Inside an assume_role block, role_arn and session_name default to the environment. Not parallel.
+func TestAccCredentials_assumeRoleFromEnvironment(t *testing.T) {
+	tg := acctest.New(t)
+	tg.RequireEmulator(t)
+	t.Setenv("ALIBABA_CLOUD_ROLE_ARN", acctest.OpenRoleARN)
+	t.Setenv("ALIBABA_CLOUD_ROLE_SESSION_NAME", "from-env")
+	t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", tg.STSEndpoint())
+	runSteps(t, false, resource.TestStep{
+		Config:            providerBlock(tg, keys()+"\n  assume_role {}"),
+		ConfigStateChecks: titleIs("Spring catalogue cover"),
+	})
+	if n := tg.Count("AssumeRole", ""); n < 1 {
+		t.Errorf("AssumeRole was called %d times, want at least once", n)
+	}
+}
+
 // Bad assume_role arguments fail at plan time, before any request.
 func TestAccCredentials_assumeRoleValidation(t *testing.T) {
 	for name, tc := range map[string]struct {

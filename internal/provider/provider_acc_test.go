@@ -48,6 +48,13 @@ func TestAccProvider_environment(t *testing.T) {
 				"ALIBABA_CLOUD_REGION_ID": acctest.EmulatorRegion,
 			},
 		},
+		"ALICLOUD_REGION": {
+			env: map[string]string{
+				"ALIBABA_CLOUD_ACCESS_KEY_ID":     acctest.EmulatorAccessKeyID,
+				"ALIBABA_CLOUD_ACCESS_KEY_SECRET": acctest.EmulatorAccessKeySecret,
+				"ALICLOUD_REGION":                 acctest.EmulatorRegion,
+			},
+		},
 		"arguments win over the environment": {
 			env: map[string]string{
 				"ALIBABA_CLOUD_ACCESS_KEY_ID":     "LTAI-some-other-key",
@@ -185,6 +192,31 @@ data "vod_image" "test" {
 }
 `, acctest.EmulatorRegion, acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret, acctest.ImageCDN),
 			ExpectError: regexp.MustCompile(`VOD endpoint not reachable[\s\S]*http://127.0.0.1:1\s+could\s+not\s+be\s+reached`),
+		}},
+	})
+}
+
+// skip_region_validation admits a region this provider does not know yet.
+func TestAccProvider_skipRegionValidation(t *testing.T) {
+	tg := acctest.New(t)
+	tg.RequireEmulator(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "vod" {
+  endpoint               = %q
+  region                 = "cn-wulanchabu"
+  skip_region_validation = true
+  access_key             = %q
+  secret_key             = %q
+}
+
+data "vod_image" "test" {
+  image_id = %q
+}
+`, tg.Emulator.URL, acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret, acctest.ImageCDN),
+			ConfigStateChecks: []statecheck.StateCheck{check(image, "title", knownvalue.StringExact("Spring catalogue cover"))},
 		}},
 	})
 }

@@ -29,6 +29,9 @@ func TestAccProvider_retries(t *testing.T) {
 		"connection reset, then read": {fault: "reset", next: 1},
 		"retries switched off": {fault: "throttling", next: 1, args: "max_retries = 0",
 			want: `Throttling.User[\s\S]*Request ID:\s+\S+[\s\S]*-parallelism`, wantCode: "Throttling.User", wantCount: 1},
+		"slower than read_timeout, then read": {fault: "slow", next: 1, args: "read_timeout = 1"},
+		"slower than read_timeout, no retries": {fault: "slow", next: 1, args: "read_timeout = 1\n  max_retries = 0",
+			want: `Failed to read VOD image[\s\S]*(?i)timeout`},
 		"retry budget exhausted": {fault: "internal", next: 10, args: "max_retries = 2",
 			want: `InternalError \(HTTP 500\)\s+Attempts:\s+3`, wantCode: "InternalError", wantCount: 3},
 	} {

@@ -47,9 +47,11 @@ func IsNotFound(err error) bool {
 }
 
 // IsRetryable reports whether a call that failed with err may succeed if sent again:
-// throttling, server-side failures and transport errors, never client mistakes.
+// throttling, server-side failures and transport errors (timeouts included), never client mistakes
+// or a cancellation. Whether the caller's own deadline has passed is the caller's to check: an
+// attempt that timed out also matches context.DeadlineExceeded.
 func IsRetryable(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || errors.Is(err, context.Canceled) {
 		return false
 	}
 	var apiErr *APIError

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"testing"
 )
 
@@ -27,7 +28,7 @@ func TestIsRetryable(t *testing.T) {
 		"connection reset":    {fmt.Errorf("read: %w", &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}), true},
 		"unexpected EOF":      {fmt.Errorf("reading body: %w", io.ErrUnexpectedEOF), true},
 		"cancelled":           {context.Canceled, false},
-		"deadline":            {fmt.Errorf("call: %w", context.DeadlineExceeded), false},
+		"attempt timed out":   {&url.Error{Op: "Post", URL: "http://x", Err: context.DeadlineExceeded}, true},
 		"decoding error":      {errors.New("GetImageInfo: the response has no ImageInfo"), false},
 		"nil":                 {nil, false},
 		"wrapped throttling":  {fmt.Errorf("x: %w", &APIError{Code: "Throttling", HTTPStatus: 400}), true},
