@@ -138,9 +138,10 @@ func splitEndpoint(endpoint string) (scheme, host string, err error) {
 	return u.Scheme, u.Host, nil
 }
 
-// call sends one RPC action, retrying retryable failures. Every attempt is a new SDK call, so it
-// carries a fresh timestamp, nonce and signature.
-func (c *Client) call(ctx context.Context, action string, query map[string]string) ([]byte, error) {
+// call sends one RPC action and decodes its answer, retrying retryable failures. Every attempt is
+// a new SDK call, so it carries a fresh timestamp, nonce and signature. decode runs inside the loop
+// because a garbled body (cut short, empty, not JSON) is as transient as a 503.
+func (c *Client) call(ctx context.Context, action string, query map[string]string, decode func([]byte) error) error {
 	params := &openapi.Params{
 		Action:      dara.String(action),
 		Version:     dara.String(APIVersion),
@@ -161,15 +162,16 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 	for attempt := 0; ; attempt++ {
 		res, err := sdk.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
 		if err == nil {
-			body, ok := res["body"].(string)
-			if !ok {
-				return nil, fmt.Errorf("%s: the response has no body", action)
+			body, _ := res["body"].(string)
+			err = decode([]byte(body))
+			if err == nil {
+				return nil
 			}
-			return []byte(body), nil
+		} else {
+			err = apiErrorFrom(action, err)
 		}
-		err = apiErrorFrom(action, err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("%s: %w", action, ctxErr)
+			return fmt.Errorf("%s: %w", action, ctxErr)
 		}
 		if attempt >= c.maxRetries || !IsRetryable(err) {
 			var apiErr *APIError
@@ -178,10 +180,10 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 			} else if attempt > 0 {
 				err = fmt.Errorf("%w (after %d attempts)", err, attempt+1)
 			}
-			return nil, err
+			return err
 		}
 		if err := sleep(ctx, c.backoff(attempt+1)); err != nil {
-			return nil, fmt.Errorf("%s: %w", action, err)
+			return fmt.Errorf("%s: %w", action, err)
 		}
 	}
 }

@@ -21,7 +21,7 @@ const (
 	testImage  = "0123456789abcdef0123456789abcdef"
 )
 
-func newTestClient(t *testing.T, endpoint, secret string, sig SignatureVersion, retries int) *Client {
+func testCredential(t *testing.T, secret string) credentials.Credential {
 	t.Helper()
 	cred, err := credentials.NewCredential(&credentials.Config{
 		Type: strp("access_key"), AccessKeyId: strp(testKeyID), AccessKeySecret: strp(secret),
@@ -29,8 +29,13 @@ func newTestClient(t *testing.T, endpoint, secret string, sig SignatureVersion, 
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cred
+}
+
+func newTestClient(t *testing.T, endpoint, secret string, sig SignatureVersion, retries int) *Client {
+	t.Helper()
 	c, err := New(Config{
-		Endpoint: endpoint, RegionID: "cn-shanghai", Credential: cred, SignatureVersion: sig,
+		Endpoint: endpoint, RegionID: "cn-shanghai", Credential: testCredential(t, secret), SignatureVersion: sig,
 		MaxRetries: retries, Backoff: func(int) time.Duration { return time.Millisecond },
 	})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -62,12 +63,30 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// MalformedResponseError is a successful answer whose body is not JSON at all: empty, cut short or
+// garbled on the way, as proxies and broken connections produce. Sending the request again may
+// help, unlike a well-formed body of the wrong shape.
+type MalformedResponseError struct {
+	Action string
+	Err    error
+	Body   string // the first bytes, for the error message
+}
+
+func (e *MalformedResponseError) Error() string {
+	if e.Body == "" {
+		return fmt.Sprintf("%s: the response body is empty", e.Action)
+	}
+	return fmt.Sprintf("%s: the response is not JSON: %v (body starts %q)", e.Action, e.Err, e.Body)
+}
+
+func (e *MalformedResponseError) Unwrap() error { return e.Err }
+
 // decodeGetImageInfo turns a GetImageInfo response body into an Image, rejecting bodies that do
 // not have the documented shape rather than returning a half-filled result.
 func decodeGetImageInfo(body []byte) (*Image, error) {
 	var resp getImageInfoResponse
-	if err := json.Unmarshal(body, &resp); err != nil {
-		return nil, fmt.Errorf("GetImageInfo: the response is not the documented JSON: %w (body starts %q)", err, prefix(body, 120))
+	if err := unmarshal("GetImageInfo", body, &resp); err != nil {
+		return nil, err
 	}
 	if resp.ImageInfo == nil {
 		return nil, fmt.Errorf("GetImageInfo: the response has no ImageInfo (request ID %q)", resp.RequestID)
@@ -103,6 +122,22 @@ func (w *wireImage) image() *Image {
 		}
 	}
 	return img
+}
+
+// unmarshal decodes a response body, telling a body that is not JSON (MalformedResponseError)
+// from JSON of the wrong shape.
+func unmarshal(action string, body []byte, v any) error {
+	if !json.Valid(body) {
+		var syntaxErr error = io.ErrUnexpectedEOF
+		if len(bytes.TrimSpace(body)) > 0 {
+			syntaxErr = json.Unmarshal(body, new(any))
+		}
+		return &MalformedResponseError{Action: action, Err: syntaxErr, Body: prefix(body, 120)}
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("%s: the response does not have the documented shape: %w", action, err)
+	}
+	return nil
 }
 
 func prefix(b []byte, n int) string {

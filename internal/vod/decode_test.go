@@ -49,22 +49,32 @@ func TestDecodeFlexibleNumbers(t *testing.T) {
 	}
 }
 
+// Broken bodies are errors, never a panic or a half-filled Image; bodies that are not JSON at all
+// are retryable, JSON of the wrong shape is not.
 func TestDecodeRejectsBrokenShapes(t *testing.T) {
 	for name, tc := range map[string]struct {
 		body, want string
+		retryable  bool
 	}{
-		"not JSON":           {`<html>502 Bad Gateway</html>`, "not the documented JSON"},
-		"empty":              {``, "not the documented JSON"},
-		"no ImageInfo":       {`{"RequestId":"R1"}`, `no ImageInfo (request ID "R1")`},
-		"no ImageId":         {`{"RequestId":"R2","ImageInfo":{"Title":"x"}}`, "has no ImageId"},
-		"FileSize not a num": {`{"ImageInfo":{"ImageId":"x","Mezzanine":{"FileSize":"12kB"}}}`, `"12kB" is not an integer`},
-		"CateId wrong type":  {`{"ImageInfo":{"ImageId":"x","CateId":true}}`, "not the documented JSON"},
-		"ImageInfo array":    {`{"ImageInfo":[]}`, "not the documented JSON"},
+		"not JSON":           {`<html>502 Bad Gateway</html>`, "not JSON: invalid character '<'", true},
+		"empty":              {``, "response body is empty", true},
+		"cut short":          {`{"RequestId":"R","ImageInfo":{"ImageId":"x"`, "not JSON", true},
+		"no ImageInfo":       {`{"RequestId":"R1"}`, `no ImageInfo (request ID "R1")`, false},
+		"no ImageId":         {`{"RequestId":"R2","ImageInfo":{"Title":"x"}}`, "has no ImageId", false},
+		"FileSize not a num": {`{"ImageInfo":{"ImageId":"x","Mezzanine":{"FileSize":"12kB"}}}`, `"12kB" is not an integer`, false},
+		"CateId wrong type":  {`{"ImageInfo":{"ImageId":"x","CateId":true}}`, "does not have the documented shape", false},
+		"ImageInfo array":    {`{"ImageInfo":[]}`, "does not have the documented shape", false},
+		"Mezzanine string":   {`{"ImageInfo":{"ImageId":"x","Mezzanine":"big"}}`, "does not have the documented shape", false},
+		"JSON null":          {`null`, "no ImageInfo", false},
+		"huge number":        {`{"ImageInfo":{"ImageId":"x","CateId":1e400}}`, "does not have the documented shape", false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			img, err := decodeGetImageInfo([]byte(tc.body))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got (%v, %v), want an error containing %q", img, err, tc.want)
+			if err == nil || img != nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got (%v, %v), want only an error containing %q", img, err, tc.want)
+			}
+			if got := IsRetryable(err); got != tc.retryable {
+				t.Errorf("IsRetryable = %v, want %v", got, tc.retryable)
 			}
 		})
 	}

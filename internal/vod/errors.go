@@ -65,6 +65,10 @@ func IsRetryable(err error) bool {
 		}
 		return false
 	}
+	var malformed *MalformedResponseError
+	if errors.As(err, &malformed) {
+		return true
+	}
 	var netErr net.Error
 	return errors.As(err, &netErr) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||

@@ -58,11 +58,12 @@ func (c *Client) GetImageInfo(ctx context.Context, in GetImageInfoInput) (*Image
 	if in.AuthTimeout != 0 {
 		query["AuthTimeout"] = strconv.FormatInt(in.AuthTimeout, 10)
 	}
-	body, err := c.call(ctx, "GetImageInfo", query)
-	if err != nil {
-		return nil, err
-	}
-	return decodeGetImageInfo(body)
+	var img *Image
+	err := c.call(ctx, "GetImageInfo", query, func(body []byte) (err error) {
+		img, err = decodeGetImageInfo(body)
+		return err
+	})
+	return img, err
 }
 
 // splitTags turns the API's comma-separated tag string into a list, dropping empty entries.
