@@ -64,7 +64,21 @@ func Main(m *testing.M) {
 	os.Exit(run(m))
 }
 
+// goEnv keeps the go command's caches as they were before HOME was replaced, for tests that build.
+var goEnv []string
+
+// GoBuildEnv is the environment for running the go command inside a test: the caller's module and
+// build caches, and no network (everything was downloaded to build the test itself).
+func GoBuildEnv() []string {
+	return append(os.Environ(), append(goEnv, "GOPROXY=off", "GOFLAGS=-mod=mod")...)
+}
+
 func run(m *testing.M) int {
+	if out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH").Output(); err == nil {
+		if v := strings.Fields(string(out)); len(v) == 3 {
+			goEnv = []string{"GOCACHE=" + v[0], "GOMODCACHE=" + v[1], "GOPATH=" + v[2]}
+		}
+	}
 	realCloud = os.Getenv("VOD_ACC_IMAGE_ID") != "" &&
 		(os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID") != "" || os.Getenv("ALICLOUD_ACCESS_KEY") != "")
 	home, err := os.MkdirTemp("", "vod-acctest-home-")

@@ -38,9 +38,16 @@ func readImageError(imageID string, data *providerData, err error) diag.Diagnost
 					"Check the endpoint (endpoint, ALIBABA_CLOUD_ENDPOINT_VOD) or the region, your network, proxy and "+
 					"DNS settings, then run terraform again.", imageID, data.endpoint, err))
 		}
+		var malformed *vod.MalformedResponseError
+		if errors.As(err, &malformed) {
+			return diag.NewErrorDiagnostic("Unreadable VOD response",
+				fmt.Sprintf("Reading image %q in region %s from %s: the answer could not be read: %s\n\n"+
+					"A proxy or an unstable connection between here and the endpoint is the likely cause; it was "+
+					"retried up to max_retries times.", imageID, region, data.endpoint, err))
+		}
 		return diag.NewErrorDiagnostic("Failed to read VOD image",
-			fmt.Sprintf("Reading image %q in region %s from %s failed before VOD answered: %s\n\n"+
-				"Check the endpoint and your network connection, then run terraform again.", imageID, region, data.endpoint, err))
+			fmt.Sprintf("Reading image %q in region %s from %s failed: %s\n\n"+
+				"Check the endpoint and your network connection; TF_LOG=DEBUG shows each attempt.", imageID, region, data.endpoint, err))
 	}
 	if vod.IsNotFound(err) {
 		return diag.NewErrorDiagnostic("VOD image not found",

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"syscall"
@@ -39,10 +40,15 @@ func TestReadImageError(t *testing.T) {
 			wantSummary: "VOD endpoint not reachable",
 			wantDetail:  []string{`"img-1"`, "https://vod.cn-beijing.aliyuncs.com could not be reached", "connection refused", "ALIBABA_CLOUD_ENDPOINT_VOD"},
 		},
-		"unreadable answer": {
+		"answer of the wrong shape": {
 			err:         errors.New("GetImageInfo: the response has no ImageInfo"),
 			wantSummary: "Failed to read VOD image",
-			wantDetail:  []string{`"img-1"`, "before VOD answered", "no ImageInfo"},
+			wantDetail:  []string{`"img-1"`, "no ImageInfo"},
+		},
+		"garbled answer": {
+			err:         fmt.Errorf("%w (after 4 attempts)", &vod.MalformedResponseError{Action: "GetImageInfo", Err: io.ErrUnexpectedEOF}),
+			wantSummary: "Unreadable VOD response",
+			wantDetail:  []string{`"img-1"`, "region cn-beijing", "body is empty", "after 4 attempts", "proxy"},
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

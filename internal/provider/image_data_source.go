@@ -187,7 +187,7 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	imageID := m.ImageID.ValueString()
-	ctx = tflog.SetField(ctx, "image_id", imageID)
+	ctx = tflog.SetField(d.data.withMasks(ctx), "image_id", imageID)
 	tflog.Debug(ctx, "reading VOD image")
 
 	img, err := d.data.client.GetImageInfo(ctx, vod.GetImageInfoInput{

@@ -248,3 +248,31 @@ func TestAccImageDataSource_planTimeValidation(t *testing.T) {
 		})
 	}
 }
+
+// An image_id known only after apply (here from terraform_data) defers the read to apply instead of
+// failing the plan.
+func TestAccImageDataSource_imageIDUnknownAtPlan(t *testing.T) {
+	tg := acctest.New(t)
+	tg.RequireEmulator(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tg.ProviderConfig() + fmt.Sprintf(`
+resource "terraform_data" "image" {
+  input = %q
+}
+
+data "vod_image" "test" {
+  image_id = terraform_data.image.output
+}
+`, acctest.ImageCDN),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(image, tfjsonpath.New("url")),
+				plancheck.ExpectUnknownValue(image, tfjsonpath.New("title")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				check(image, "title", knownvalue.StringExact("Spring catalogue cover")),
+			},
+		}},
+	})
+}

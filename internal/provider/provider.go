@@ -35,6 +35,14 @@ type providerData struct {
 	client   *vod.Client
 	region   string
 	endpoint string
+	// secrets are masked in every log line written while reading.
+	secrets []string
+}
+
+// withMasks returns ctx with the provider's secrets masked in log messages and fields.
+func (d *providerData) withMasks(ctx context.Context) context.Context {
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, d.secrets...)
+	return tflog.MaskMessageStrings(ctx, d.secrets...)
 }
 
 func (p *vodProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -128,6 +136,7 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		MaxRetries:     maxRetries,
 		ConnectTimeout: connectTimeout,
 		ReadTimeout:    readTimeout,
+		OnAttempt:      logAttempt,
 	})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid VOD endpoint",
@@ -143,7 +152,7 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"max_retries":   maxRetries,
 	})
 
-	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint}
+	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secrets(cfg)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -154,6 +163,26 @@ func (p *vodProvider) DataSources(_ context.Context) []func() datasource.DataSou
 
 func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {
 	return nil
+}
+
+// logAttempt writes one structured line per API request: what TF_LOG=DEBUG shows of each read.
+func logAttempt(ctx context.Context, a vod.Attempt) {
+	fields := map[string]any{
+		"action":      a.Action,
+		"attempt":     a.Number,
+		"duration_ms": a.Duration.Milliseconds(),
+		"request_id":  a.RequestID,
+	}
+	switch {
+	case a.Err == nil:
+		tflog.Debug(ctx, "VOD request succeeded", fields)
+	case a.Retrying:
+		fields["error"] = a.Err.Error()
+		tflog.Warn(ctx, "VOD request failed, retrying", fields)
+	default:
+		fields["error"] = a.Err.Error()
+		tflog.Debug(ctx, "VOD request failed", fields)
+	}
 }
 
 // unknownArguments names the string arguments whose values are not known yet.

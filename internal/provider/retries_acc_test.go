@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -30,6 +31,11 @@ func TestAccProvider_retries(t *testing.T) {
 		"retries switched off": {fault: "throttling", next: 1, args: "max_retries = 0",
 			want: `Throttling.User[\s\S]*Request ID:\s+\S+[\s\S]*-parallelism`, wantCode: "Throttling.User", wantCount: 1},
 		"slower than read_timeout, then read": {fault: "slow", next: 1, args: "read_timeout = 1"},
+		"HTML 502 from a proxy, then read":    {fault: "html-502", next: 1},
+		"malformed JSON, then read":           {fault: "malformed-json", next: 1},
+		"truncated body, then read":           {fault: "truncated", next: 1},
+		"empty 200, then read":                {fault: "empty-200", next: 1},
+		"wrong Content-Type":                  {fault: "wrong-content-type", next: 1},
 		"slower than read_timeout, no retries": {fault: "slow", next: 1, args: "read_timeout = 1\n  max_retries = 0",
 			want: `Failed to read VOD image[\s\S]*(?i)timeout`},
 		"retry budget exhausted": {fault: "internal", next: 10, args: "max_retries = 2",
@@ -51,6 +57,48 @@ func TestAccProvider_retries(t *testing.T) {
 					t.Errorf("the emulator answered %s %d times, want %d", tc.wantCode, n, tc.wantCount)
 				}
 			}
+		})
+	}
+}
+
+// Every fault the emulator can inject, for good: the read fails with an error that names the image
+// and, where VOD (or something in its place) answered, the code and request ID. No panic, no hang.
+func TestAccProvider_persistentFaults(t *testing.T) {
+	apiError := func(code string) string {
+		return `Failed to read VOD image[\s\S]*` + acctest.ImageCDN + `[\s\S]*` + regexp.QuoteMeta(code) +
+			`[\s\S]*Attempts:\s+2[\s\S]*Request ID:\s+\S+`
+	}
+	unreadable := `Unreadable VOD response[\s\S]*` + acctest.ImageCDN + `[\s\S]*after 2 attempts`
+	transport := `Failed to read VOD image[\s\S]*` + acctest.ImageCDN + `[\s\S]*after 2 attempts`
+	want := map[vodemu.FaultKind]string{
+		"throttling":         apiError("Throttling.User (HTTP 400)"),
+		"throttling-503":     apiError("Throttling.User (HTTP 503)"),
+		"unavailable":        apiError("ServiceUnavailable (HTTP 503)"),
+		"internal":           apiError("InternalError (HTTP 500)"),
+		"html-502":           `Failed to read VOD image[\s\S]*` + acctest.ImageCDN + `[\s\S]*UnexpectedResponse \(HTTP 502\)[\s\S]*Attempts:\s+2`,
+		"malformed-json":     unreadable,
+		"empty-200":          unreadable,
+		"truncated":          transport,
+		"reset":              transport,
+		"slow":               transport,
+		"wrong-content-type": "", // a JSON body labelled text/plain is read as JSON
+	}
+	for _, kind := range vodemu.FaultKinds() {
+		t.Run(string(kind), func(t *testing.T) {
+			pattern, ok := want[kind]
+			if !ok {
+				t.Fatalf("no expectation for the emulator's fault %q: add it to this table and to README.md", kind)
+			}
+			tg := acctest.New(t, func(o *vodemu.Options) { o.Faults.SlowDelay = 3 * time.Second })
+			tg.RequireEmulator(t)
+			tg.Emulator.Server.InjectNext(kind, 1000, "GetImageInfo")
+			step := resource.TestStep{Config: providerBlock(tg, keys()+"\n  max_retries = 1\n  read_timeout = 1")}
+			if pattern == "" {
+				step.ConfigStateChecks = titleIs("Spring catalogue cover")
+			} else {
+				step.ExpectError = regexp.MustCompile(pattern)
+			}
+			runSteps(t, true, step)
 		})
 	}
 }

@@ -52,6 +52,18 @@ type Config struct {
 	ReadTimeout    time.Duration
 	// Backoff returns the wait before retry number attempt (from 1); nil means exponential with jitter.
 	Backoff func(attempt int) time.Duration
+	// OnAttempt, if set, is told about every attempt (numbered from 1) and its outcome, for logs.
+	OnAttempt func(ctx context.Context, a Attempt)
+}
+
+// Attempt describes one request sent, for logs. It holds no credentials.
+type Attempt struct {
+	Action    string
+	Number    int
+	Duration  time.Duration
+	RequestID string // when VOD answered
+	Err       error  // nil on success
+	Retrying  bool   // another attempt follows
 }
 
 // Client calls VOD operations. It is safe for concurrent use.
@@ -62,6 +74,7 @@ type Client struct {
 	region     string
 	maxRetries int
 	backoff    func(attempt int) time.Duration
+	onAttempt  func(ctx context.Context, a Attempt)
 }
 
 // EndpointForRegion returns the public VOD endpoint of a region.
@@ -112,7 +125,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff}
+	c := &Client{region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff, onAttempt: cfg.OnAttempt}
 	c.sdks.New = func() any { sdk, _ := newSDK(); return sdk } // cannot fail: the config was checked above
 	c.sdks.Put(first)
 	if c.maxRetries < 0 {
@@ -160,20 +173,24 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 	sdk := c.sdks.Get().(*openapi.Client)
 	defer c.sdks.Put(sdk)
 	for attempt := 0; ; attempt++ {
+		start := time.Now()
 		res, err := sdk.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
 		if err == nil {
 			body, _ := res["body"].(string)
 			err = decode([]byte(body))
-			if err == nil {
-				return nil
-			}
 		} else {
 			err = apiErrorFrom(action, err)
+		}
+		final := err == nil || ctx.Err() != nil || attempt >= c.maxRetries || !IsRetryable(err)
+		c.report(ctx, Attempt{Action: action, Number: attempt + 1, Duration: time.Since(start), Err: err, Retrying: !final,
+			RequestID: requestID(res, err)})
+		if err == nil {
+			return nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("%s: %w", action, ctxErr)
 		}
-		if attempt >= c.maxRetries || !IsRetryable(err) {
+		if final {
 			var apiErr *APIError
 			if errors.As(err, &apiErr) {
 				apiErr.Attempts = attempt + 1
@@ -186,6 +203,26 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 			return fmt.Errorf("%s: %w", action, err)
 		}
 	}
+}
+
+func (c *Client) report(ctx context.Context, a Attempt) {
+	if c.onAttempt != nil {
+		c.onAttempt(ctx, a)
+	}
+}
+
+// requestID is VOD's ID of the request that res or err answers, if any.
+func requestID(res map[string]interface{}, err error) string {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.RequestID
+	}
+	if headers, ok := res["headers"].(map[string]interface{}); ok {
+		if id, ok := headers["x-acs-request-id"].(string); ok {
+			return id
+		}
+	}
+	return ""
 }
 
 // exponentialBackoff waits between half and all of 200ms·2^(attempt-1), capped at 5s: the random
