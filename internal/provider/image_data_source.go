@@ -190,7 +190,7 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	ctx = tflog.SetField(d.data.withMasks(ctx), "image_id", imageID)
 	tflog.Debug(ctx, "reading VOD image")
 
-	img, err := d.data.client.GetImageInfo(ctx, vod.GetImageInfoInput{
+	img, err := d.data.client.GetImage(ctx, vod.GetImageInfoInput{
 		ImageID:     imageID,
 		OutputType:  m.OutputType.ValueString(),
 		AuthTimeout: m.AuthTimeout.ValueInt64(),

@@ -64,6 +64,8 @@ type providerModel struct {
 	ConnectTimeout        types.Int64      `tfsdk:"connect_timeout"`
 	ReadTimeout           types.Int64      `tfsdk:"read_timeout"`
 	SkipRegionValidation  types.Bool       `tfsdk:"skip_region_validation"`
+	BatchReads            types.Bool       `tfsdk:"batch_reads"`
+	MaxRequestsPerSecond  types.Float64    `tfsdk:"max_requests_per_second"`
 }
 
 type assumeRoleModel struct {
@@ -137,6 +139,9 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		ConnectTimeout: connectTimeout,
 		ReadTimeout:    readTimeout,
 		OnAttempt:      logAttempt,
+		Batch:          m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
+		// A float64 argument is null when unset; 0 then means no pacing.
+		RequestsPerSecond: m.MaxRequestsPerSecond.ValueFloat64(),
 	})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid VOD endpoint",
@@ -150,6 +155,7 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"credentials":   credDesc,
 		"endpoint_from": orWord(cfg.endpoint.source, "region"),
 		"max_retries":   maxRetries,
+		"batch_reads":   m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
 	})
 
 	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secrets(cfg)}
@@ -200,8 +206,9 @@ func unknownArguments(m providerModel) []string {
 			out = append(out, a.name)
 		}
 	}
-	if m.MaxRetries.IsUnknown() || m.ConnectTimeout.IsUnknown() || m.ReadTimeout.IsUnknown() {
-		out = append(out, "max_retries/connect_timeout/read_timeout")
+	if m.MaxRetries.IsUnknown() || m.ConnectTimeout.IsUnknown() || m.ReadTimeout.IsUnknown() ||
+		m.MaxRequestsPerSecond.IsUnknown() || m.BatchReads.IsUnknown() || m.SkipRegionValidation.IsUnknown() {
+		out = append(out, "max_retries/connect_timeout/read_timeout/max_requests_per_second/batch_reads/skip_region_validation")
 	}
 	if ar := m.AssumeRole; ar != nil && (ar.RoleARN.IsUnknown() || ar.ExternalID.IsUnknown() || ar.Policy.IsUnknown() ||
 		ar.SessionName.IsUnknown() || ar.SessionExpiration.IsUnknown()) {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -78,6 +79,19 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:    true,
 				Description: "Seconds to wait for the VOD or STS API to answer a request. Default 30.",
 				Validators:  []validator.Int64{int64validator.Between(1, 600)},
+			},
+			"batch_reads": schema.BoolAttribute{
+				Optional: true,
+				Description: "Coalesce concurrent `vod_image` reads that share `output_type` and `auth_timeout` into " +
+					"GetImageInfos requests of up to 20 images, so that a plan with many images makes few API calls. " +
+					"Results are the same as single reads. Default true.",
+			},
+			"max_requests_per_second": schema.Float64Attribute{
+				Optional: true,
+				Description: "Pace all VOD requests, retries included, to at most this many per second, to stay under " +
+					"the account's rate limit (VOD's is per account and operation) rather than meet it as throttling. " +
+					"Set it a little below the limit. Default: no pacing.",
+				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},
 			"skip_region_validation": schema.BoolAttribute{
 				Optional: true,

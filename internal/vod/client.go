@@ -15,6 +15,7 @@ import (
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/aliyun/credentials-go/credentials"
+	"golang.org/x/time/rate"
 )
 
 // APIVersion is the VOD API version every request names.
@@ -52,6 +53,13 @@ type Config struct {
 	ReadTimeout    time.Duration
 	// Backoff returns the wait before retry number attempt (from 1); nil means exponential with jitter.
 	Backoff func(attempt int) time.Duration
+	// Batch coalesces concurrent GetImage calls into GetImageInfos requests; BatchWindow is how
+	// long a batch waits for more reads (default DefaultBatchWindow).
+	Batch       bool
+	BatchWindow time.Duration
+	// RequestsPerSecond, if > 0, paces every request (retries included) to stay under the
+	// account's rate limit instead of meeting it as throttling.
+	RequestsPerSecond float64
 	// OnAttempt, if set, is told about every attempt (numbered from 1) and its outcome, for logs.
 	OnAttempt func(ctx context.Context, a Attempt)
 }
@@ -75,6 +83,8 @@ type Client struct {
 	maxRetries int
 	backoff    func(attempt int) time.Duration
 	onAttempt  func(ctx context.Context, a Attempt)
+	batcher    *batcher      // nil when batching is off
+	limiter    *rate.Limiter // nil when unlimited
 }
 
 // EndpointForRegion returns the public VOD endpoint of a region.
@@ -128,6 +138,12 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff, onAttempt: cfg.OnAttempt}
 	c.sdks.New = func() any { sdk, _ := newSDK(); return sdk } // cannot fail: the config was checked above
 	c.sdks.Put(first)
+	if cfg.Batch {
+		c.batcher = newBatcher(c, cfg.BatchWindow)
+	}
+	if cfg.RequestsPerSecond > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), max(1, int(cfg.RequestsPerSecond)))
+	}
 	if c.maxRetries < 0 {
 		c.maxRetries = 0
 	}
@@ -173,6 +189,11 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 	sdk := c.sdks.Get().(*openapi.Client)
 	defer c.sdks.Put(sdk)
 	for attempt := 0; ; attempt++ {
+		if c.limiter != nil {
+			if err := c.limiter.Wait(ctx); err != nil {
+				return fmt.Errorf("%s: waiting for the request rate limit: %w", action, err)
+			}
+		}
 		start := time.Now()
 		res, err := sdk.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
 		if err == nil {

@@ -34,6 +34,12 @@ type wireMezzanine struct {
 	FileSize         flexInt `json:"FileSize"`
 }
 
+type getImageInfosResponse struct {
+	RequestID        string       `json:"RequestId"`
+	ImageInfo        []*wireImage `json:"ImageInfo"`
+	NonExistImageIDs []string     `json:"NonExistImageIds"`
+}
+
 type getImageInfoResponse struct {
 	RequestID string     `json:"RequestId"`
 	ImageInfo *wireImage `json:"ImageInfo"`
@@ -95,6 +101,25 @@ func decodeGetImageInfo(body []byte) (*Image, error) {
 		return nil, fmt.Errorf("GetImageInfo: the response's ImageInfo has no ImageId (request ID %q)", resp.RequestID)
 	}
 	return resp.ImageInfo.image(), nil
+}
+
+// decodeGetImageInfos turns a GetImageInfos response body into images and missing IDs.
+func decodeGetImageInfos(body []byte) (*GetImageInfosOutput, error) {
+	var resp getImageInfosResponse
+	if err := unmarshal("GetImageInfos", body, &resp); err != nil {
+		return nil, err
+	}
+	if resp.ImageInfo == nil && resp.NonExistImageIDs == nil {
+		return nil, fmt.Errorf("GetImageInfos: the response has neither ImageInfo nor NonExistImageIds (request ID %q)", resp.RequestID)
+	}
+	out := &GetImageInfosOutput{RequestID: resp.RequestID, Missing: resp.NonExistImageIDs}
+	for i, w := range resp.ImageInfo {
+		if w == nil || w.ImageID == "" {
+			return nil, fmt.Errorf("GetImageInfos: ImageInfo[%d] has no ImageId (request ID %q)", i, resp.RequestID)
+		}
+		out.Images = append(out.Images, w.image())
+	}
+	return out, nil
 }
 
 func (w *wireImage) image() *Image {

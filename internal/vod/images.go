@@ -2,6 +2,7 @@ package vod
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -49,6 +50,15 @@ type Mezzanine struct {
 	FileSize         int64
 }
 
+// GetImage reads one image: through a batch shared with concurrent reads when the client batches,
+// else with GetImageInfo. Both give the same result.
+func (c *Client) GetImage(ctx context.Context, in GetImageInfoInput) (*Image, error) {
+	if c.batcher != nil {
+		return c.batcher.get(ctx, in)
+	}
+	return c.GetImageInfo(ctx, in)
+}
+
 // GetImageInfo returns an image's metadata and a URL of the requested type.
 func (c *Client) GetImageInfo(ctx context.Context, in GetImageInfoInput) (*Image, error) {
 	query := map[string]string{"ImageId": in.ImageID}
@@ -75,4 +85,42 @@ func splitTags(s string) []string {
 		}
 	}
 	return tags
+}
+
+// MaxImageIDsPerBatch is how many IDs one GetImageInfos call takes.
+const MaxImageIDsPerBatch = 20
+
+// GetImageInfosInput is the request of GetImageInfos: up to MaxImageIDsPerBatch IDs sharing one
+// output type and validity.
+type GetImageInfosInput struct {
+	ImageIDs    []string
+	OutputType  string
+	AuthTimeout int64
+}
+
+// GetImageInfosOutput holds the images found and the IDs VOD reports as not existing.
+type GetImageInfosOutput struct {
+	RequestID string
+	Images    []*Image
+	Missing   []string
+}
+
+// GetImageInfos reads several images in one request.
+func (c *Client) GetImageInfos(ctx context.Context, in GetImageInfosInput) (*GetImageInfosOutput, error) {
+	if n := len(in.ImageIDs); n == 0 || n > MaxImageIDsPerBatch {
+		return nil, fmt.Errorf("GetImageInfos takes 1 to %d image IDs, got %d", MaxImageIDsPerBatch, n)
+	}
+	query := map[string]string{"ImageIds": strings.Join(in.ImageIDs, ",")}
+	if in.OutputType != "" {
+		query["OutputType"] = in.OutputType
+	}
+	if in.AuthTimeout != 0 {
+		query["AuthTimeout"] = strconv.FormatInt(in.AuthTimeout, 10)
+	}
+	var out *GetImageInfosOutput
+	err := c.call(ctx, "GetImageInfos", query, func(body []byte) (err error) {
+		out, err = decodeGetImageInfos(body)
+		return err
+	})
+	return out, err
 }

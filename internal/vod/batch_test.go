@@ -1,0 +1,253 @@
+package vod
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
+)
+
+func imageID(i int) string { return fmt.Sprintf("%032x", i+1) }
+
+// batchEmulator serves n images, the even ones with a CDN domain.
+func batchEmulator(t *testing.T, n int) *vodemu.Running {
+	t.Helper()
+	images := make([]vodemu.Image, n)
+	for i := range images {
+		host := "outin-abc.oss-cn-shanghai.aliyuncs.com"
+		if i%2 == 0 {
+			host = "img.example.com"
+		}
+		images[i] = vodemu.Image{
+			ImageId: imageID(i), Title: fmt.Sprintf("image %d", i), Status: "Normal", Tags: "a,b", CateId: int64(i),
+			StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", CreationTime: "2024-01-02T03:04:05Z",
+			URL:       fmt.Sprintf("https://%s/image/default/%d.png", host, i),
+			Mezzanine: &vodemu.Mezzanine{FileURL: fmt.Sprintf("https://outin-abc.oss-cn-shanghai.aliyuncs.com/image/default/%d.png", i), Width: 100 + int64(i), Height: 50, FileSize: "1234"},
+		}
+	}
+	emu, err := vodemu.Start(vodemu.Options{AccessKeyID: testKeyID, AccessKeySecret: testSecret, Images: images})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Close() })
+	return emu
+}
+
+func batchClient(t *testing.T, emu *vodemu.Running, window time.Duration) *Client {
+	t.Helper()
+	c, err := New(Config{Endpoint: emu.URL, RegionID: "cn-shanghai", Credential: testCredential(t, testSecret),
+		Batch: true, BatchWindow: window, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// readAll reads the given IDs concurrently and returns the results by position.
+func readAll(c *Client, ids []string, in GetImageInfoInput) ([]*Image, []error) {
+	imgs, errs := make([]*Image, len(ids)), make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := in
+			req.ImageID = id
+			imgs[i], errs[i] = c.GetImage(context.Background(), req)
+		}()
+	}
+	wg.Wait()
+	return imgs, errs
+}
+
+func TestBatchCoalescesConcurrentReads(t *testing.T) {
+	emu := batchEmulator(t, 50)
+	c := batchClient(t, emu, 100*time.Millisecond)
+	ids := make([]string, 50)
+	for i := range ids {
+		ids[i] = imageID(i)
+	}
+	imgs, errs := readAll(c, ids, GetImageInfoInput{OutputType: OutputTypeOSS})
+	for i := range ids {
+		if errs[i] != nil || imgs[i].ImageID != ids[i] {
+			t.Fatalf("read %d: (%v, %v)", i, imgs[i], errs[i])
+		}
+	}
+	st := emu.Server.Stats()
+	if st.ByAction["GetImageInfos"] != 3 || st.ByAction["GetImageInfo"] != 0 {
+		t.Errorf("50 concurrent reads made %v, want 3 GetImageInfos calls (20+20+10)", st.ByAction)
+	}
+}
+
+// A batched read gives what a single read gives (URLs differ only in their signature).
+func TestBatchResultsEqualSingleReads(t *testing.T) {
+	emu := batchEmulator(t, 6)
+	batched := batchClient(t, emu, 50*time.Millisecond)
+	single := newTestClient(t, emu.URL, testSecret, SignatureV3, 0)
+	for _, outputType := range []string{"", OutputTypeOSS, OutputTypeCDN} {
+		ids := []string{imageID(0), imageID(1), imageID(2), imageID(3), imageID(4), imageID(5)}
+		in := GetImageInfoInput{OutputType: outputType, AuthTimeout: 600}
+		imgs, errs := readAll(batched, ids, in)
+		for i, id := range ids {
+			in.ImageID = id
+			want, err := single.GetImageInfo(context.Background(), in)
+			if err != nil || errs[i] != nil {
+				t.Fatalf("%s: single %v, batched %v", id, err, errs[i])
+			}
+			if got := normalised(imgs[i]); got != normalised(want) {
+				t.Errorf("output_type %q, %s:\nbatched %s\nsingle  %s", outputType, id, got, normalised(want))
+			}
+		}
+	}
+}
+
+// normalised prints an image with the query strings of its URLs removed.
+func normalised(img *Image) string {
+	strip := func(raw string) string {
+		u, _ := url.Parse(raw)
+		u.RawQuery = ""
+		return u.String()
+	}
+	c := *img
+	c.URL = strip(c.URL)
+	m := *img.Mezzanine
+	m.FileURL = strip(m.FileURL)
+	c.Mezzanine = nil // printed below, by value
+	return fmt.Sprintf("%+v %+v", c, m)
+}
+
+func TestBatchMissingImagesAreNotFound(t *testing.T) {
+	emu := batchEmulator(t, 3)
+	c := batchClient(t, emu, 50*time.Millisecond)
+	ids := []string{imageID(0), "ffffffffffffffffffffffffffffffff", imageID(2), "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"}
+	imgs, errs := readAll(c, ids, GetImageInfoInput{})
+	for i, id := range ids {
+		wantMissing := id[0] == 'f' || id[0] == 'e'
+		if wantMissing != IsNotFound(errs[i]) || wantMissing == (imgs[i] != nil) {
+			t.Errorf("%s: got (%v, %v), want missing=%v", id, imgs[i], errs[i], wantMissing)
+		}
+	}
+	if n := emu.Server.Stats().ByAction["GetImageInfos"]; n != 1 {
+		t.Errorf("%d GetImageInfos calls, want 1", n)
+	}
+}
+
+func TestBatchLoneReadUsesGetImageInfo(t *testing.T) {
+	emu := batchEmulator(t, 1)
+	c := batchClient(t, emu, 0)
+	if _, err := c.GetImage(context.Background(), GetImageInfoInput{ImageID: imageID(0)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.GetImage(context.Background(), GetImageInfoInput{ImageID: "ffffffffffffffffffffffffffffffff"})
+	if !IsNotFound(err) {
+		t.Errorf("want NoSuchResource, got %v", err)
+	}
+	if st := emu.Server.Stats(); st.ByAction["GetImageInfo"] != 2 || st.ByAction["GetImageInfos"] != 0 {
+		t.Errorf("lone reads made %v, want 2 GetImageInfo", st.ByAction)
+	}
+}
+
+// Reads with different output types or validity never share a request; duplicates share one ID.
+func TestBatchKeysAndDuplicates(t *testing.T) {
+	emu := batchEmulator(t, 4)
+	c := batchClient(t, emu, 50*time.Millisecond)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for _, in := range []GetImageInfoInput{
+		{ImageID: imageID(0), OutputType: OutputTypeOSS}, {ImageID: imageID(1), OutputType: OutputTypeOSS},
+		{ImageID: imageID(0), OutputType: OutputTypeOSS}, // duplicate
+		{ImageID: imageID(2), OutputType: OutputTypeCDN}, {ImageID: imageID(3), OutputType: OutputTypeCDN},
+		{ImageID: imageID(0), OutputType: OutputTypeOSS, AuthTimeout: 60}, {ImageID: imageID(1), OutputType: OutputTypeOSS, AuthTimeout: 60},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			img, err := c.GetImage(context.Background(), in)
+			if err == nil && img.ImageID != in.ImageID {
+				err = fmt.Errorf("asked %s, got %s", in.ImageID, img.ImageID)
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := emu.Server.Stats().ByAction["GetImageInfos"]; n != 3 {
+		t.Errorf("%d GetImageInfos calls, want 3 (one per output type and validity)", n)
+	}
+}
+
+// A reader that is cancelled stops waiting at once; the batch still serves the others.
+func TestBatchCancelledReader(t *testing.T) {
+	emu := batchEmulator(t, 2)
+	c := batchClient(t, emu, 300*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.GetImage(ctx, GetImageInfoInput{ImageID: imageID(0)})
+		done <- err
+	}()
+	other := make(chan error, 1)
+	go func() {
+		_, err := c.GetImage(context.Background(), GetImageInfoInput{ImageID: imageID(1)})
+		other <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	if err := <-done; err != context.Canceled || time.Since(start) > 100*time.Millisecond {
+		t.Errorf("cancelled reader: %v after %s", err, time.Since(start))
+	}
+	if err := <-other; err != nil {
+		t.Errorf("the other reader: %v", err)
+	}
+}
+
+// A failed batch fails each of its reads with the batch's error.
+func TestBatchErrorReachesEveryReader(t *testing.T) {
+	emu := batchEmulator(t, 3)
+	emu.Server.InjectNext(vodemu.FaultKind("internal"), 1)
+	c := batchClient(t, emu, 50*time.Millisecond)
+	_, errs := readAll(c, []string{imageID(0), imageID(1), imageID(2)}, GetImageInfoInput{})
+	for i, err := range errs {
+		if err == nil || !IsRetryable(err) {
+			t.Errorf("read %d: want the batch's InternalError, got %v", i, err)
+		}
+	}
+}
+
+// With RequestsPerSecond a little under the server's limit, a burst of reads paces itself instead of being
+// throttled; without it, the same burst meets Throttling.User.
+func TestRequestsPerSecondAvoidsThrottling(t *testing.T) {
+	for _, tc := range []struct {
+		rps           float64
+		wantThrottled bool
+	}{{8, false}, {0, true}} {
+		t.Run(fmt.Sprintf("rps=%v", tc.rps), func(t *testing.T) {
+			emu, err := vodemu.Start(vodemu.Options{AccessKeyID: testKeyID, AccessKeySecret: testSecret, QPS: 10,
+				Images: []vodemu.Image{{ImageId: testImage, StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", URL: "https://img.example.com/a.png"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = emu.Close() })
+			c, err := New(Config{Endpoint: emu.URL, RegionID: "cn-shanghai", Credential: testCredential(t, testSecret), RequestsPerSecond: tc.rps})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 15 {
+				_, _ = c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
+			}
+			if throttled := emu.Server.Stats().ByCode["Throttling.User"] > 0; throttled != tc.wantThrottled {
+				t.Errorf("throttled = %v, want %v (%+v)", throttled, tc.wantThrottled, emu.Server.Stats().ByCode)
+			}
+		})
+	}
+}
