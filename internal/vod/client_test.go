@@ -21,7 +21,7 @@ const (
 	testImage  = "0123456789abcdef0123456789abcdef"
 )
 
-func testCredential(t *testing.T, secret string) credentials.Credential {
+func testCredential(t testing.TB, secret string) credentials.Credential {
 	t.Helper()
 	cred, err := credentials.NewCredential(&credentials.Config{
 		Type: strp("access_key"), AccessKeyId: strp(testKeyID), AccessKeySecret: strp(secret),

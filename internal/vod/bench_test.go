@@ -1,0 +1,92 @@
+package vod
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+const benchImageJSON = `{"CreationTime":"2018-11-21T02:37:23Z","StorageLocation":"outin-x.oss-cn-shanghai.aliyuncs.com","Status":"Normal","CateId":254766071,"Tags":"tag1,tag2,tag3","ImageType":"NormalSnapshot","CateName":"covers","Description":"d","AppId":"app-1","URL":"https://img.example.com/image/default/X.png?auth_key=1700000000-0-0-0123456789abcdef0123456789abcdef","Title":"t","ImageId":"%s","Mezzanine":{"FileURL":"https://outin-x.oss-cn-shanghai.aliyuncs.com/image/default/X.png?Expires=1700000000&OSSAccessKeyId=LTAI&Signature=abc%%3D","OriginalFileName":"x.png","Width":1920,"Height":1080,"FileSize":"482913"}}`
+
+// cannedServer answers GetImageInfo and GetImageInfos instantly, without checking signatures, so
+// that benchmarks measure the client: signing, transport, decoding, batching.
+func cannedServer(b *testing.B) (*httptest.Server, *atomic.Int64) {
+	b.Helper()
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		q := r.URL.Query()
+		if r.Header.Get("x-acs-action") == "GetImageInfos" {
+			var items []string
+			for _, id := range strings.Split(q.Get("ImageIds"), ",") {
+				items = append(items, fmt.Sprintf(benchImageJSON, id))
+			}
+			fmt.Fprintf(w, `{"RequestId":"R","ImageInfo":[%s],"NonExistImageIds":[]}`, strings.Join(items, ","))
+			return
+		}
+		fmt.Fprintf(w, `{"RequestId":"R","ImageInfo":%s}`, fmt.Sprintf(benchImageJSON, q.Get("ImageId")))
+	}))
+	b.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+func BenchmarkDecodeGetImageInfo(b *testing.B) {
+	body := []byte(fmt.Sprintf(`{"RequestId":"R","ImageInfo":%s}`, fmt.Sprintf(benchImageJSON, "abc")))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeGetImageInfo(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetImageInfo is one signed request (V3 and V1), its transport and decoding.
+func BenchmarkGetImageInfo(b *testing.B) {
+	for _, sig := range []SignatureVersion{SignatureV3, SignatureV1} {
+		b.Run(string(sig), func(b *testing.B) {
+			srv, _ := cannedServer(b)
+			c, err := New(Config{Endpoint: srv.URL, RegionID: "cn-shanghai", Credential: testCredential(b, testSecret), SignatureVersion: sig})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: "abc", OutputType: OutputTypeCDN}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkGetImage reads images from many goroutines, with and without batching; calls/op is the
+// number of HTTP requests per image read.
+func BenchmarkGetImage(b *testing.B) {
+	for _, batch := range []bool{true, false} {
+		b.Run(fmt.Sprintf("batch=%v", batch), func(b *testing.B) {
+			srv, calls := cannedServer(b)
+			c, err := New(Config{Endpoint: srv.URL, RegionID: "cn-shanghai", Credential: testCredential(b, testSecret), Batch: batch})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var n atomic.Int64
+			b.ReportAllocs()
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					id := fmt.Sprintf("%032d", n.Add(1))
+					if _, err := c.GetImage(context.Background(), GetImageInfoInput{ImageID: id}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(calls.Load())/float64(n.Load()), "calls/op")
+		})
+	}
+}
