@@ -80,7 +80,8 @@
 // is returned if there is a CDN domain, else an OSS URL; OutputType=cdn for an
 // image without one also yields an OSS URL. AuthTimeout defaults to 3600 for
 // both; the OSS maximum (2592000 for VOD "outin-" buckets, else 129600)
-// applies when the returned URL is an OSS URL. CDN URLs use type-A
+// applies when the returned URL is an OSS URL; an AuthTimeout whose expiry
+// overflows a 64-bit Unix time is InvalidParameter. CDN URLs use type-A
 // auth_key=<now+AuthTimeout>-0-0-<md5>; OSS URLs use Expires/OSSAccessKeyId/
 // Signature on https://<StorageLocation>/<key>. Mezzanine.FileURL is always an
 // OSS URL, its lifetime capped at the OSS maximum. The OSS key pair and CDN

@@ -231,6 +231,26 @@ func (h *harness) callV3(v v3Request) (int, http.Header, []byte) {
 	for k, val := range v.headers {
 		hdr[k] = val
 	}
+	auth := testV3Authorization(v.method, v.query, hdr, v.ak, v.secret)
+	for k, val := range hdr {
+		if k == "host" {
+			req.Host = val
+		} else {
+			req.Header.Set(k, val)
+		}
+	}
+	req.Header.Set("Authorization", auth)
+	if v.afterSign != nil {
+		v.afterSign(req)
+	}
+	return h.do(req)
+}
+
+// testV3Authorization signs a V3 request the way a client does and returns
+// its Authorization header: every header in hdr (lower-case names, "host"
+// included) is signed, the path is "/", each query name's first value is
+// signed, and the payload hash is hdr["x-acs-content-sha256"].
+func testV3Authorization(method string, query url.Values, hdr map[string]string, ak, secret string) string {
 	names := make([]string, 0, len(hdr))
 	for k := range hdr {
 		names = append(names, k)
@@ -240,33 +260,22 @@ func (h *harness) callV3(v v3Request) (int, http.Header, []byte) {
 	for _, k := range names {
 		fmt.Fprintf(&canonHeaders, "%s:%s\n", k, strings.TrimSpace(hdr[k]))
 	}
-	qkeys := make([]string, 0, len(v.query))
-	for k := range v.query {
+	qkeys := make([]string, 0, len(query))
+	for k := range query {
 		qkeys = append(qkeys, k)
 	}
 	sort.Strings(qkeys)
 	var qparts []string
 	for _, k := range qkeys {
-		qparts = append(qparts, popEncode(k)+"="+popEncode(v.query.Get(k)))
+		qparts = append(qparts, popEncode(k)+"="+popEncode(query.Get(k)))
 	}
-	canon := strings.Join([]string{v.method, "/", strings.Join(qparts, "&"), canonHeaders.String(),
+	canon := strings.Join([]string{method, "/", strings.Join(qparts, "&"), canonHeaders.String(),
 		strings.Join(names, ";"), hdr["x-acs-content-sha256"]}, "\n")
 	ch := sha256.Sum256([]byte(canon))
-	m := hmac.New(sha256.New, []byte(v.secret))
+	m := hmac.New(sha256.New, []byte(secret))
 	m.Write([]byte("ACS3-HMAC-SHA256\n" + hex.EncodeToString(ch[:])))
-	for k, val := range hdr {
-		if k == "host" {
-			req.Host = val
-		} else {
-			req.Header.Set(k, val)
-		}
-	}
-	req.Header.Set("Authorization", "ACS3-HMAC-SHA256 Credential="+v.ak+",SignedHeaders="+
-		strings.Join(names, ";")+",Signature="+hex.EncodeToString(m.Sum(nil)))
-	if v.afterSign != nil {
-		v.afterSign(req)
-	}
-	return h.do(req)
+	return "ACS3-HMAC-SHA256 Credential=" + ak + ",SignedHeaders=" + strings.Join(names, ";") +
+		",Signature=" + hex.EncodeToString(m.Sum(nil))
 }
 
 var requestIDPattern = regexp.MustCompile(`^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$`)

@@ -71,6 +71,9 @@ func (s *Server) signImage(img Image, o urlOptions) (Image, *apiError) {
 	}
 	now := s.opts.Now()
 	expires := now.Unix() + o.authTimeout
+	if expires < now.Unix() { // int64 overflow: the URL would be born expired
+		return img, errInvalid("AuthTimeout", "It is too large.")
+	}
 
 	switch {
 	case useCDN:
