@@ -1,0 +1,390 @@
+// Command vodbench benchmarks `terraform plan` with N vod_image data sources against the bundled
+// VOD emulator under a per-action QPS limit, for the provider with request coalescing (the
+// default), with it off (batch_reads = false), and for a baseline provider whose data source does
+// nothing. It writes a Markdown report (internal/bench/results.md by default) and prints it.
+// See internal/bench/README.md.
+//
+//	go run ./internal/bench/cmd/vodbench -terraform "$(command -v terraform)"
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
+)
+
+type options struct {
+	terraform     string
+	runs          int
+	smallRuns     int
+	sizes         []int
+	qps           float64
+	out           string
+	parallelism32 bool
+	kinds         []string
+	shape         string
+	planTimeout   time.Duration
+	keep          bool
+}
+
+func main() {
+	var o options
+	var sizes, kinds string
+	flag.StringVar(&o.terraform, "terraform", "", "terraform or tofu binary (required)")
+	flag.IntVar(&o.runs, "runs", 3, "measured runs per case (the median is reported), after one warm-up run")
+	flag.IntVar(&o.smallRuns, "small-runs", 15, "measured runs per case for N ≤ 10, where a plan takes a fraction of a second and a few ms matter (at least -runs)")
+	flag.StringVar(&sizes, "sizes", "1,100,1000", "comma-separated numbers of vod_image data sources")
+	flag.Float64Var(&o.qps, "qps", 100, "the emulator's per-action rate limit (requests per second)")
+	flag.StringVar(&o.out, "out", "internal/bench/results.md", "Markdown results file (\"\" or - to only print)")
+	flag.BoolVar(&o.parallelism32, "parallelism32", true, "also run every case at the largest size with -parallelism=32")
+	flag.StringVar(&kinds, "cases", "a,b,c", "cases to run: a (coalescing), b (batch_reads = false), c (noop baseline)")
+	flag.StringVar(&o.shape, "shape", "count", "how the configuration repeats the data source: count (over a list) or for_each (over toset(list), much slower in Terraform at N=1000)")
+	flag.DurationVar(&o.planTimeout, "plan-timeout", 5*time.Minute, "limit for one terraform plan")
+	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, configurations, outputs)")
+	flag.Parse()
+
+	if err := o.parse(sizes, kinds); err != nil {
+		fmt.Fprintln(os.Stderr, "vodbench:", err)
+		flag.Usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "vodbench:", err)
+		os.Exit(1)
+	}
+}
+
+func (o *options) parse(sizes, kinds string) error {
+	if o.terraform == "" {
+		return errors.New("-terraform is required")
+	}
+	if abs, err := filepath.Abs(o.terraform); err == nil && strings.ContainsRune(o.terraform, os.PathSeparator) {
+		o.terraform = abs
+	}
+	if o.runs < 1 {
+		return errors.New("-runs must be at least 1")
+	}
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("-sizes: %q is not a positive number", s)
+		}
+		if !slices.Contains(o.sizes, n) {
+			o.sizes = append(o.sizes, n)
+		}
+	}
+	slices.Sort(o.sizes)
+	for _, k := range strings.Split(kinds, ",") {
+		k = strings.TrimSpace(k)
+		if _, ok := kindInfo[k]; !ok {
+			return fmt.Errorf("-cases: unknown case %q (a, b or c)", k)
+		}
+		if !slices.Contains(o.kinds, k) {
+			o.kinds = append(o.kinds, k)
+		}
+	}
+	slices.Sort(o.kinds)
+	if o.qps <= 0 {
+		return errors.New("-qps must be positive")
+	}
+	if o.shape != "for_each" && o.shape != "count" {
+		return errors.New("-shape must be for_each or count")
+	}
+	return nil
+}
+
+// smallN is the largest N that gets -small-runs measured runs.
+const smallN = 10
+
+func (o *options) runsFor(n int) int {
+	if n <= smallN {
+		return max(o.runs, o.smallRuns)
+	}
+	return o.runs
+}
+
+type arg struct{ Name, Value string }
+
+// kindInfo describes the three cases: which provider, and its extra provider arguments.
+var kindInfo = map[string]struct {
+	Title, Provider string
+	Extra           []arg
+}{
+	"a": {"vod, coalescing (default)", "vod", nil},
+	"b": {"vod, batch_reads = false", "vod", []arg{{"batch_reads", "false"}}},
+	"c": {"noop baseline", "noop", nil},
+}
+
+type benchCase struct {
+	Kind, Title, Provider string
+	Extra                 []arg
+	N, Parallelism        int    // Parallelism 0: terraform's default (10)
+	Skip                  string // why the case was not run
+	Warmup                *runResult
+	Runs                  []runResult
+}
+
+func (c *benchCase) id() string {
+	p := "default"
+	if c.Parallelism > 0 {
+		p = strconv.Itoa(c.Parallelism)
+	}
+	return fmt.Sprintf("%s-n%d-p%s", c.Kind, c.N, p)
+}
+
+func (c *benchCase) label() string {
+	p := "default"
+	if c.Parallelism > 0 {
+		p = strconv.Itoa(c.Parallelism)
+	}
+	return fmt.Sprintf("(%s) N=%d parallelism=%s", c.Kind, c.N, p)
+}
+
+// runResult is one plan and what the emulator and the wrapper saw during it.
+type runResult struct {
+	planResult
+	Calls     int64
+	ByAction  map[string]int64
+	Throttled int64
+	RSSKiB    int64
+	Procs     int
+}
+
+func (r *runResult) failed() bool { return r.ExitCode != 0 }
+
+func cases(o options) []*benchCase {
+	var out []*benchCase
+	add := func(n, par int) {
+		for _, k := range o.kinds {
+			info := kindInfo[k]
+			out = append(out, &benchCase{Kind: k, Title: info.Title, Provider: info.Provider, Extra: info.Extra, N: n, Parallelism: par})
+		}
+	}
+	for _, n := range o.sizes {
+		add(n, 0)
+	}
+	if o.parallelism32 {
+		add(o.sizes[len(o.sizes)-1], 32)
+	}
+	return out
+}
+
+// estimate guesses the seconds one plan takes, for the progress line: Terraform's own cost grows with
+// N, and without coalescing every read is a request under the QPS limit.
+func estimate(c *benchCase, qps float64) float64 {
+	s := 0.3 + 0.003*float64(c.N)
+	if c.Kind == "b" {
+		s += float64(c.N) / qps
+	}
+	return s
+}
+
+func run(ctx context.Context, o options) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	tfVersion := firstLines(commandOutput(root, o.terraform, "version"), 1)
+	if tfVersion == "" {
+		return fmt.Errorf("%s version: failed; is -terraform a terraform or tofu binary?", o.terraform)
+	}
+	work, err := os.MkdirTemp("", "vodbench-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		fmt.Println("keeping", work)
+	} else {
+		defer func() { _ = os.RemoveAll(work) }()
+	}
+	bins, err := build(root, filepath.Join(work, "bin"))
+	if err != nil {
+		return err
+	}
+	home := filepath.Join(work, "home")
+	cliConfig := filepath.Join(work, "terraformrc")
+	if err := os.MkdirAll(home, 0o750); err != nil {
+		return err
+	}
+	if err := writeCLIConfig(cliConfig, bins.WrapDirs); err != nil {
+		return err
+	}
+	realBins := map[string]string{"vod": bins.Vod, "noop": bins.Noop}
+
+	all := cases(o)
+	// Cases whose extra provider arguments the provider's schema lacks are skipped, saying so.
+	if slices.ContainsFunc(all, func(c *benchCase) bool { return len(c.Extra) > 0 }) {
+		attrs, err := providerAttributes(o.terraform, filepath.Join(work, "schema"),
+			tfEnv(home, cliConfig, bins.Vod, filepath.Join(work, "rss-schema")), "vod")
+		if err != nil {
+			return err
+		}
+		for _, c := range all {
+			for _, a := range c.Extra {
+				if !attrs[a.Name] {
+					c.Skip = fmt.Sprintf("the provider's schema has no `%s` argument yet (checked with `terraform providers schema -json`)", a.Name)
+				}
+			}
+		}
+	}
+
+	// Cases of one size and parallelism run interleaved, run by run, so that a change in the
+	// machine's load during the benchmark falls on all of them alike.
+	var groups [][]*benchCase
+	var estTotal float64
+	plans := 0
+	for _, c := range all {
+		if c.Skip != "" {
+			fmt.Printf("skipping %s: %s\n", c.label(), c.Skip)
+			continue
+		}
+		if n := len(groups); n > 0 && groups[n-1][0].N == c.N && groups[n-1][0].Parallelism == c.Parallelism {
+			groups[n-1] = append(groups[n-1], c)
+		} else {
+			groups = append(groups, []*benchCase{c})
+		}
+		plans += o.runsFor(c.N) + 1
+		estTotal += float64(o.runsFor(c.N)+1) * estimate(c, o.qps)
+	}
+	fmt.Printf("%s; %d plans (1 warm-up + %d measured per case, %d for N ≤ %d); estimated %s\n",
+		tfVersion, plans, o.runs, o.runsFor(1), smallN, fmtDur(time.Duration(estTotal*float64(time.Second))))
+
+	start := time.Now()
+	var estDone float64
+	done := 0
+	for _, g := range groups {
+		for _, c := range g {
+			dir := filepath.Join(work, "cases", c.id())
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return err
+			}
+			if err := writeMain(dir, c, o.shape); err != nil {
+				return err
+			}
+		}
+		runs := o.runsFor(g[0].N)
+		for i := 0; i <= runs; i++ {
+			for _, c := range g {
+				dir := filepath.Join(work, "cases", c.id())
+				rss := filepath.Join(work, fmt.Sprintf("rss-%s-%d", c.id(), i))
+				r, err := runOnce(ctx, o, c, dir, home, cliConfig, realBins[c.Provider], rss)
+				if err != nil {
+					return err
+				}
+				if ctx.Err() != nil {
+					return errors.New("interrupted: no report written")
+				}
+				what := "warm-up"
+				if i == 0 {
+					c.Warmup = &r
+				} else {
+					c.Runs = append(c.Runs, r)
+					what = fmt.Sprintf("run %d/%d", i, runs)
+				}
+				done++
+				estDone += estimate(c, o.qps)
+				elapsed := time.Since(start)
+				left := time.Duration((estTotal - estDone) * float64(elapsed) / estDone)
+				fmt.Printf("[%*d/%d] %s %s: %s | elapsed %s, ~%s left\n", len(strconv.Itoa(plans)), done, plans,
+					c.label(), what, describe(c, &r), fmtDur(elapsed), fmtDur(left))
+				if r.failed() {
+					fmt.Printf("    FAILED (exit %d): %s\n", r.ExitCode, strings.ReplaceAll(r.FirstErr, "\n", "\n    "))
+				}
+			}
+		}
+	}
+
+	rep := report{
+		opts: o, cases: all, bins: bins, terraformVersion: tfVersion,
+		goVersion: commandOutput(root, "go", "env", "GOVERSION"),
+		commit:    commitInfo(root),
+		date:      time.Now(),
+		duration:  time.Since(start),
+	}
+	md := rep.markdown()
+	fmt.Println()
+	fmt.Print(md)
+	if o.out != "" && o.out != "-" {
+		if err := os.WriteFile(o.out, []byte(md), 0o644); err != nil { //nolint:gosec // a report in the repository, for everyone to read
+			return err
+		}
+		fmt.Printf("\nwrote %s\n", o.out)
+	}
+	return nil
+}
+
+// runOnce runs one plan of case c against a fresh emulator, so that its counts are this run's own.
+func runOnce(ctx context.Context, o options, c *benchCase, dir, home, cliConfig, realProvider, rssFile string) (runResult, error) {
+	var emu *vodemu.Running
+	endpoint := ""
+	if c.Provider == "vod" {
+		var err error
+		emu, err = vodemu.Start(vodemu.Options{
+			AccessKeyID: accessKeyID, AccessKeySecret: accessKeySecret, Region: region,
+			Images: images(c.N), QPS: o.qps,
+		})
+		if err != nil {
+			return runResult{}, fmt.Errorf("starting the emulator: %w", err)
+		}
+		defer func() { _ = emu.Close() }()
+		endpoint = emu.URL
+	}
+	if err := writeProvider(dir, c, endpoint); err != nil {
+		return runResult{}, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, o.planTimeout)
+	defer cancel()
+	r := runResult{planResult: plan(pctx, o.terraform, dir, tfEnv(home, cliConfig, realProvider, rssFile), c.Parallelism)}
+	if emu != nil {
+		st := emu.Server.Stats()
+		r.Calls, r.ByAction, r.Throttled = st.Requests, st.ByAction, st.ByCode["Throttling.User"]
+	}
+	r.RSSKiB, r.Procs = readRSS(rssFile)
+	return r, nil
+}
+
+func describe(c *benchCase, r *runResult) string {
+	s := fmt.Sprintf("%.2f s", r.Wall.Seconds())
+	if c.Provider == "vod" {
+		s += fmt.Sprintf(", %d calls (%.3f/image), %d throttled", r.Calls, float64(r.Calls)/float64(c.N), r.Throttled)
+	}
+	s += fmt.Sprintf(", %d errors, peak RSS %s", r.Errors, fmtMB(r.RSSKiB*1024))
+	return s
+}
+
+func commitInfo(root string) string {
+	rev := commandOutput(root, "git", "rev-parse", "--short=12", "HEAD")
+	if rev == "" {
+		return "unknown"
+	}
+	if commandOutput(root, "git", "--no-optional-locks", "status", "--porcelain", "--untracked-files=no") != "" {
+		rev += " with uncommitted changes"
+	}
+	return rev
+}
+
+func fmtDur(d time.Duration) string {
+	d = d.Round(time.Second)
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// fmtMB formats bytes in MB (10^6 bytes), the unit of the targets.
+func fmtMB(b int64) string {
+	if b <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f MB", float64(b)/1e6)
+}
