@@ -8,21 +8,27 @@ import (
 	"time"
 )
 
-// DefaultBatchWindow is how long the first read of a batch waits for others to join. Terraform
-// starts up to -parallelism reads at once, so they arrive within a millisecond or two; a lone read
-// pays this once.
-const DefaultBatchWindow = 3 * time.Millisecond
+// DefaultBatchWindow is the longest a read waits for others to join its batch.
+const DefaultBatchWindow = 25 * time.Millisecond
 
 // batcher coalesces concurrent single-image reads that share an output type and validity into
-// GetImageInfos calls of at most MaxImageIDsPerBatch IDs. A batch is sent when it is full or when
-// its window ends; a batch of one is sent as GetImageInfo, so a lone read is answered exactly as
-// without batching.
+// GetImageInfos calls of at most MaxImageIDsPerBatch IDs; a batch of one is sent as GetImageInfo,
+// so a lone read is answered exactly as without batching.
+//
+// When to send: Terraform runs up to -parallelism reads at once and starts the next ones as earlier
+// ones finish, so the number of reads recently seen in flight at the same time (the peak) says how
+// many will come. A batch is sent as soon as it is full, or holds as many reads as the peak once a
+// short settling time (a tenth of the window) has passed, or when the window ends. A lone read
+// thus waits only the settling time, and a large plan's reads move in batches of -parallelism.
 type batcher struct {
-	client *Client
-	window time.Duration
+	client         *Client
+	window, settle time.Duration
 
 	mu      sync.Mutex
 	pending map[batchKey]*batch
+	active  int       // reads inside get
+	peak    int       // the most reads seen inside get at once, recently
+	peakAt  time.Time // when peak was last reached
 }
 
 type batchKey struct {
@@ -35,6 +41,7 @@ type batch struct {
 	ctx     context.Context // the first reader's values (loggers), without its cancellation
 	ids     []string        // distinct, in arrival order
 	waiters map[string][]chan batchResult
+	settled bool // the settling time has passed
 }
 
 type batchResult struct {
@@ -46,7 +53,7 @@ func newBatcher(c *Client, window time.Duration) *batcher {
 	if window <= 0 {
 		window = DefaultBatchWindow
 	}
-	return &batcher{client: c, window: window, pending: map[batchKey]*batch{}}
+	return &batcher{client: c, window: window, settle: window / 10, pending: map[batchKey]*batch{}}
 }
 
 // get reads one image through the current batch for its key. A reader whose ctx ends stops
@@ -56,25 +63,32 @@ func (b *batcher) get(ctx context.Context, in GetImageInfoInput) (*Image, error)
 	ch := make(chan batchResult, 1)
 
 	b.mu.Lock()
+	b.active++
+	if b.active >= b.peak {
+		b.peak, b.peakAt = b.active, time.Now()
+	}
 	bt := b.pending[key]
 	if bt == nil {
 		bt = &batch{key: key, ctx: context.WithoutCancel(ctx), waiters: map[string][]chan batchResult{}}
 		b.pending[key] = bt
-		time.AfterFunc(b.window, func() { b.flush(bt) })
+		time.AfterFunc(b.settle, func() { b.settled(bt) })
+		time.AfterFunc(b.window, func() { b.expire(bt) })
 	}
 	if _, seen := bt.waiters[in.ImageID]; !seen {
 		bt.ids = append(bt.ids, in.ImageID)
 	}
 	bt.waiters[in.ImageID] = append(bt.waiters[in.ImageID], ch)
-	full := len(bt.ids) >= MaxImageIDsPerBatch
-	if full {
-		delete(b.pending, key) // later readers start a new batch; the timer's flush finds it gone
-	}
+	send := b.takeIfReady(bt)
 	b.mu.Unlock()
-	if full {
+	if send {
 		go b.run(bt)
 	}
 
+	defer func() {
+		b.mu.Lock()
+		b.active--
+		b.mu.Unlock()
+	}()
 	select {
 	case r := <-ch:
 		return r.img, r.err
@@ -83,8 +97,35 @@ func (b *batcher) get(ctx context.Context, in GetImageInfoInput) (*Image, error)
 	}
 }
 
-// flush sends bt when its window ends, unless it was sent already because it filled up.
-func (b *batcher) flush(bt *batch) {
+// takeIfReady removes bt from pending when it should be sent now. b.mu must be held.
+func (b *batcher) takeIfReady(bt *batch) bool {
+	if b.pending[bt.key] != bt {
+		return false // already sent
+	}
+	if time.Since(b.peakAt) > time.Second { // the plan that made the peak is over
+		b.peak, b.peakAt = b.active, time.Now()
+	}
+	expected := min(MaxImageIDsPerBatch, max(1, b.peak))
+	if len(bt.ids) >= MaxImageIDsPerBatch || (bt.settled && len(bt.ids) >= expected) {
+		delete(b.pending, bt.key)
+		return true
+	}
+	return false
+}
+
+// settled marks the end of bt's settling time and sends it if it holds as many reads as expected.
+func (b *batcher) settled(bt *batch) {
+	b.mu.Lock()
+	bt.settled = true
+	send := b.takeIfReady(bt)
+	b.mu.Unlock()
+	if send {
+		b.run(bt)
+	}
+}
+
+// expire sends bt when its window ends, unless it was sent already.
+func (b *batcher) expire(bt *batch) {
 	b.mu.Lock()
 	current := b.pending[bt.key] == bt
 	if current {
