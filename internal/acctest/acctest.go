@@ -86,7 +86,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "acctest:", err)
 		return 1
 	}
-	defer os.RemoveAll(home)
+	defer func() { _ = os.RemoveAll(home) }() // best effort: at worst a temporary directory stays behind
 	if err := isolate(home); err != nil {
 		fmt.Fprintln(os.Stderr, "acctest:", err)
 		return 1
@@ -96,7 +96,7 @@ func run(m *testing.M) int {
 			fmt.Fprintln(os.Stderr, "acctest:", err)
 			return 1
 		}
-		defer shared.Close()
+		defer func() { _ = shared.Close() }() // the tests are over; the process exits next
 	}
 	if os.Getenv("TF_ACC") != "" {
 		if err := chooseTerraform(); err != nil {
@@ -119,7 +119,9 @@ func isolate(home string) error {
 		for _, kv := range os.Environ() {
 			name, _, _ := strings.Cut(kv, "=")
 			if strings.HasPrefix(name, "ALIBABA_CLOUD_") || strings.HasPrefix(name, "ALICLOUD_") {
-				os.Unsetenv(name)
+				if err := os.Unsetenv(name); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -158,7 +160,9 @@ func startShared(home string) error {
 		"NO_PROXY":      "",
 		"no_proxy":      "",
 	} {
-		os.Setenv(k, v)
+		if err := os.Setenv(k, v); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -199,9 +203,11 @@ func chooseTerraform() error {
 		return fmt.Errorf("TF_ACC is set but no terraform or tofu binary was found: set TF_ACC_TERRAFORM_PATH, " +
 			"or run `make testacc`, which builds OpenTofu from the Go module proxy")
 	}
-	os.Setenv("TF_ACC_TERRAFORM_PATH", bin)
+	if err := os.Setenv("TF_ACC_TERRAFORM_PATH", bin); err != nil {
+		return err
+	}
 	if isOpenTofu(bin) && os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
-		os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
+		return os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
 	}
 	return nil
 }

@@ -14,8 +14,10 @@ func clearEnv(t *testing.T) {
 	for _, names := range [][]string{envAccessKey, envSecretKey, envSecurityToken, envRegion, envEndpoint, envProfile,
 		envConfigFile, envRoleARN, envSessionName, envOIDCProvider, envOIDCTokenFile, envSTSEndpoint} {
 		for _, name := range names {
-			t.Setenv(name, "")
-			os.Unsetenv(name)
+			t.Setenv(name, "") // restores the variable after the test
+			if err := os.Unsetenv(name); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }

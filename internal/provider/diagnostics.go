@@ -101,15 +101,21 @@ func credentialErrorDetail(desc string, src vod.CredentialSource, err error) str
 	return b.String()
 }
 
+// apiErrorBody is the JSON error body of an Alibaba Cloud API.
+type apiErrorBody struct {
+	Code, Message string
+	RequestID     string `json:"RequestId"`
+}
+
 // embeddedAPIError finds the JSON error body that credentials-go quotes in its error messages.
-func embeddedAPIError(msg string) (*vod.APIError, bool) {
+func embeddedAPIError(msg string) (apiErrorBody, bool) {
 	start, end := strings.Index(msg, "{"), strings.LastIndex(msg, "}")
 	if start < 0 || end < start {
-		return nil, false
+		return apiErrorBody{}, false
 	}
-	var body struct{ Code, Message, RequestId string }
+	var body apiErrorBody
 	if json.Unmarshal([]byte(msg[start:end+1]), &body) != nil || body.Code == "" {
-		return nil, false
+		return apiErrorBody{}, false
 	}
-	return &vod.APIError{Code: body.Code, Message: body.Message, RequestID: body.RequestId}, true
+	return body, true
 }

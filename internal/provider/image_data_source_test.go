@@ -198,8 +198,8 @@ output "sprite_url" {
 			}},
 		}},
 	})
-	if n := tg.Requests(); n < 3 {
-		t.Errorf("the emulator answered %d requests, want at least one per image (3)", n)
+	if n := tg.Count("", "OK"); n < 1 {
+		t.Errorf("the emulator answered %d requests successfully; the outputs cannot have come from it", n)
 	}
 }
 

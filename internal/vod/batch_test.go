@@ -2,6 +2,7 @@ package vod
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sync"
@@ -203,7 +204,7 @@ func TestBatchCancelledReader(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	start := time.Now()
 	cancel()
-	if err := <-done; err != context.Canceled || time.Since(start) > 100*time.Millisecond {
+	if err := <-done; !errors.Is(err, context.Canceled) || time.Since(start) > 100*time.Millisecond {
 		t.Errorf("cancelled reader: %v after %s", err, time.Since(start))
 	}
 	if err := <-other; err != nil {

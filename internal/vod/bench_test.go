@@ -21,15 +21,16 @@ func cannedServer(b *testing.B) (*httptest.Server, *atomic.Int64) {
 		calls.Add(1)
 		w.Header().Set("Content-Type", "application/json")
 		q := r.URL.Query()
+		// A failed write means the client hung up; there is no one left to answer.
 		if r.Header.Get("x-acs-action") == "GetImageInfos" {
 			var items []string
 			for _, id := range strings.Split(q.Get("ImageIds"), ",") {
 				items = append(items, fmt.Sprintf(benchImageJSON, id))
 			}
-			fmt.Fprintf(w, `{"RequestId":"R","ImageInfo":[%s],"NonExistImageIds":[]}`, strings.Join(items, ","))
+			_, _ = fmt.Fprintf(w, `{"RequestId":"R","ImageInfo":[%s],"NonExistImageIds":[]}`, strings.Join(items, ","))
 			return
 		}
-		fmt.Fprintf(w, `{"RequestId":"R","ImageInfo":%s}`, fmt.Sprintf(benchImageJSON, q.Get("ImageId")))
+		_, _ = fmt.Fprintf(w, `{"RequestId":"R","ImageInfo":%s}`, fmt.Sprintf(benchImageJSON, q.Get("ImageId")))
 	}))
 	b.Cleanup(srv.Close)
 	return srv, &calls

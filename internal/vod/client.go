@@ -77,8 +77,10 @@ type Attempt struct {
 // Client calls VOD operations. It is safe for concurrent use.
 type Client struct {
 	// sdks holds SDK core clients, one per call in flight: an openapi.Client mutates its own fields
-	// on every request, so it must not be shared between goroutines.
+	// on every request, so it must not be shared between goroutines. newSDK makes one when the
+	// pool is empty.
 	sdks       sync.Pool
+	newSDK     func() (*openapi.Client, error)
 	region     string
 	maxRetries int
 	backoff    func(attempt int) time.Duration
@@ -135,8 +137,8 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff, onAttempt: cfg.OnAttempt}
-	c.sdks.New = func() any { sdk, _ := newSDK(); return sdk } // cannot fail: the config was checked above
+	c := &Client{newSDK: newSDK, region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff,
+		onAttempt: cfg.OnAttempt}
 	c.sdks.Put(first)
 	if cfg.Batch {
 		c.batcher = newBatcher(c, cfg.BatchWindow)
@@ -167,6 +169,15 @@ func splitEndpoint(endpoint string) (scheme, host string, err error) {
 	return u.Scheme, u.Host, nil
 }
 
+// takeSDK returns an SDK core client from the pool, or a new one when the pool is empty (its New
+// is unset, so Get returns nil then). Put it back when the call is done.
+func (c *Client) takeSDK() (*openapi.Client, error) {
+	if sdk, ok := c.sdks.Get().(*openapi.Client); ok {
+		return sdk, nil
+	}
+	return c.newSDK()
+}
+
 // call sends one RPC action and decodes its answer, retrying retryable failures. Every attempt is
 // a new SDK call, so it carries a fresh timestamp, nonce and signature. decode runs inside the loop
 // because a garbled body (cut short, empty, not JSON) is as transient as a 503.
@@ -186,7 +197,10 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 	for k, v := range query {
 		q[k] = dara.String(v)
 	}
-	sdk := c.sdks.Get().(*openapi.Client)
+	sdk, err := c.takeSDK()
+	if err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
 	defer c.sdks.Put(sdk)
 	for attempt := 0; ; attempt++ {
 		if c.limiter != nil {

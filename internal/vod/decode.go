@@ -153,7 +153,7 @@ func (w *wireImage) image() *Image {
 // from JSON of the wrong shape.
 func unmarshal(action string, body []byte, v any) error {
 	if !json.Valid(body) {
-		var syntaxErr error = io.ErrUnexpectedEOF
+		syntaxErr := io.ErrUnexpectedEOF
 		if len(bytes.TrimSpace(body)) > 0 {
 			syntaxErr = json.Unmarshal(body, new(any))
 		}

@@ -29,12 +29,27 @@ type httpClient struct {
 }
 
 func newHTTPClient(connectTimeout, readTimeout time.Duration) *httpClient {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := baseTransport()
 	transport.DialContext = (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext
 	transport.TLSHandshakeTimeout = connectTimeout
 	transport.ResponseHeaderTimeout = readTimeout
 	transport.MaxIdleConnsPerHost = 64
 	return &httpClient{client: &http.Client{Transport: transport, Timeout: connectTimeout + readTimeout}}
+}
+
+// baseTransport is a copy of http.DefaultTransport, or of its settings if something in the process
+// replaced it with another kind of RoundTripper.
+func baseTransport() *http.Transport {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
 }
 
 // Call implements dara.HttpClient; the per-request transport the SDK core offers is ignored.
@@ -55,7 +70,7 @@ func (h *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response,
 // such a body is replaced by a JSON error that keeps the status and quotes the start of the page.
 func withJSONError(resp *http.Response) (*http.Response, error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
+	_ = resp.Body.Close() // what was read is all that is used; a failed close changes nothing
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, err
 	}

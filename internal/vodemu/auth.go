@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -283,8 +284,9 @@ func (n *nonceCache) add(nonce string, expiry, now time.Time) bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for len(n.heap) > 0 && (!n.heap[0].expiry.After(now) || len(n.heap) >= maxNonces) {
-		// Each nonce is pushed once (a reused one is rejected before Push).
-		delete(n.seen, heap.Pop(&n.heap).(nonceEntry).nonce)
+		// Each nonce is pushed once (a reused one is rejected before Push). Pop takes the root.
+		delete(n.seen, n.heap[0].nonce)
+		heap.Pop(&n.heap)
 	}
 	if _, used := n.seen[nonce]; used {
 		return false
@@ -304,7 +306,13 @@ type nonceHeap []nonceEntry
 func (h nonceHeap) Len() int           { return len(h) }
 func (h nonceHeap) Less(i, j int) bool { return h[i].expiry.Before(h[j].expiry) }
 func (h nonceHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *nonceHeap) Push(x any)        { *h = append(*h, x.(nonceEntry)) }
+func (h *nonceHeap) Push(x any) {
+	e, ok := x.(nonceEntry)
+	if !ok { // only add pushes, and always a nonceEntry
+		panic(fmt.Sprintf("vodemu: nonceHeap.Push(%T)", x))
+	}
+	*h = append(*h, e)
+}
 func (h *nonceHeap) Pop() any {
 	old := *h
 	e := old[len(old)-1]

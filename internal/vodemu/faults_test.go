@@ -24,7 +24,7 @@ func tryV1(h *harness, client *http.Client, params url.Values) (*http.Response, 
 	if err != nil {
 		return nil, nil, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	return resp, b, err
 }
@@ -183,7 +183,7 @@ func TestFaultScope(t *testing.T) {
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("%s: %v", path, err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 	}
 	if _, _, err := tryV1(h, client, imageParams(h)); err == nil {
 		t.Fatal("rate 1 did not reset")
@@ -245,7 +245,7 @@ func TestFaultsEndpoint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return resp.StatusCode
 	}
 	for _, bad := range []string{`{`, `{"kind":"nope","next":1}`, `{"kind":"reset"}`, `{"kind":"reset","next":1,"rate":0.5}`,
@@ -285,7 +285,7 @@ func TestFaultsEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != 405 {
 		t.Fatalf("GET: %d", resp.StatusCode)
 	}

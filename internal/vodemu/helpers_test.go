@@ -171,7 +171,7 @@ func (h *harness) do(req *http.Request) (int, http.Header, []byte) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		h.t.Fatal(err)

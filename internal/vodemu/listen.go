@@ -46,12 +46,16 @@ func StartOn(addr string, opts Options) (*Running, error) {
 	if err != nil {
 		return nil, fmt.Errorf("vodemu: listen on %s: %w", addr, err)
 	}
-	tcp := ln.Addr().(*net.TCPAddr)
+	tcp, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		_ = ln.Close() // the listener is unusable here; the error below says why
+		return nil, fmt.Errorf("vodemu: listen on %s: %s is not a TCP address", addr, ln.Addr())
+	}
 	host := tcp.IP.String()
 	if tcp.IP.IsUnspecified() { // listening everywhere: loopback reaches it
 		host = "127.0.0.1"
 	}
-	var serve net.Listener = ln
+	serve := ln
 	if opts.CA != nil {
 		m := newMuxListener(ln, opts.CA.serverConfig("127.0.0.1"))
 		s.tunnel = m.push // before serving: read without a lock

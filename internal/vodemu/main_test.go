@@ -54,7 +54,7 @@ func runTests(m *testing.M) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // best effort: at worst a temporary directory stays behind
 	caFile := filepath.Join(dir, "ca.pem")
 	if err := os.WriteFile(caFile, testCA.CertPEM(), 0o600); err != nil {
 		return 0, err
@@ -63,16 +63,21 @@ func runTests(m *testing.M) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer proxyEmu.Close()
+	defer func() { _ = proxyEmu.Close() }() // the tests are over; the process exits next
 	// A developer's own settings must not leak into credentials-go.
 	for _, kv := range os.Environ() {
 		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "ALIBABA_CLOUD_") || strings.HasPrefix(name, "ALICLOUD_") ||
 			strings.EqualFold(name, "http_proxy") || strings.EqualFold(name, "https_proxy") ||
 			strings.EqualFold(name, "no_proxy") || strings.EqualFold(name, "all_proxy") {
-			os.Unsetenv(name)
+			if err := os.Unsetenv(name); err != nil {
+				return 0, err
+			}
 		}
 	}
-	os.Setenv("SSL_CERT_FILE", caFile)
-	os.Setenv("HTTPS_PROXY", proxyEmu.URL)
+	for k, v := range map[string]string{"SSL_CERT_FILE": caFile, "HTTPS_PROXY": proxyEmu.URL} {
+		if err := os.Setenv(k, v); err != nil {
+			return 0, err
+		}
+	}
 	return m.Run(), nil
 }

@@ -23,7 +23,7 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	host, port, err := net.SplitHostPort(r.Host)
-	if err != nil || !(port == "443" && isEmulatedHost(host) || isSelf(r, r.Host)) {
+	if err != nil || !mayTunnel(r, host, port) {
 		s.refuseProxy(w, "CONNECT to "+r.Host)
 		return true
 	}
@@ -45,6 +45,12 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request) bool {
 	// that name and serve the emulator inside.
 	_ = s.tunnel(tls.Server(&bufferedConn{Conn: conn, r: brw.Reader}, s.opts.CA.serverConfig(host)))
 	return true
+}
+
+// mayTunnel reports whether a CONNECT to host:port is served: port 443 of
+// an emulated host, or the emulator itself.
+func mayTunnel(r *http.Request, host, port string) bool {
+	return port == "443" && isEmulatedHost(host) || isSelf(r, r.Host)
 }
 
 // isSelf reports whether hostport is the emulator itself: a loopback name
@@ -84,10 +90,13 @@ func isEmulatedHost(host string) bool {
 			return false
 		}
 		for i := 0; i < len(label); i++ {
-			if c := label[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			if !isLabelByte(label[i]) {
 				return false
 			}
 		}
 	}
 	return true
 }
+
+// isLabelByte reports whether c may appear in a lower-cased DNS label.
+func isLabelByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' }

@@ -103,7 +103,7 @@ func TestSDKEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer r.Close()
+			t.Cleanup(func() { _ = r.Close() })
 			c := sdkClient(t, r, testSecret, tc.token, tc.algorithm)
 			for _, method := range []string{"POST", "GET"} {
 				res, err := sdkCall(c, "GetImageInfo", method, map[string]string{"ImageId": "img-cdn", "OutputType": "oss", "AuthTimeout": "120"})
@@ -158,7 +158,7 @@ func TestSDKWrongCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(func() { _ = r.Close() })
 	for _, algorithm := range []string{"", "v2"} {
 		for _, tc := range []struct {
 			secret, token, code, contains string

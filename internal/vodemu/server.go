@@ -231,7 +231,7 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		// Last resort: a bug must not kill the connection without an answer.
 		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler { // a deliberate "reset" fault
+			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) { // a deliberate "reset" fault
 				s.count(action, code, fault)
 				panic(v)
 			}

@@ -45,7 +45,7 @@ func tlsTo(r *Running, ca *CA, serverName string) (*x509.Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	return c.ConnectionState().PeerCertificates[0], nil
 }
 
@@ -61,7 +61,7 @@ func TestTLSAndHTTPOnOnePort(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if string(b) != "ok" || (resp.TLS != nil) != strings.HasPrefix(u, "https:") {
 			t.Fatalf("%s: %q tls=%v", u, b, resp.TLS != nil)
 		}
@@ -113,12 +113,12 @@ func TestSilentConnectionBlocksNobody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer silent.Close()
+	defer func() { _ = silent.Close() }()
 	resp, err := http.Get(r.URL + "/_emulator/health")
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	start := time.Now()
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
@@ -140,7 +140,7 @@ func TestNoTLSWithoutCA(t *testing.T) {
 	conf := &tls.Config{RootCAs: testCA.CertPool(), ServerName: "localhost"}
 	c, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", h.run.Addr, conf)
 	if err == nil {
-		c.Close()
+		_ = c.Close()
 		t.Fatal("TLS without a CA")
 	}
 	// CONNECT is no proxy request here: the RPC endpoint refuses the method.

@@ -50,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 			return 0
 		}
 		if !errors.Is(err, errReported) {
-			fmt.Fprintln(stderr, "vodemu:", err)
+			printErr(stderr, "vodemu:", err)
 		}
 		return 2
 	}
@@ -61,13 +61,13 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 			err = os.WriteFile(c.caOut, opts.CA.CertPEM(), 0o644)
 		}
 		if err != nil {
-			fmt.Fprintln(stderr, "vodemu: -ca-out:", err)
+			printErr(stderr, "vodemu: -ca-out:", err)
 			return 1
 		}
 	}
 	r, err := vodemu.StartOn(c.listen, opts)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		printErr(stderr, err)
 		return 1
 	}
 	// Faults are in place before the endpoint is announced.
@@ -77,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	// The only stdout line: scripts read the endpoint from it. os.Stdout is
 	// unbuffered, so the line is out as soon as Fprintf returns.
 	if _, err := fmt.Fprintf(stdout, "endpoint=%s\n", r.URL); err != nil {
-		fmt.Fprintln(stderr, "vodemu: write endpoint:", err)
+		printErr(stderr, "vodemu: write endpoint:", err)
 	}
 	logger.Printf("serving %d images at %s (region %s)", len(opts.Images), r.URL, opts.Region)
 	if opts.CA != nil {
@@ -99,3 +99,6 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	}
 	return 0
 }
+
+// printErr writes a line to stderr; if that fails, there is nowhere left to report it.
+func printErr(stderr io.Writer, a ...any) { _, _ = fmt.Fprintln(stderr, a...) }

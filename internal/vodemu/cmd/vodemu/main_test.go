@@ -156,7 +156,7 @@ func TestRunWithFaultsQPSAndCA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != 200 || resp.TLS == nil {
 		t.Fatalf("https: %d", resp.StatusCode)
 	}
@@ -167,7 +167,7 @@ func TestRunWithFaultsQPSAndCA(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"AccessKeyId":"STS.`) {
 		t.Fatalf("OIDC: %d %s", resp.StatusCode, b)
 	}
@@ -266,7 +266,7 @@ func signedGet(t *testing.T, endpoint, ak, secret, imageID string) (int, string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	if !json.Valid(b) {
 		t.Fatalf("not JSON: %s", b)
