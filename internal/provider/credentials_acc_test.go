@@ -25,6 +25,17 @@ data "vod_image" "test" {
 }
 `
 
+// readStep reads the fixture cover image with config and expects its title, or the error want.
+func readStep(config, want string) resource.TestStep {
+	step := resource.TestStep{Config: config}
+	if want == "" {
+		step.ConfigStateChecks = titleIs("Spring catalogue cover")
+	} else {
+		step.ExpectError = regexp.MustCompile(want)
+	}
+	return step
+}
+
 func titleIs(want string) []statecheck.StateCheck {
 	return []statecheck.StateCheck{check(image, "title", knownvalue.StringExact(want))}
 }
@@ -189,13 +200,7 @@ func TestAccCredentials_oidc(t *testing.T) {
 			t.Setenv("ALIBABA_CLOUD_OIDC_PROVIDER_ARN", acctest.OIDCProviderARN)
 			t.Setenv("ALIBABA_CLOUD_OIDC_TOKEN_FILE", tokenFile)
 			t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", tg.STSEndpoint())
-			step := resource.TestStep{Config: providerBlock(tg, "")}
-			if tc.want == "" {
-				step.ConfigStateChecks = titleIs("Spring catalogue cover")
-			} else {
-				step.ExpectError = regexp.MustCompile(tc.want)
-			}
-			runSteps(t, false, step)
+			runSteps(t, false, readStep(providerBlock(tg, ""), tc.want))
 			if tc.want == "" && tg.Count("AssumeRoleWithOIDC", "") < 1 {
 				t.Error("AssumeRoleWithOIDC was never called")
 			}
@@ -268,13 +273,7 @@ func TestAccCredentials_profiles(t *testing.T) {
 			if tc.profile != "" {
 				args += fmt.Sprintf("\n  profile = %q", tc.profile)
 			}
-			step := resource.TestStep{Config: providerBlock(tg, args)}
-			if tc.want == "" {
-				step.ConfigStateChecks = titleIs("Spring catalogue cover")
-			} else {
-				step.ExpectError = regexp.MustCompile(tc.want)
-			}
-			runSteps(t, true, step)
+			runSteps(t, true, readStep(providerBlock(tg, args), tc.want))
 			if st := tg.Emulator.Server.Stats(); tc.shared && (st.ProxyConnects == 0 || st.ByAction["AssumeRole"]+st.ByAction["AssumeRoleWithOIDC"] == 0) {
 				t.Errorf("STS was not reached through the proxy: %+v", st)
 			}
@@ -305,13 +304,7 @@ func TestAccCredentials_profileEnvironmentAndPrecedence(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			step := resource.TestStep{Config: providerBlock(tg, "")}
-			if tc.want == "" {
-				step.ConfigStateChecks = titleIs("Spring catalogue cover")
-			} else {
-				step.ExpectError = regexp.MustCompile(tc.want)
-			}
-			runSteps(t, false, step)
+			runSteps(t, false, readStep(providerBlock(tg, ""), tc.want))
 		})
 	}
 }

@@ -45,13 +45,7 @@ func TestAccProvider_retries(t *testing.T) {
 			tg := acctest.New(t)
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(tc.fault, tc.next, "GetImageInfo")
-			step := resource.TestStep{Config: providerBlock(tg, keys()+"\n  "+tc.args)}
-			if tc.want == "" {
-				step.ConfigStateChecks = titleIs("Spring catalogue cover")
-			} else {
-				step.ExpectError = regexp.MustCompile(tc.want)
-			}
-			runSteps(t, true, step)
+			runSteps(t, true, readStep(providerBlock(tg, keys()+"\n  "+tc.args), tc.want))
 			if tc.wantCode != "" {
 				if n := tg.Count("", tc.wantCode); n != tc.wantCount {
 					t.Errorf("the emulator answered %s %d times, want %d", tc.wantCode, n, tc.wantCount)
@@ -92,13 +86,7 @@ func TestAccProvider_persistentFaults(t *testing.T) {
 			tg := acctest.New(t, func(o *vodemu.Options) { o.Faults.SlowDelay = 3 * time.Second })
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(kind, 1000, "GetImageInfo")
-			step := resource.TestStep{Config: providerBlock(tg, keys()+"\n  max_retries = 1\n  read_timeout = 1")}
-			if pattern == "" {
-				step.ConfigStateChecks = titleIs("Spring catalogue cover")
-			} else {
-				step.ExpectError = regexp.MustCompile(pattern)
-			}
-			runSteps(t, true, step)
+			runSteps(t, true, readStep(providerBlock(tg, keys()+"\n  max_retries = 1\n  read_timeout = 1"), pattern))
 		})
 	}
 }
