@@ -187,7 +187,7 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	imageID := m.ImageID.ValueString()
-	ctx = tflog.SetField(d.data.withMasks(ctx), "image_id", imageID)
+	ctx = d.data.readContext(ctx, imageID)
 	tflog.Debug(ctx, "reading VOD image")
 
 	img, err := d.data.client.GetImage(ctx, vod.GetImageInfoInput{

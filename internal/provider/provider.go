@@ -39,10 +39,15 @@ type providerData struct {
 	secrets []string
 }
 
-// withMasks returns ctx with the provider's secrets masked in log messages and fields.
-func (d *providerData) withMasks(ctx context.Context) context.Context {
+// readContext prepares a read's logging: the image ID on every line, the API subsystem (with the
+// root fields), and the provider's secrets masked in both loggers.
+func (d *providerData) readContext(ctx context.Context, imageID string) context.Context {
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, d.secrets...)
-	return tflog.MaskMessageStrings(ctx, d.secrets...)
+	ctx = tflog.MaskMessageStrings(ctx, d.secrets...)
+	ctx = tflog.SetField(ctx, "image_id", imageID)
+	ctx = tflog.NewSubsystem(ctx, apiLog, tflog.WithRootFields())
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, apiLog, d.secrets...)
+	return tflog.SubsystemMaskMessageStrings(ctx, apiLog, d.secrets...)
 }
 
 func (p *vodProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -171,6 +176,9 @@ func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {
 	return nil
 }
 
+// apiLog is the tflog subsystem of API requests: TF_LOG_PROVIDER_VOD_API sets its level alone.
+const apiLog = "api"
+
 // logAttempt writes one structured line per API request: what TF_LOG=DEBUG shows of each read.
 func logAttempt(ctx context.Context, a vod.Attempt) {
 	fields := map[string]any{
@@ -181,13 +189,13 @@ func logAttempt(ctx context.Context, a vod.Attempt) {
 	}
 	switch {
 	case a.Err == nil:
-		tflog.Debug(ctx, "VOD request succeeded", fields)
+		tflog.SubsystemDebug(ctx, apiLog, "VOD request succeeded", fields)
 	case a.Retrying:
 		fields["error"] = a.Err.Error()
-		tflog.Warn(ctx, "VOD request failed, retrying", fields)
+		tflog.SubsystemWarn(ctx, apiLog, "VOD request failed, retrying", fields)
 	default:
 		fields["error"] = a.Err.Error()
-		tflog.Debug(ctx, "VOD request failed", fields)
+		tflog.SubsystemDebug(ctx, apiLog, "VOD request failed", fields)
 	}
 }
 

@@ -106,6 +106,17 @@ output "urls" {
 			t.Fatalf("the TRACE log (%d bytes) lacks %q: the provider's logs did not reach it", len(log), want)
 		}
 	}
+	// Each API request is one structured line of the api subsystem, naming the image.
+	structured := false
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "VOD request succeeded") && strings.Contains(line, "image_id=") &&
+			strings.Contains(line, "action=") && strings.Contains(line, "duration_ms=") && strings.Contains(line, "@module=vod.api") {
+			structured = true
+		}
+	}
+	if !structured {
+		t.Error("no 'VOD request succeeded' line of the api subsystem with image_id, action and duration_ms")
+	}
 	secrets := map[string]string{"access key secret": acctest.EmulatorAccessKeySecret, "security token": token}
 	for i, u := range urls {
 		for name, value := range urlSignatures(t, u) {
