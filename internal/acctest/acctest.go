@@ -296,12 +296,7 @@ func (tg *Target) ProviderConfigWith(secret string) string {
 }
 
 // Requests is the number of API requests the emulator has answered.
-func (tg *Target) Requests() int64 {
-	if tg.Emulator == nil {
-		return -1
-	}
-	return tg.Emulator.Server.Stats().Requests
-}
+func (tg *Target) Requests() int64 { return tg.Count("", "") }
 
 // Count is how many requests the emulator answered with this action ("" for any) and code ("" for
 // any; "OK" for success).
