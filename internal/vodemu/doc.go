@@ -1,6 +1,7 @@
 // Package vodemu is an offline emulator of the ApsaraVideo VOD OpenAPI
-// (version 2017-03-21, RPC style) for GetImageInfo and GetImageInfos, and of
-// STS (version 2015-04-01) for AssumeRole and AssumeRoleWithOIDC.
+// (version 2017-03-21, RPC style) for GetImageInfo, GetImageInfos and
+// SearchMedia (images only), and of STS (version 2015-04-01) for AssumeRole
+// and AssumeRoleWithOIDC.
 //
 // It is a real HTTP server that verifies real signatures, so tests that talk
 // to it exercise the client's signing, retries and error handling. It shares
@@ -17,8 +18,8 @@
 // Parameters from the query string and an application/x-www-form-urlencoded
 // body are merged; a parameter sent twice is InvalidParameter. Bodies are
 // limited to 1 MiB (413, Code InvalidParameter). VOD and STS share the
-// endpoint: each action needs its product's Version (GetImageInfo(s)
-// 2017-03-21, AssumeRole(WithOIDC) 2015-04-01), else InvalidVersion; an
+// endpoint: each action needs its product's Version (GetImageInfo(s) and
+// SearchMedia 2017-03-21, AssumeRole(WithOIDC) 2015-04-01), else InvalidVersion; an
 // unknown action may name either version.
 //
 // Signature V3 (Authorization: ACS3-HMAC-SHA256 ...) is used when that header
@@ -68,10 +69,51 @@
 // product=<Vod|Sts>&requestId=<RequestId>. ImageInfo carries every field of
 // the API reference, empty strings included; Mezzanine is omitted when the
 // image has none. ModificationTime, Ext and Type appear only in
-// GetImageInfos, and only when set. FileSize is a JSON string unless
-// Mezzanine.FileSizeAsNumber (set by LoadImages when the data file wrote a
-// number). GetImageInfos ignores empty and repeated IDs, allows 20, and
+// GetImageInfos and SearchMedia, and only when set. FileSize is a JSON
+// string unless Mezzanine.FileSizeAsNumber (set by LoadImages when the data
+// file wrote a number). GetImageInfos ignores empty and repeated IDs, allows 20, and
 // always returns ImageInfo and NonExistImageIds arrays.
+//
+// # SearchMedia
+//
+// Only images are stored, so SearchType=image is the one that finds
+// anything; video (the API's default, also when SearchType is empty),
+// audio and attached answer Total 0 with their Match and ScrollToken
+// unchecked (their fields differ). An empty parameter counts as not sent.
+// Checked in this order, each failure InvalidParameter naming the
+// parameter: SearchType (video, audio, image, attached); ScrollToken (any
+// non-empty value with image: "ScrollToken traversal is only for audio and
+// video"); SortBy (CreationTime:Desc, the default, or CreationTime:Asc);
+// PageNo (an integer >= 1, default 1); PageSize (1-100, default 10);
+// (PageNo-1)*PageSize < 5000, named PageNo, as page browsing reaches only
+// the first 5,000 hits; then Match. Fields is ignored. Hits sort by
+// CreationTime (none counts as oldest), ties by ImageId ascending in both
+// directions; a page across hit 5,000 is cut there, and Total counts every
+// hit. The body is {"RequestId","Total","MediaList":[{"MediaType":"image",
+// "MediaId","CreationTime","Image"}]}, MediaList [] when empty, each Image
+// as GetImageInfos returns it without OutputType and AuthTimeout.
+//
+// Match is the subset the API reference documents for images:
+//
+//	Match  = [Clause {WS "and" WS Clause}]         "and" in any case
+//	Clause = ("ImageId" | "CateId" | "StorageLocation" | "AppId" | "Status"
+//	         | "Title" | "Tags" | "Description") ("=" Value | "in" List)
+//	       | "CreationTime" "=" "(" Bound "," Bound ")"
+//	List   = "(" Value {"," Value} ")"             "in" in any case
+//	Value  = String | Integer                      Integer: [-]digits, CateId only
+//	Bound  = String                                yyyy-MM-ddTHH:mm:ssZ, or '' for open
+//	String = "'" ... "'" | '"' ... '"'             a backslash makes the next byte literal
+//
+// WS is one or more spaces, tabs, CRs or LFs; elsewhere whitespace between
+// tokens is optional. Field names are case-sensitive. ImageId, CateId (as a
+// number, quoted or not), StorageLocation, AppId and Status compare
+// exactly; Title, Tags (the stored comma-separated string) and Description
+// are case-insensitive substrings; "in" is any of its values; the range is
+// inclusive, and an image without CreationTime is in none. All clauses must
+// hold, several on one field too. Whitespace only is no filter. Anything
+// else (another field, "or", parentheses, an operator the field does not
+// take, a bad bound, an unterminated string, trailing text) is
+// InvalidParameter "Match" with the reason and its byte offset.
 //
 // # Signed URLs
 //

@@ -78,6 +78,7 @@ type operation struct {
 var operations = map[string]operation{
 	"GetImageInfo":       {(*Server).getImageInfo, APIVersion, productVOD, false},
 	"GetImageInfos":      {(*Server).getImageInfos, APIVersion, productVOD, false},
+	"SearchMedia":        {(*Server).searchMedia, APIVersion, productVOD, false},
 	"AssumeRole":         {(*Server).assumeRole, STSVersion, productSTS, false},
 	"AssumeRoleWithOIDC": {(*Server).assumeRoleWithOIDC, STSVersion, productSTS, true},
 }

@@ -232,7 +232,7 @@ func TestV3Requests(t *testing.T) {
 		{"stale date", v3Request{action: "GetImageInfo", headers: map[string]string{"x-acs-date": testNow.Add(-time.Hour).Format(timestampLayout)}}, 400, "InvalidTimeStamp.Expired", "expired"},
 		{"bad date", v3Request{action: "GetImageInfo", headers: map[string]string{"x-acs-date": "yesterday"}}, 400, "InvalidTimeStamp.Format", "formatted"},
 		{"wrong version", v3Request{action: "GetImageInfo", headers: map[string]string{"x-acs-version": "2020-01-01"}}, 400, "InvalidVersion", "Version"},
-		{"unknown action", v3Request{action: "SearchMedia"}, 404, "InvalidAction.NotFound", "api"},
+		{"unknown action", v3Request{action: "DeleteImage"}, 404, "InvalidAction.NotFound", "api"},
 		{"missing ImageId", v3Request{action: "GetImageInfo"}, 400, "MissingParameter", `"ImageId"`},
 	}
 	for _, tc := range bad {
