@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Output types for image URLs.
@@ -37,6 +38,8 @@ type Image struct {
 	Description     string
 	AppID           string
 	Title           string
+	// ModificationTime is set by GetImageInfos only.
+	ModificationTime string
 	// Mezzanine is nil when the API sent none.
 	Mezzanine *Mezzanine
 }
@@ -123,4 +126,93 @@ func (c *Client) GetImageInfos(ctx context.Context, in GetImageInfosInput) (*Get
 		return err
 	})
 	return out, err
+}
+
+// GetImagesOutput holds images in the order their IDs were asked for (nil where an ID does not
+// exist) and the IDs that do not exist.
+type GetImagesOutput struct {
+	Images  []*Image
+	Missing []string
+}
+
+// getImagesConcurrency bounds the GetImageInfos calls of one GetImages in flight at once; the
+// client's rate limiter still paces them.
+const getImagesConcurrency = 4
+
+// GetImages reads any number of images with GetImageInfos calls of up to MaxImageIDsPerBatch IDs,
+// several at a time. IDs are matched case-insensitively, as VOD does; a repeated ID is fetched once.
+func (c *Client) GetImages(ctx context.Context, ids []string, outputType string, authTimeout int64) (*GetImagesOutput, error) {
+	var distinct []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if key := strings.ToLower(id); !seen[key] {
+			seen[key] = true
+			distinct = append(distinct, id)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		found    = make(map[string]*Image, len(distinct))
+		missing  = map[string]bool{}
+		firstErr error
+		wg       sync.WaitGroup
+		slots    = make(chan struct{}, getImagesConcurrency)
+	)
+	for start := 0; start < len(distinct); start += MaxImageIDsPerBatch {
+		chunk := distinct[start:min(start+MaxImageIDsPerBatch, len(distinct))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case slots <- struct{}{}:
+				defer func() { <-slots }()
+			case <-ctx.Done():
+				return
+			}
+			out, err := c.GetImageInfos(ctx, GetImageInfosInput{ImageIDs: chunk, OutputType: outputType, AuthTimeout: authTimeout})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				return
+			}
+			for _, img := range out.Images {
+				found[strings.ToLower(img.ImageID)] = img
+			}
+			for _, id := range out.Missing {
+				missing[strings.ToLower(id)] = true
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	out := &GetImagesOutput{Images: make([]*Image, len(ids))}
+	listed := map[string]bool{}
+	for i, id := range ids {
+		key := strings.ToLower(id)
+		switch img, ok := found[key]; {
+		case ok:
+			out.Images[i] = img
+		case missing[key]:
+			if !listed[key] { // a repeated ID is listed once
+				listed[key] = true
+				out.Missing = append(out.Missing, id)
+			}
+		default:
+			return nil, fmt.Errorf("GetImageInfos: the answers name neither image %q nor its absence", id)
+		}
+	}
+	return out, nil
 }

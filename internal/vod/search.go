@@ -1,0 +1,156 @@
+package vod
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SearchMedia's limits: a page holds at most MaxSearchPageSize hits, and page browsing reaches only
+// the first MaxSearchResults of them.
+const (
+	MaxSearchPageSize = 100
+	MaxSearchResults  = 5000
+)
+
+// Sort orders SearchMedia accepts for images.
+const (
+	SortCreationTimeDesc = "CreationTime:Desc"
+	SortCreationTimeAsc  = "CreationTime:Asc"
+)
+
+// ImageFilter selects images by what they are. Zero-valued fields do not filter; the others must
+// all match.
+type ImageFilter struct {
+	Title           string   // contained in the title (VOD matches titles fuzzily)
+	Tags            []string // each contained in the tags
+	CateID          *int64
+	Statuses        []string // any of
+	StorageLocation string
+	AppID           string
+	// CreatedAfter and CreatedBefore bound the creation time, both inclusive.
+	CreatedAfter, CreatedBefore time.Time
+}
+
+// Match renders the filter in SearchMedia's Match syntax: clauses joined by "and", strings in
+// single quotes with backslash escapes, a creation-time range with an empty bound for an open side.
+func (f ImageFilter) Match() string {
+	var clauses []string
+	add := func(format string, args ...any) { clauses = append(clauses, fmt.Sprintf(format, args...)) }
+	if f.Title != "" {
+		add("Title = %s", quote(f.Title))
+	}
+	for _, tag := range f.Tags {
+		add("Tags = %s", quote(tag))
+	}
+	if f.CateID != nil {
+		add("CateId = %d", *f.CateID)
+	}
+	if len(f.Statuses) > 0 {
+		quoted := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			quoted[i] = quote(s)
+		}
+		add("Status in (%s)", strings.Join(quoted, ","))
+	}
+	if f.StorageLocation != "" {
+		add("StorageLocation = %s", quote(f.StorageLocation))
+	}
+	if f.AppID != "" {
+		add("AppId = %s", quote(f.AppID))
+	}
+	if !f.CreatedAfter.IsZero() || !f.CreatedBefore.IsZero() {
+		add("CreationTime = (%s,%s)", quote(apiTime(f.CreatedAfter)), quote(apiTime(f.CreatedBefore)))
+	}
+	return strings.Join(clauses, " and ")
+}
+
+// quote puts s in single quotes, escaping the quote and the backslash with a backslash.
+func quote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// apiTime formats t as the API's UTC timestamps; the zero time is the empty string.
+func apiTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+// SearchImagesInput is a search for images: Filter, in SortBy order (default newest first), at
+// most MaxResults (at most, and by default, MaxSearchResults).
+type SearchImagesInput struct {
+	Filter     ImageFilter
+	SortBy     string
+	MaxResults int
+}
+
+// SearchImagesOutput lists the IDs found, in order, and how many images matched in all (Total
+// can exceed the IDs when MaxResults or the API's paging cap cut the list).
+type SearchImagesOutput struct {
+	ImageIDs []string
+	Total    int64
+}
+
+type searchMediaResponse struct {
+	RequestID string  `json:"RequestId"`
+	Total     flexInt `json:"Total"`
+	MediaList []struct {
+		MediaType string `json:"MediaType"`
+		MediaID   string `json:"MediaId"`
+	} `json:"MediaList"`
+}
+
+// SearchImages pages through SearchMedia for the IDs of the images that match.
+func (c *Client) SearchImages(ctx context.Context, in SearchImagesInput) (*SearchImagesOutput, error) {
+	limit := in.MaxResults
+	if limit <= 0 || limit > MaxSearchResults {
+		limit = MaxSearchResults
+	}
+	sortBy := in.SortBy
+	if sortBy == "" {
+		sortBy = SortCreationTimeDesc
+	}
+	pageSize := min(limit, MaxSearchPageSize)
+	query := map[string]string{"SearchType": "image", "SortBy": sortBy, "PageSize": strconv.Itoa(pageSize)}
+	if m := in.Filter.Match(); m != "" {
+		query["Match"] = m
+	}
+
+	out := &SearchImagesOutput{}
+	seen := map[string]bool{} // hits can shift between pages while images are added
+	for page := 1; len(out.ImageIDs) < limit && (page-1)*pageSize < MaxSearchResults; page++ {
+		query["PageNo"] = strconv.Itoa(page)
+		var resp searchMediaResponse
+		err := c.call(ctx, "SearchMedia", query, func(body []byte) error {
+			resp = searchMediaResponse{}
+			if err := unmarshal("SearchMedia", body, &resp); err != nil {
+				return err
+			}
+			if resp.MediaList == nil {
+				return fmt.Errorf("SearchMedia: the response has no MediaList (request ID %q)", resp.RequestID)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		out.Total = int64(resp.Total)
+		for _, m := range resp.MediaList {
+			if m.MediaID == "" || seen[m.MediaID] || (m.MediaType != "" && m.MediaType != "image") {
+				continue
+			}
+			seen[m.MediaID] = true
+			if len(out.ImageIDs) < limit {
+				out.ImageIDs = append(out.ImageIDs, m.MediaID)
+			}
+		}
+		if len(resp.MediaList) < pageSize || int64(page*pageSize) >= out.Total {
+			break
+		}
+	}
+	return out, nil
+}
