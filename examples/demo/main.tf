@@ -38,3 +38,21 @@ output "images" {
     }
   }
 }
+
+# The two most recent images created in 2024, found with VOD's media search.
+data "vod_images" "recent" {
+  filter {
+    created_after = "2024-01-01T00:00:00Z"
+  }
+  sort        = "CreationTime:Desc"
+  max_results = 2
+  output_type = "oss"
+}
+
+output "recent" {
+  description = "Titles of the newest images of 2024, and how many images of 2024 there are."
+  value = {
+    titles = [for img in data.vod_images.recent.images : img.title]
+    total  = data.vod_images.recent.total_count
+  }
+}

@@ -66,5 +66,8 @@ echo "== apply"
 
 count=$(grep -oE '"url": ?"https?://' "$work/images.json" | wc -l)
 [[ $count -eq 3 ]] || { echo "demo: expected 3 image URLs, got $count" >&2; exit 1; }
+recent=$("$terraform" output -no-color -json recent)
+want='{"titles":["Product walkthrough frame","Spring campaign cover"],"total":2}'
+[[ $recent == "$want" ]] || { echo "demo: vod_images found $recent, want $want" >&2; exit 1; }
 echo "== emulator statistics: $(curl -fsS "$endpoint/_emulator/stats" 2>/dev/null || echo unavailable)"
-echo "demo: OK, read 3 images"
+echo "demo: OK, read 3 images by ID and found the 2 of 2024 by search"

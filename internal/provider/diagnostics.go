@@ -20,42 +20,50 @@ var hints = map[string]string{
 	"InvalidSecurityToken.Mismatch":  "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
 	"InvalidSecurityToken.Malformed": "The STS security token is not valid: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN, and that it belongs to the temporary access key.",
 	"InvalidTimeStamp.Expired":       "The request's timestamp was rejected: check that this machine's clock is correct.",
-	"Forbidden.RAM":                  "The RAM user or role lacks permission: grant it vod:GetImageInfo.",
-	"Forbidden":                      "The caller is not allowed to read this image: check its RAM permissions (vod:GetImageInfo).",
+	"Forbidden.RAM":                  "The RAM user or role lacks permission: grant it vod:{action}.",
+	"Forbidden":                      "The caller is not allowed to make this request: check its RAM permissions (vod:{action}).",
 	"Throttling.User":                "The account's request rate limit was reached: lower terraform's -parallelism or retry later.",
 	"Throttling":                     "VOD throttled the request: lower terraform's -parallelism or retry later.",
 }
 
-// readImageError turns an error from GetImageInfo into a diagnostic that names the image and says
-// what to do.
+// readImageError turns an error from reading one image into a diagnostic that names the image and
+// says what to do.
 func readImageError(imageID string, data *providerData, err error) diag.Diagnostic {
+	var apiErr *vod.APIError
+	if errors.As(err, &apiErr) && vod.IsNotFound(err) {
+		return diag.NewErrorDiagnostic("VOD image not found",
+			fmt.Sprintf("No image with ID %q exists in region %s (request ID %s). Check the image ID, and that "+
+				"the provider's region and account are the ones that hold the image.", imageID, data.region, apiErr.RequestID))
+	}
+	return apiErrorDiagnostic(fmt.Sprintf("image %q", imageID), "Failed to read VOD image", data, err)
+}
+
+// apiErrorDiagnostic explains a failed call made to read what (such as `image "ID"`): the API's
+// code, message and request ID, or why no answer came, and what to do.
+func apiErrorDiagnostic(what, summary string, data *providerData, err error) diag.Diagnostic {
 	region := data.region
 	var apiErr *vod.APIError
 	if !errors.As(err, &apiErr) {
 		if vod.IsUnreachable(err) {
 			return diag.NewErrorDiagnostic("VOD endpoint not reachable",
-				fmt.Sprintf("Reading image %q failed: the VOD endpoint %s could not be reached: %s\n\n"+
+				fmt.Sprintf("Reading %s failed: the VOD endpoint %s could not be reached: %s\n\n"+
 					"Check the endpoint (endpoint, ALIBABA_CLOUD_ENDPOINT_VOD) or the region, your network, proxy and "+
-					"DNS settings, then run terraform again.", imageID, data.endpoint, err))
+					"DNS settings, then run terraform again.", what, data.endpoint, err))
 		}
 		var malformed *vod.MalformedResponseError
 		if errors.As(err, &malformed) {
 			return diag.NewErrorDiagnostic("Unreadable VOD response",
-				fmt.Sprintf("Reading image %q in region %s from %s: the answer could not be read: %s\n\n"+
+				fmt.Sprintf("Reading %s in region %s from %s: the answer could not be read: %s\n\n"+
 					"A proxy or an unstable connection between here and the endpoint is the likely cause; it was "+
-					"retried up to max_retries times.", imageID, region, data.endpoint, err))
+					"retried up to max_retries times.", what, region, data.endpoint, err))
 		}
-		return diag.NewErrorDiagnostic("Failed to read VOD image",
-			fmt.Sprintf("Reading image %q in region %s from %s failed: %s\n\n"+
-				"Check the endpoint and your network connection; TF_LOG=DEBUG shows each attempt.", imageID, region, data.endpoint, err))
-	}
-	if vod.IsNotFound(err) {
-		return diag.NewErrorDiagnostic("VOD image not found",
-			fmt.Sprintf("No image with ID %q exists in region %s (request ID %s). Check the image ID, and that "+
-				"the provider's region and account are the ones that hold the image.", imageID, region, apiErr.RequestID))
+		return diag.NewErrorDiagnostic(summary,
+			fmt.Sprintf("Reading %s in region %s from %s failed: %s\n\n"+
+				"Check the endpoint and your network connection; TF_LOG=DEBUG shows each attempt.", what, region, data.endpoint, err))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Reading image %q in region %s failed.\n\n", imageID, region)
+	fmt.Fprintf(&b, "Reading %s in region %s failed.\n\n", what, region)
+	fmt.Fprintf(&b, "Action:     %s\n", apiErr.Action)
 	fmt.Fprintf(&b, "Code:       %s (HTTP %d)\n", apiErr.Code, apiErr.HTTPStatus)
 	if apiErr.Attempts > 1 {
 		fmt.Fprintf(&b, "Attempts:   %d (retryable; max_retries sets how many)\n", apiErr.Attempts)
@@ -66,9 +74,9 @@ func readImageError(imageID string, data *providerData, err error) diag.Diagnost
 		fmt.Fprintf(&b, "Recommend:  %s\n", apiErr.Recommend)
 	}
 	if hint, ok := hints[apiErr.Code]; ok {
-		fmt.Fprintf(&b, "\n%s", hint)
+		fmt.Fprintf(&b, "\n%s", strings.ReplaceAll(hint, "{action}", apiErr.Action))
 	}
-	return diag.NewErrorDiagnostic("Failed to read VOD image", b.String())
+	return diag.NewErrorDiagnostic(summary, b.String())
 }
 
 // credentialErrorDetail explains a failure to obtain credentials from the chosen source.

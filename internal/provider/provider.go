@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -19,7 +20,7 @@ import (
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
 )
 
-var _ provider.Provider = (*vodProvider)(nil)
+var _ provider.ProviderWithEphemeralResources = (*vodProvider)(nil)
 
 type vodProvider struct {
 	version string
@@ -166,10 +167,15 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secrets(cfg)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *vodProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newImageDataSource}
+	return []func() datasource.DataSource{newImageDataSource, newImagesDataSource}
+}
+
+func (p *vodProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{newImageEphemeral}
 }
 
 func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {
