@@ -40,12 +40,14 @@ type providerData struct {
 	secrets []string
 }
 
-// readContext prepares a read's logging: the image ID on every line, the API subsystem (with the
-// root fields), and the provider's secrets masked in both loggers.
+// readContext prepares a read's logging: the image ID (if one) on every line, the API subsystem
+// (with the root fields), and the provider's secrets masked in both loggers.
 func (d *providerData) readContext(ctx context.Context, imageID string) context.Context {
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, d.secrets...)
 	ctx = tflog.MaskMessageStrings(ctx, d.secrets...)
-	ctx = tflog.SetField(ctx, "image_id", imageID)
+	if imageID != "" {
+		ctx = tflog.SetField(ctx, "image_id", imageID)
+	}
 	ctx = tflog.NewSubsystem(ctx, apiLog, tflog.WithRootFields())
 	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, apiLog, d.secrets...)
 	return tflog.SubsystemMaskMessageStrings(ctx, apiLog, d.secrets...)
