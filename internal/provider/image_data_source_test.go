@@ -28,6 +28,16 @@ data "vod_image" "test" {
 `, imageID, args)
 }
 
+// rejectedBeforeAnyRequest runs a test case whose steps expect errors, and checks that the emulator
+// answered no API request: the errors come from validation or configuration, before any read.
+func rejectedBeforeAnyRequest(t *testing.T, tg *acctest.Target, tc resource.TestCase) {
+	t.Helper()
+	resource.ParallelTest(t, tc)
+	if n := tg.Requests(); n > 0 {
+		t.Errorf("the emulator answered %d API requests; the error should have come before any", n)
+	}
+}
+
 func check(addr, attr string, want knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want)
 }
@@ -235,16 +245,13 @@ func TestAccImageDataSource_planTimeValidation(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			tg := acctest.New(t)
-			resource.ParallelTest(t, resource.TestCase{
+			rejectedBeforeAnyRequest(t, tg, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      imageConfig(tg, tc.imageID, tc.args),
 					ExpectError: regexp.MustCompile(tc.want),
 				}},
 			})
-			if n := tg.Requests(); n > 0 {
-				t.Errorf("the emulator answered %d API requests; plan-time validation should have made none", n)
-			}
 		})
 	}
 }

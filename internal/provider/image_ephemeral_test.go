@@ -318,7 +318,7 @@ func TestAccImageEphemeral_planTimeValidation(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			tg := acctest.New(t)
-			resource.ParallelTest(t, resource.TestCase{
+			rejectedBeforeAnyRequest(t, tg, resource.TestCase{
 				TerraformVersionChecks:   ephemeralSupported,
 				ProtoV6ProviderFactories: echoFactories(),
 				Steps: []resource.TestStep{{
@@ -326,9 +326,6 @@ func TestAccImageEphemeral_planTimeValidation(t *testing.T) {
 					ExpectError: regexp.MustCompile(tc.want),
 				}},
 			})
-			if n := tg.Requests(); n > 0 {
-				t.Errorf("the emulator answered %d API requests; plan-time validation should have made none", n)
-			}
 		})
 	}
 }

@@ -209,16 +209,13 @@ func TestAccImagesDataSource_planTimeValidation(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tg := acctest.New(t)
 			tg.RequireEmulator(t)
-			resource.ParallelTest(t, resource.TestCase{
+			rejectedBeforeAnyRequest(t, tg, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      imagesConfig(tg, "  "+tc.body),
 					ExpectError: regexp.MustCompile(tc.want),
 				}},
 			})
-			if n := tg.Requests(); n > 0 {
-				t.Errorf("the emulator answered %d API requests; plan-time validation should have made none", n)
-			}
 		})
 	}
 }
