@@ -252,3 +252,98 @@ func TestRequestsPerSecondAvoidsThrottling(t *testing.T) {
 		})
 	}
 }
+
+// readLikeTerraform reads ids with the given number of workers, each starting its next read as
+// soon as its last one is answered, as Terraform does at -parallelism=workers. It returns the
+// sizes of the batches sent, in order.
+func readLikeTerraform(t *testing.T, c *Client, workers int, ids []string) []int {
+	return readLikeTerraformThinking(t, c, workers, ids, func(int) time.Duration { return 0 })
+}
+
+// readLikeTerraformThinking is readLikeTerraform with worker i pausing think(i) after each read, as
+// Terraform does between two reads of one worker.
+func readLikeTerraformThinking(t *testing.T, c *Client, workers int, ids []string, think func(worker int) time.Duration) []int {
+	t.Helper()
+	var mu sync.Mutex
+	var sizes []int
+	c.batcher.sent = func(ids []string, _ string) {
+		mu.Lock()
+		sizes = append(sizes, len(ids))
+		mu.Unlock()
+	}
+	next := make(chan string, len(ids))
+	for _, id := range ids {
+		next <- id
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range next {
+				img, err := c.GetImage(context.Background(), GetImageInfoInput{ImageID: id, OutputType: OutputTypeCDN})
+				if err != nil || img.ImageID != id {
+					t.Errorf("%s: (%v, %v)", id, img, err)
+				}
+				time.Sleep(think(w))
+			}
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	return sizes
+}
+
+// With fewer reads going than a batch holds, every batch takes all of them: the batch is sent when
+// the last of them arrives, not when a timer runs out.
+func TestBatchTakesEveryReadGoing(t *testing.T) {
+	emu := batchEmulator(t, 100)
+	c := batchClient(t, emu, time.Second) // long enough that no timer cuts a batch short
+	ids := make([]string, 100)
+	for i := range ids {
+		ids[i] = imageID(i)
+	}
+	sizes := readLikeTerraform(t, c, 10, ids)
+	if len(sizes) != 10 {
+		t.Errorf("100 reads by 10 workers were sent in batches of %v, want 10 batches of 10", sizes)
+	}
+}
+
+// With more reads going than a batch holds, batches are full: one fills while another is answered.
+func TestBatchFillsWhileAnotherIsAnswered(t *testing.T) {
+	emu := batchEmulator(t, 400)
+	c := batchClient(t, emu, 200*time.Millisecond)
+	ids := make([]string, 400)
+	for i := range ids {
+		ids[i] = imageID(i)
+	}
+	sizes := readLikeTerraform(t, c, 32, ids)
+	for i, n := range sizes {
+		if n != MaxImageIDsPerBatch && i < len(sizes)-1 {
+			t.Errorf("400 reads by 32 workers were sent in batches of %v, want all but the last full", sizes)
+			break
+		}
+	}
+}
+
+// Reads that come back slowly (Terraform working between two reads of a worker) are waited for:
+// a batch fills up even when filling takes longer than the window, as long as reads keep coming.
+func TestBatchWaitsForSlowReaders(t *testing.T) {
+	emu := batchEmulator(t, 160)
+	c := batchClient(t, emu, 100*time.Millisecond)
+	ids := make([]string, 160)
+	for i := range ids {
+		ids[i] = imageID(i)
+	}
+	// 32 workers coming back over 250 ms: a batch takes about 160 ms to fill, longer than the
+	// window but far less than the quietWindows windows without any read that end the wait.
+	sizes := readLikeTerraformThinking(t, c, 32, ids, func(w int) time.Duration { return time.Duration(w) * 8 * time.Millisecond })
+	for i, n := range sizes {
+		if n != MaxImageIDsPerBatch && i < len(sizes)-1 {
+			t.Errorf("160 reads by 32 slow workers were sent in batches of %v, want all but the last full", sizes)
+			break
+		}
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 const benchImageJSON = `{"CreationTime":"2018-11-21T02:37:23Z","StorageLocation":"outin-x.oss-cn-shanghai.aliyuncs.com","Status":"Normal","CateId":254766071,"Tags":"tag1,tag2,tag3","ImageType":"NormalSnapshot","CateName":"covers","Description":"d","AppId":"app-1","URL":"https://img.example.com/image/default/X.png?auth_key=1700000000-0-0-0123456789abcdef0123456789abcdef","Title":"t","ImageId":"%s","Mezzanine":{"FileURL":"https://outin-x.oss-cn-shanghai.aliyuncs.com/image/default/X.png?Expires=1700000000&OSSAccessKeyId=LTAI&Signature=abc%%3D","OriginalFileName":"x.png","Width":1920,"Height":1080,"FileSize":"482913"}}`
@@ -88,6 +90,44 @@ func BenchmarkGetImage(b *testing.B) {
 				}
 			})
 			b.ReportMetric(float64(calls.Load())/float64(n.Load()), "calls/op")
+		})
+	}
+}
+
+// BenchmarkGetImageWorkers reads images the way Terraform does at -parallelism=workers: each worker
+// starts its next read when its last one is answered, after a short pause (Terraform's own work).
+// calls/op is the number of HTTP requests per image read: 1/workers at best for up to 20 workers,
+// 1/20 above.
+func BenchmarkGetImageWorkers(b *testing.B) {
+	for _, workers := range []int{10, 32} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			srv, calls := cannedServer(b)
+			c, err := New(Config{Endpoint: srv.URL, RegionID: "cn-shanghai", Credential: testCredential(b, testSecret), Batch: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			next := make(chan int)
+			b.ReportAllocs()
+			b.ResetTimer()
+			var wg sync.WaitGroup
+			for range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range next {
+						if _, err := c.GetImage(context.Background(), GetImageInfoInput{ImageID: fmt.Sprintf("%032d", i)}); err != nil {
+							b.Error(err)
+						}
+						time.Sleep(200 * time.Microsecond)
+					}
+				}()
+			}
+			for i := range b.N {
+				next <- i
+			}
+			close(next)
+			wg.Wait()
+			b.ReportMetric(float64(calls.Load())/float64(b.N), "calls/op")
 		})
 	}
 }

@@ -53,8 +53,9 @@ type Config struct {
 	ReadTimeout    time.Duration
 	// Backoff returns the wait before retry number attempt (from 1); nil means exponential with jitter.
 	Backoff func(attempt int) time.Duration
-	// Batch coalesces concurrent GetImage calls into GetImageInfos requests; BatchWindow is how
-	// long a batch waits for more reads (default DefaultBatchWindow).
+	// Batch coalesces concurrent GetImage calls into GetImageInfos requests; BatchWindow (default
+	// DefaultBatchWindow) is the unit of a batch's waits for more reads, at most 8 windows (see
+	// batcher).
 	Batch       bool
 	BatchWindow time.Duration
 	// RequestsPerSecond, if > 0, paces every request (retries included) to stay under the
