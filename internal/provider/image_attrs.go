@@ -37,12 +37,11 @@ const (
 	modificationTimeDescription = "Time the image was last modified, in ISO 8601 (`yyyy-MM-ddTHH:mm:ssZ`, UTC)."
 )
 
-func imageIDValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, maxImageIDLength),
-		stringvalidator.RegexMatches(regexp.MustCompile(`\S`), "must not be empty or only whitespace"),
-		noControlCharacters,
-	}
+// imageIDValidators are compiled once: the framework validates every data source of a plan.
+var imageIDValidators = []validator.String{
+	stringvalidator.LengthBetween(1, maxImageIDLength),
+	stringvalidator.RegexMatches(regexp.MustCompile(`\S`), "must not be empty or only whitespace"),
+	noControlCharacters,
 }
 
 var noControlCharacters = stringvalidator.RegexMatches(regexp.MustCompile(`^[^\x00-\x1f\x7f]*$`), "must not contain control characters")

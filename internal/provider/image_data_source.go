@@ -25,7 +25,7 @@ func (d *imageDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 
 func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := dataSourceImageAttributes(imageAttrs)
-	attrs["image_id"] = schema.StringAttribute{Required: true, Description: imageIDDescription, Validators: imageIDValidators()}
+	attrs["image_id"] = schema.StringAttribute{Required: true, Description: imageIDDescription, Validators: imageIDValidators}
 	attrs["output_type"] = schema.StringAttribute{Optional: true, Description: outputTypeDescription, Validators: outputTypeValidators}
 	attrs["auth_timeout"] = schema.Int64Attribute{Optional: true, Description: authTimeoutDescription, Validators: authTimeoutValidators}
 	attrs["id"] = schema.StringAttribute{Computed: true, Description: "ID of the image (the same as `image_id`)."}

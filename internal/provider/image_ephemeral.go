@@ -26,7 +26,7 @@ func (e *imageEphemeral) Metadata(_ context.Context, req ephemeral.MetadataReque
 
 func (e *imageEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	attrs := ephemeralImageAttributes(imageAttrs)
-	attrs["image_id"] = schema.StringAttribute{Required: true, Description: imageIDDescription, Validators: imageIDValidators()}
+	attrs["image_id"] = schema.StringAttribute{Required: true, Description: imageIDDescription, Validators: imageIDValidators}
 	attrs["output_type"] = schema.StringAttribute{Optional: true, Description: outputTypeDescription, Validators: outputTypeValidators}
 	attrs["auth_timeout"] = schema.Int64Attribute{Optional: true, Description: authTimeoutDescription, Validators: authTimeoutValidators}
 	attrs["id"] = schema.StringAttribute{Computed: true, Description: "ID of the image (the same as `image_id`)."}

@@ -59,7 +59,7 @@ func (d *imagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Optional:    true,
 				ElementType: types.StringType,
 				Description: "IDs of the images to read, any number of them. `images` lists them in this order.",
-				Validators:  []validator.List{listvalidator.ValueStringsAre(imageIDValidators()...)},
+				Validators:  []validator.List{listvalidator.ValueStringsAre(imageIDValidators...)},
 			},
 			"sort": schema.StringAttribute{
 				Optional: true,
