@@ -8,8 +8,9 @@
 // go-plugin's handshake line goes over standard output, which the child inherits, so Terraform talks
 // to the real provider directly and never notices the wrapper.
 //
-// Each line appended is "<child pid> <peak RSS in KiB> <real provider path>". The write is a single
-// O_APPEND write, so concurrent provider processes do not interleave lines.
+// Each line appended is "<child pid> <peak RSS in KiB> <real provider path> cpu_ms=<user+system CPU
+// time in ms>". The write is a single O_APPEND write, so concurrent provider processes do not
+// interleave lines.
 package main
 
 import (
@@ -77,7 +78,8 @@ func run() int {
 	}
 	if file := os.Getenv(envRSS); file != "" && cmd.ProcessState != nil {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			record(file, fmt.Sprintf("%d %d %s\n", cmd.ProcessState.Pid(), ru.Maxrss, target))
+			record(file, fmt.Sprintf("%d %d %s cpu_ms=%d\n", cmd.ProcessState.Pid(), ru.Maxrss, target,
+				(cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime()).Milliseconds()))
 		}
 	}
 	return code

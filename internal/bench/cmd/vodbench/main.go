@@ -161,6 +161,8 @@ type runResult struct {
 	Throttled int64
 	RSSKiB    int64
 	Procs     int
+	// ProviderCPU is the CPU time of all provider processes of the plan.
+	ProviderCPU time.Duration
 }
 
 func (r *runResult) failed() bool { return r.ExitCode != 0 }
@@ -352,7 +354,7 @@ func runOnce(ctx context.Context, o options, c *benchCase, dir, home, cliConfig,
 		st := emu.Server.Stats()
 		r.Calls, r.ByAction, r.Throttled = st.Requests, st.ByAction, st.ByCode["Throttling.User"]
 	}
-	r.RSSKiB, r.Procs = readRSS(rssFile)
+	r.RSSKiB, r.Procs, r.ProviderCPU = readRSS(rssFile)
 	return r, nil
 }
 

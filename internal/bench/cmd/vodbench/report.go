@@ -39,15 +39,15 @@ func (rp *report) markdown() string {
 	fmt.Fprintf(&b, "- Provider binary: %s built with `-trimpath`, %s stripped (`-trimpath -ldflags \"-s -w\"`)\n\n",
 		fmtMB(rp.bins.VodSize), fmtMB(rp.bins.VodStrip))
 
-	b.WriteString("| Case | N | -parallelism | Wall time (median) | Each run (s) | API calls | API calls / image | Throttling.User | Failed reads | Provider peak RSS | Result |\n")
-	b.WriteString("|---|--:|--:|--:|---|---|--:|---|---|--:|---|\n")
+	b.WriteString("| Case | N | -parallelism | Wall time (median) | Each run (s) | API calls | API calls / image | Throttling.User | Failed reads | Provider peak RSS | CPU time (median): all / provider | Result |\n")
+	b.WriteString("|---|--:|--:|--:|---|---|--:|---|---|--:|--:|---|\n")
 	for _, c := range rp.cases {
 		par := "10 (default)"
 		if c.Parallelism > 0 {
 			par = strconv.Itoa(c.Parallelism)
 		}
 		if c.Skip != "" {
-			fmt.Fprintf(&b, "| (%s) %s | %d | %s | | | | | | | | skipped: see notes |\n", c.Kind, c.Title, c.N, par)
+			fmt.Fprintf(&b, "| (%s) %s | %d | %s | | | | | | | | | skipped: see notes |\n", c.Kind, c.Title, c.N, par)
 			continue
 		}
 		walls := make([]string, len(c.Runs))
@@ -69,13 +69,17 @@ func (rp *report) markdown() string {
 		if n := failedRuns(c); n > 0 {
 			result = fmt.Sprintf("**FAILED** (%d of %d runs)", n, len(c.Runs))
 		}
-		fmt.Fprintf(&b, "| (%s) %s | %d | %s | %.3f s | %s | %s | %s | %s | %s | %s | %s |\n",
+		cpu := fmt.Sprintf("%.2f / %.2f s",
+			medianDur(c.Runs, func(r runResult) time.Duration { return r.CPU }).Seconds(),
+			medianDur(c.Runs, func(r runResult) time.Duration { return r.ProviderCPU }).Seconds())
+		fmt.Fprintf(&b, "| (%s) %s | %d | %s | %.3f s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			c.Kind, c.Title, c.N, par, medianWall(c).Seconds(), strings.Join(walls, ", "), calls, perImage,
-			throttled, failedReads, fmtMB(peakRSS(c)*1024), result)
+			throttled, failedReads, fmtMB(peakRSS(c)*1024), cpu, result)
 	}
 	b.WriteString("\nAPI calls, Throttling.User answers and failed reads (`Error:` diagnostics) show one value when " +
 		"every run had it, else each run's; the calls by action are the last run's. Peak RSS is the largest of any provider process over the measured runs " +
-		"(MB = 10^6 bytes).\n\n")
+		"(MB = 10^6 bytes). CPU time is user + system time per plan: all = terraform and every process it waited for (providers, " +
+		"wrappers), provider = the provider processes alone; on 2 CPUs a plan cannot take less wall time than about all / 2.\n\n")
 
 	b.WriteString("## Targets\n\n| Target | Measured | Met? |\n|---|---|---|\n")
 	for _, t := range rp.targets() {
@@ -293,6 +297,14 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func medianDur(runs []runResult, f func(runResult) time.Duration) time.Duration {
+	xs := make([]float64, len(runs))
+	for i, r := range runs {
+		xs[i] = float64(f(r))
+	}
+	return time.Duration(median(xs))
 }
 
 func peakRSS(c *benchCase) int64 {

@@ -81,7 +81,10 @@ func providerAttributes(terraform, dir string, env []string, name string) (map[s
 
 // planResult is what one terraform plan showed.
 type planResult struct {
-	Wall     time.Duration
+	Wall time.Duration
+	// CPU is the user and system CPU time of terraform and of the processes it waited for (the
+	// providers and their wrappers).
+	CPU      time.Duration
 	ExitCode int
 	Errors   int    // "Error:" diagnostics
 	FirstErr string // the first lines of the first error, or of the output when it failed without one
@@ -108,6 +111,9 @@ func plan(ctx context.Context, terraform, dir string, env []string, parallelism 
 	start := time.Now()
 	err := cmd.Run()
 	r := planResult{Wall: time.Since(start), Output: out.String()}
+	if cmd.ProcessState != nil {
+		r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	if ctx.Err() != nil && cmd.Process != nil {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // providers Terraform left behind
 	}
@@ -132,12 +138,12 @@ func plan(ctx context.Context, terraform, dir string, env []string, parallelism 
 	return r
 }
 
-// readRSS returns the largest peak RSS (KiB) the wrappers recorded in file, and how many provider
-// processes they recorded.
-func readRSS(file string) (maxKiB int64, procs int) {
+// readRSS returns the largest peak RSS (KiB) the wrappers recorded in file, how many provider
+// processes they recorded and the CPU time those used in all.
+func readRSS(file string) (maxKiB int64, procs int, cpu time.Duration) {
 	f, err := os.Open(filepath.Clean(file))
 	if err != nil {
-		return 0, 0
+		return 0, 0, 0
 	}
 	defer func() { _ = f.Close() }()
 	sc := bufio.NewScanner(f)
@@ -150,8 +156,13 @@ func readRSS(file string) (maxKiB int64, procs int) {
 			procs++
 			maxKiB = max(maxKiB, kib)
 		}
+		if ms, ok := strings.CutPrefix(fields[len(fields)-1], "cpu_ms="); ok {
+			if n, err := strconv.ParseInt(ms, 10, 64); err == nil {
+				cpu += time.Duration(n) * time.Millisecond
+			}
+		}
 	}
-	return maxKiB, procs
+	return maxKiB, procs, cpu
 }
 
 func firstLines(s string, n int) string {
