@@ -62,6 +62,9 @@ type Config struct {
 	// account's rate limit instead of meeting it as throttling.
 	RequestsPerSecond float64
 	// OnAttempt, if set, is told about every attempt (numbered from 1) and its outcome, for logs.
+	// It is called by one goroutine at a time, even when a call such as GetImages sends requests
+	// in parallel with one ctx: terraform-plugin-log's masking is not safe for concurrent use of a
+	// context's logger.
 	OnAttempt func(ctx context.Context, a Attempt)
 }
 
@@ -86,6 +89,7 @@ type Client struct {
 	maxRetries int
 	backoff    func(attempt int) time.Duration
 	onAttempt  func(ctx context.Context, a Attempt)
+	reportMu   sync.Mutex    // serializes onAttempt
 	batcher    *batcher      // nil when batching is off
 	limiter    *rate.Limiter // nil when unlimited
 }
@@ -243,6 +247,8 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 
 func (c *Client) report(ctx context.Context, a Attempt) {
 	if c.onAttempt != nil {
+		c.reportMu.Lock()
+		defer c.reportMu.Unlock()
 		c.onAttempt(ctx, a)
 	}
 }
