@@ -176,7 +176,23 @@ type imageAttrsModel struct {
 	Mezzanine       types.Object `tfsdk:"mezzanine"`
 }
 
-func (m *imageAttrsModel) fill(ctx context.Context, img *vod.Image) diag.Diagnostics {
+// mezzanineTypes are the attribute types of the mezzanine object, built once.
+var mezzanineTypes = attrTypes(mezzanineAttrs)
+
+// stringList is types.ListValueFrom(ctx, types.StringType, ss) without its reflection: null for a
+// nil slice, else a known list of known strings.
+func stringList(ss []string) types.List {
+	if ss == nil {
+		return types.ListNull(types.StringType)
+	}
+	elems := make([]attr.Value, len(ss))
+	for i, s := range ss {
+		elems[i] = types.StringValue(s)
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
+
+func (m *imageAttrsModel) fill(_ context.Context, img *vod.Image) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.URL = types.StringValue(img.URL)
 	m.Status = types.StringValue(img.Status)
@@ -189,11 +205,8 @@ func (m *imageAttrsModel) fill(ctx context.Context, img *vod.Image) diag.Diagnos
 	m.AppID = types.StringValue(img.AppID)
 	m.Title = types.StringValue(img.Title)
 
-	tags, d := types.ListValueFrom(ctx, types.StringType, img.Tags)
-	diags.Append(d...)
-	m.Tags = tags
+	m.Tags = stringList(img.Tags)
 
-	mezzanineTypes := attrTypes(mezzanineAttrs)
 	m.Mezzanine = types.ObjectNull(mezzanineTypes)
 	if mz := img.Mezzanine; mz != nil {
 		obj, d := types.ObjectValue(mezzanineTypes, map[string]attr.Value{

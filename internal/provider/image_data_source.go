@@ -38,7 +38,7 @@ func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 
 func (d *imageDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var m imageModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(m.fromConfig(ctx, req.Config.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -51,7 +51,7 @@ func (d *imageDataSource) Configure(_ context.Context, req datasource.ConfigureR
 
 func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m imageModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(m.fromConfig(ctx, req.Config.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -64,5 +64,11 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	// The state has the configuration's type: the schema's, computed attributes included.
+	state, diags := m.terraformValue(ctx, req.Config.Raw.Type())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.State.Raw = state
 }

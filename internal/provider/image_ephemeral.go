@@ -40,7 +40,7 @@ func (e *imageEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, re
 
 func (e *imageEphemeral) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
 	var m imageModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(m.fromConfig(ctx, req.Config.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -53,7 +53,7 @@ func (e *imageEphemeral) Configure(_ context.Context, req ephemeral.ConfigureReq
 
 func (e *imageEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var m imageModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(m.fromConfig(ctx, req.Config.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -66,5 +66,10 @@ func (e *imageEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+	result, diags := m.terraformValue(ctx, req.Config.Raw.Type())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Result.Raw = result
 }
