@@ -42,7 +42,9 @@ func quietLogsUnlessAsked() {
 			return
 		}
 	}
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+	// terraform-plugin-go sets the provider's logger from TF_LOG_PROVIDER_VOD; the api subsystem
+	// inherits it.
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_VOD"} {
 		_ = os.Setenv(name, "off")
 	}
 }

@@ -48,7 +48,7 @@ func (d *providerData) readContext(ctx context.Context, imageID string) context.
 	if imageID != "" {
 		ctx = tflog.SetField(ctx, "image_id", imageID)
 	}
-	ctx = tflog.NewSubsystem(ctx, apiLog, tflog.WithRootFields())
+	ctx = tflog.NewSubsystem(ctx, apiLog, tflog.WithRootFields(), tflog.WithLevelFromEnv("TF_LOG_PROVIDER_VOD", apiLog))
 	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, apiLog, d.secrets...)
 	return tflog.SubsystemMaskMessageStrings(ctx, apiLog, d.secrets...)
 }
@@ -184,7 +184,8 @@ func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {
 	return nil
 }
 
-// apiLog is the tflog subsystem of API requests: TF_LOG_PROVIDER_VOD_API sets its level alone.
+// apiLog is the tflog subsystem of API requests: TF_LOG_PROVIDER_VOD_API sets its level alone, else
+// it has the provider's.
 const apiLog = "api"
 
 // logAttempt writes one structured line per API request: what TF_LOG=DEBUG shows of each read.
