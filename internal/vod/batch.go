@@ -31,7 +31,7 @@ const maxWaitWindows = 8
 //  1. as soon as it is full;
 //  2. as soon as every read taking part is waiting in a batch and no batch is being answered: no
 //     more reads can come until some are answered. While the peak is still rising (a plan's first
-//     reads), that is only believed after a pause in arrivals: the settling time (a tenth of the
+//     reads), that is only believed after a pause in arrivals: the settling time (1 ms, a 25th of the
 //     window) for a lone read, half the window for more;
 //  3. when no batch is being answered and no read has come into get or left it for quietWindows
 //     windows.
@@ -90,7 +90,7 @@ func newBatcher(c *Client, window time.Duration) *batcher {
 	if window <= 0 {
 		window = DefaultBatchWindow
 	}
-	return &batcher{client: c, window: window, settle: window / 10, pending: map[batchKey]*batch{}}
+	return &batcher{client: c, window: window, settle: window / 25, pending: map[batchKey]*batch{}}
 }
 
 // get reads one image through the current batch for its key. A reader whose ctx ends stops
