@@ -236,9 +236,10 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 		if len(missing) > 0 && !m.IgnoreMissing.ValueBool() {
 			resp.Diagnostics.AddAttributeError(path.Root("ids"), "VOD images not found",
-				fmt.Sprintf("%d of the %d IDs name no image in region %s: %s.\n\nCheck these IDs, and that the "+
-					"provider's region and account are the ones that hold the images; or set ignore_missing = true "+
-					"to leave them out and list them in missing_ids.", len(missing), len(ids), d.data.region, strings.Join(missing, ", ")))
+				fmt.Sprintf("%d of the %d IDs name no image in region %s: %s.\nVOD said so in request %s.\n\n"+
+					"Check these IDs, and that the provider's region and account are the ones that hold the images; "+
+					"or set ignore_missing = true to leave them out and list them in missing_ids.",
+					len(missing), len(ids), d.data.region, strings.Join(missing, ", "), strings.Join(out.MissingRequestIDs, ", ")))
 			return
 		}
 		for _, img := range out.Images {

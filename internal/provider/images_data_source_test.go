@@ -101,8 +101,9 @@ func TestAccImagesDataSource_missingIDs(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      imagesConfig(tg, "  ids = "+ids),
-				ExpectError: regexp.MustCompile(`VOD images not found(.|\n)*1 of the 2 IDs name no image(.|\n)*` + acctest.MissingImage),
+				Config: imagesConfig(tg, "  ids = "+ids),
+				ExpectError: regexp.MustCompile(`VOD images not found(.|\n)*1 of the 2 IDs name no image(.|\n)*` + acctest.MissingImage +
+					`(.|\n)*VOD said so in request\s+\S+`),
 			},
 			{
 				Config: imagesConfig(tg, "  ids = "+ids+"\n  ignore_missing = true"),

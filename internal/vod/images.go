@@ -129,10 +129,11 @@ func (c *Client) GetImageInfos(ctx context.Context, in GetImageInfosInput) (*Get
 }
 
 // GetImagesOutput holds images in the order their IDs were asked for (nil where an ID does not
-// exist) and the IDs that do not exist.
+// exist), the IDs that do not exist, and the request IDs of the answers that said so.
 type GetImagesOutput struct {
-	Images  []*Image
-	Missing []string
+	Images            []*Image
+	Missing           []string
+	MissingRequestIDs []string
 }
 
 // getImagesConcurrency bounds the GetImageInfos calls of one GetImages in flight at once; the
@@ -157,6 +158,7 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 		mu       sync.Mutex
 		found    = make(map[string]*Image, len(distinct))
 		missing  = map[string]bool{}
+		reqIDs   []string // of the answers naming missing IDs
 		firstErr error
 		wg       sync.WaitGroup
 		slots    = make(chan struct{}, getImagesConcurrency)
@@ -188,6 +190,9 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 			for _, id := range out.Missing {
 				missing[strings.ToLower(id)] = true
 			}
+			if len(out.Missing) > 0 {
+				reqIDs = append(reqIDs, out.RequestID)
+			}
 		}()
 	}
 	wg.Wait()
@@ -198,7 +203,7 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 		return nil, err
 	}
 
-	out := &GetImagesOutput{Images: make([]*Image, len(ids))}
+	out := &GetImagesOutput{Images: make([]*Image, len(ids)), MissingRequestIDs: reqIDs}
 	listed := map[string]bool{}
 	for i, id := range ids {
 		key := strings.ToLower(id)

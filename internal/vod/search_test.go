@@ -129,6 +129,9 @@ func TestGetImagesKeepsOrderAndListsMissing(t *testing.T) {
 	if !slices.Equal(out.Missing, []string{unknownA, unknownB}) {
 		t.Errorf("Missing = %v, want [%s %s] (each once, in order)", out.Missing, unknownA, unknownB)
 	}
+	if len(out.MissingRequestIDs) != 1 || out.MissingRequestIDs[0] == "" {
+		t.Errorf("MissingRequestIDs = %q, want the one request whose answer named both unknown IDs", out.MissingRequestIDs)
+	}
 	// 46 distinct IDs (the repeated one and the upper-case one count once each): 3 calls of at most 20.
 	if n := emu.Server.Stats().ByAction["GetImageInfos"]; n != 3 {
 		t.Errorf("GetImageInfos calls = %d, want 3", n)
