@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
@@ -231,9 +232,30 @@ type imageModel struct {
 	imageAttrsModel
 }
 
-// readImage reads the image m names and fills m, for vod_image in both of its forms.
-func readImage(ctx context.Context, data *providerData, m *imageModel) diag.Diagnostics {
-	var diags diag.Diagnostics
+// validateImageConfig is the ValidateConfig of vod_image in both of its forms.
+func validateImageConfig(ctx context.Context, config tftypes.Value) diag.Diagnostics {
+	var m imageModel
+	diags := m.fromConfig(ctx, config)
+	if !diags.HasError() {
+		diags.Append(validateAuthTimeout(m.OutputType, m.AuthTimeout)...)
+	}
+	return diags
+}
+
+// readImageValue reads the image that a vod_image configuration names, for both of its forms
+// (what names the form in errors). The result has the configuration's type: the schema's,
+// computed attributes included.
+func readImageValue(ctx context.Context, data *providerData, config tftypes.Value, what string) (tftypes.Value, diag.Diagnostics) {
+	var m imageModel
+	diags := m.fromConfig(ctx, config)
+	if diags.HasError() {
+		return tftypes.Value{}, diags
+	}
+	if data == nil {
+		diags.AddError("VOD provider not configured",
+			fmt.Sprintf("The %s was read before the provider was configured. This is a bug in the provider; please report it.", what))
+		return tftypes.Value{}, diags
+	}
 	imageID := m.ImageID.ValueString()
 	ctx = data.readContext(ctx, imageID)
 	tflog.Debug(ctx, "reading VOD image")
@@ -244,11 +266,15 @@ func readImage(ctx context.Context, data *providerData, m *imageModel) diag.Diag
 	})
 	if err != nil {
 		diags.Append(readImageError(imageID, data, err))
-		return diags
+		return tftypes.Value{}, diags
 	}
 	m.ID = types.StringValue(img.ImageID)
-	diags.Append(m.fill(ctx, img)...)
-	return diags
+	if diags.Append(m.fill(ctx, img)...); diags.HasError() {
+		return tftypes.Value{}, diags
+	}
+	v, d := m.terraformValue(ctx, config.Type())
+	diags.Append(d...)
+	return v, diags
 }
 
 // providerDataFrom is the Configure step of every data source and ephemeral resource: nil before

@@ -37,12 +37,7 @@ func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *imageDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var m imageModel
-	resp.Diagnostics.Append(m.fromConfig(ctx, req.Config.Raw)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(validateAuthTimeout(m.OutputType, m.AuthTimeout)...)
+	resp.Diagnostics.Append(validateImageConfig(ctx, req.Config.Raw)...)
 }
 
 func (d *imageDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -50,25 +45,8 @@ func (d *imageDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m imageModel
-	resp.Diagnostics.Append(m.fromConfig(ctx, req.Config.Raw)...)
-	if resp.Diagnostics.HasError() {
-		return
+	value, diags := readImageValue(ctx, d.data, req.Config.Raw, "vod_image data source")
+	if resp.Diagnostics.Append(diags...); !diags.HasError() {
+		resp.State.Raw = value
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("VOD provider not configured",
-			"The vod_image data source was read before the provider was configured. This is a bug in the provider; please report it.")
-		return
-	}
-	resp.Diagnostics.Append(readImage(ctx, d.data, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The state has the configuration's type: the schema's, computed attributes included.
-	state, diags := m.terraformValue(ctx, req.Config.Raw.Type())
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.State.Raw = state
 }

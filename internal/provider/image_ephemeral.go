@@ -39,12 +39,7 @@ func (e *imageEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, re
 }
 
 func (e *imageEphemeral) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
-	var m imageModel
-	resp.Diagnostics.Append(m.fromConfig(ctx, req.Config.Raw)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(validateAuthTimeout(m.OutputType, m.AuthTimeout)...)
+	resp.Diagnostics.Append(validateImageConfig(ctx, req.Config.Raw)...)
 }
 
 func (e *imageEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
@@ -52,24 +47,8 @@ func (e *imageEphemeral) Configure(_ context.Context, req ephemeral.ConfigureReq
 }
 
 func (e *imageEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var m imageModel
-	resp.Diagnostics.Append(m.fromConfig(ctx, req.Config.Raw)...)
-	if resp.Diagnostics.HasError() {
-		return
+	value, diags := readImageValue(ctx, e.data, req.Config.Raw, "ephemeral vod_image")
+	if resp.Diagnostics.Append(diags...); !diags.HasError() {
+		resp.Result.Raw = value
 	}
-	if e.data == nil {
-		resp.Diagnostics.AddError("VOD provider not configured",
-			"The ephemeral vod_image was opened before the provider was configured. This is a bug in the provider; please report it.")
-		return
-	}
-	resp.Diagnostics.Append(readImage(ctx, e.data, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	result, diags := m.terraformValue(ctx, req.Config.Raw.Type())
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Result.Raw = result
 }
