@@ -203,6 +203,7 @@ func TestAccImagesDataSource_planTimeValidation(t *testing.T) {
 		"max_results above 5000":    {"filter {}\n  max_results = 5001", `must be between 1 and 5000`},
 		"unknown status":            {`filter { status = ["Deleted"] }`, `value must be one of`},
 		"blank ID":                  {`ids = [" "]`, `must not be empty or only whitespace`},
+		"null ID":                   {`ids = [null]`, `Null List Value`},
 		"time without zone":         {`filter { created_after = "2024-01-01 00:00:00" }`, `must be an RFC 3339 timestamp`},
 		"range the wrong way":       {"filter {\n    created_after = \"2025-01-01T00:00:00Z\"\n    created_before = \"2024-01-01T00:00:00Z\"\n  }", `Empty creation time range`},
 		"oss auth_timeout too long": {"filter {}\n  output_type = \"oss\"\n  auth_timeout = 2592001", `auth_timeout too long for an OSS URL`},
