@@ -3,7 +3,6 @@ package vod
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 )
@@ -254,19 +253,13 @@ func (b *batcher) fetch(bt *batch) map[string]batchResult {
 		}
 		return results
 	}
-	found := make(map[string]*Image, len(out.Images))
-	for _, img := range out.Images {
-		found[strings.ToLower(img.ImageID)] = img
-	}
-	missing := make(map[string]bool, len(out.Missing))
-	for _, id := range out.Missing {
-		missing[strings.ToLower(id)] = true
-	}
+	index := newImageIndex()
+	index.add(out)
 	for _, id := range bt.ids {
-		switch img, ok := found[strings.ToLower(id)]; {
-		case ok:
+		switch img, missing := index.lookup(id); {
+		case img != nil:
 			results[id] = batchResult{img: img}
-		case missing[strings.ToLower(id)]:
+		case missing:
 			// The same error a GetImageInfo of this ID would give, with the batch's request ID.
 			results[id] = batchResult{err: &APIError{Action: "GetImageInfos", HTTPStatus: 404, Code: "NoSuchResource",
 				Message: "The specified resource does not exist.", RequestID: out.RequestID, Attempts: 1}}

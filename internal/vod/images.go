@@ -64,19 +64,24 @@ func (c *Client) GetImage(ctx context.Context, in GetImageInfoInput) (*Image, er
 
 // GetImageInfo returns an image's metadata and a URL of the requested type.
 func (c *Client) GetImageInfo(ctx context.Context, in GetImageInfoInput) (*Image, error) {
-	query := map[string]string{"ImageId": in.ImageID}
-	if in.OutputType != "" {
-		query["OutputType"] = in.OutputType
-	}
-	if in.AuthTimeout != 0 {
-		query["AuthTimeout"] = strconv.FormatInt(in.AuthTimeout, 10)
-	}
+	query := withURLOptions(map[string]string{"ImageId": in.ImageID}, in.OutputType, in.AuthTimeout)
 	var img *Image
 	err := c.call(ctx, "GetImageInfo", query, func(body []byte) (err error) {
 		img, err = decodeGetImageInfo(body)
 		return err
 	})
 	return img, err
+}
+
+// withURLOptions adds to query the URL options that are set: zero values are not sent.
+func withURLOptions(query map[string]string, outputType string, authTimeout int64) map[string]string {
+	if outputType != "" {
+		query["OutputType"] = outputType
+	}
+	if authTimeout != 0 {
+		query["AuthTimeout"] = strconv.FormatInt(authTimeout, 10)
+	}
+	return query
 }
 
 // splitTags turns the API's comma-separated tag string into a list, dropping empty entries.
@@ -113,19 +118,38 @@ func (c *Client) GetImageInfos(ctx context.Context, in GetImageInfosInput) (*Get
 	if n := len(in.ImageIDs); n == 0 || n > MaxImageIDsPerBatch {
 		return nil, fmt.Errorf("GetImageInfos takes 1 to %d image IDs, got %d", MaxImageIDsPerBatch, n)
 	}
-	query := map[string]string{"ImageIds": strings.Join(in.ImageIDs, ",")}
-	if in.OutputType != "" {
-		query["OutputType"] = in.OutputType
-	}
-	if in.AuthTimeout != 0 {
-		query["AuthTimeout"] = strconv.FormatInt(in.AuthTimeout, 10)
-	}
+	query := withURLOptions(map[string]string{"ImageIds": strings.Join(in.ImageIDs, ",")}, in.OutputType, in.AuthTimeout)
 	var out *GetImageInfosOutput
 	err := c.call(ctx, "GetImageInfos", query, func(body []byte) (err error) {
 		out, err = decodeGetImageInfos(body)
 		return err
 	})
 	return out, err
+}
+
+// imageIndex matches GetImageInfos answers to the IDs asked, ignoring case as VOD does.
+type imageIndex struct {
+	found   map[string]*Image
+	missing map[string]bool
+}
+
+func newImageIndex() imageIndex {
+	return imageIndex{found: map[string]*Image{}, missing: map[string]bool{}}
+}
+
+func (x imageIndex) add(out *GetImageInfosOutput) {
+	for _, img := range out.Images {
+		x.found[strings.ToLower(img.ImageID)] = img
+	}
+	for _, id := range out.Missing {
+		x.missing[strings.ToLower(id)] = true
+	}
+}
+
+// lookup returns id's image, or nil and whether an answer reported id as not existing.
+func (x imageIndex) lookup(id string) (img *Image, missing bool) {
+	key := strings.ToLower(id)
+	return x.found[key], x.missing[key]
 }
 
 // GetImagesOutput holds images in the order their IDs were asked for (nil where an ID does not
@@ -156,8 +180,7 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 	defer cancel()
 	var (
 		mu       sync.Mutex
-		found    = make(map[string]*Image, len(distinct))
-		missing  = map[string]bool{}
+		index    = newImageIndex()
 		reqIDs   []string // of the answers naming missing IDs
 		firstErr error
 		wg       sync.WaitGroup
@@ -184,12 +207,7 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 				}
 				return
 			}
-			for _, img := range out.Images {
-				found[strings.ToLower(img.ImageID)] = img
-			}
-			for _, id := range out.Missing {
-				missing[strings.ToLower(id)] = true
-			}
+			index.add(out)
 			if len(out.Missing) > 0 {
 				reqIDs = append(reqIDs, out.RequestID)
 			}
@@ -206,12 +224,11 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 	out := &GetImagesOutput{Images: make([]*Image, len(ids)), MissingRequestIDs: reqIDs}
 	listed := map[string]bool{}
 	for i, id := range ids {
-		key := strings.ToLower(id)
-		switch img, ok := found[key]; {
-		case ok:
+		switch img, missing := index.lookup(id); {
+		case img != nil:
 			out.Images[i] = img
-		case missing[key]:
-			if !listed[key] { // a repeated ID is listed once
+		case missing:
+			if key := strings.ToLower(id); !listed[key] { // a repeated ID is listed once
 				listed[key] = true
 				out.Missing = append(out.Missing, id)
 			}
