@@ -27,21 +27,17 @@ func (m *imageModel) fromConfig(ctx context.Context, raw tftypes.Value) diag.Dia
 		diags.AddError("Configuration Read Error", configReadError(err))
 		return diags
 	}
-	if v, err := stringAttribute(ctx, attrs, "image_id"); err != nil {
-		diags.AddAttributeError(path.Root("image_id"), "Configuration Read Error", configReadError(err))
-	} else {
-		m.ImageID = v
+	read := func(name string, err error) {
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Configuration Read Error", configReadError(err))
+		}
 	}
-	if v, err := stringAttribute(ctx, attrs, "output_type"); err != nil {
-		diags.AddAttributeError(path.Root("output_type"), "Configuration Read Error", configReadError(err))
-	} else {
-		m.OutputType = v
-	}
-	if v, err := int64Attribute(ctx, attrs, "auth_timeout"); err != nil {
-		diags.AddAttributeError(path.Root("auth_timeout"), "Configuration Read Error", configReadError(err))
-	} else {
-		m.AuthTimeout = v
-	}
+	m.ImageID, err = configAttribute[types.String](ctx, attrs, "image_id", types.StringType)
+	read("image_id", err)
+	m.OutputType, err = configAttribute[types.String](ctx, attrs, "output_type", types.StringType)
+	read("output_type", err)
+	m.AuthTimeout, err = configAttribute[types.Int64](ctx, attrs, "auth_timeout", types.Int64Type)
+	read("auth_timeout", err)
 	return diags
 }
 
@@ -97,34 +93,20 @@ func objectAttributes(raw tftypes.Value) (map[string]tftypes.Value, error) {
 	return attrs, nil
 }
 
-func stringAttribute(ctx context.Context, attrs map[string]tftypes.Value, name string) (types.String, error) {
+// configAttribute converts the attribute name of attrs to T with typ, as Config.Get would.
+func configAttribute[T attr.Value](ctx context.Context, attrs map[string]tftypes.Value, name string, typ attr.Type) (T, error) {
+	var zero T
 	v, ok := attrs[name]
 	if !ok {
-		return types.String{}, fmt.Errorf("the configuration has no attribute %q", name)
+		return zero, fmt.Errorf("the configuration has no attribute %q", name)
 	}
-	av, err := types.StringType.ValueFromTerraform(ctx, v)
+	av, err := typ.ValueFromTerraform(ctx, v)
 	if err != nil {
-		return types.String{}, fmt.Errorf("%s: %w", name, err)
+		return zero, fmt.Errorf("%s: %w", name, err)
 	}
-	s, ok := av.(types.String)
+	t, ok := av.(T)
 	if !ok {
-		return types.String{}, fmt.Errorf("%s: expected a string, got %T", name, av)
+		return zero, fmt.Errorf("%s: expected %T, got %T", name, zero, av)
 	}
-	return s, nil
-}
-
-func int64Attribute(ctx context.Context, attrs map[string]tftypes.Value, name string) (types.Int64, error) {
-	v, ok := attrs[name]
-	if !ok {
-		return types.Int64{}, fmt.Errorf("the configuration has no attribute %q", name)
-	}
-	av, err := types.Int64Type.ValueFromTerraform(ctx, v)
-	if err != nil {
-		return types.Int64{}, fmt.Errorf("%s: %w", name, err)
-	}
-	n, ok := av.(types.Int64)
-	if !ok {
-		return types.Int64{}, fmt.Errorf("%s: expected a number, got %T", name, av)
-	}
-	return n, nil
+	return t, nil
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -198,10 +197,11 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			return
 		}
 		in := vod.SearchImagesInput{Filter: filter, SortBy: m.Sort.ValueString(), MaxResults: int(m.MaxResults.ValueInt64())}
-		tflog.Debug(ctx, "searching VOD images", map[string]any{"match": filter.Match(), "sort": in.SortBy})
+		match := filter.Match()
+		tflog.Debug(ctx, "searching VOD images", map[string]any{"match": match, "sort": in.SortBy})
 		found, err := d.data.client.SearchImages(ctx, in)
 		if err != nil {
-			resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("the images that match %q (SearchMedia)", filter.Match()),
+			resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("the images that match %q (SearchMedia)", match),
 				"Failed to search VOD images", d.data, err))
 			return
 		}
@@ -257,7 +257,7 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 
 	m.TotalCount = types.Int64Value(total)
 	var diags diag.Diagnostics
-	m.Images, diags = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: imagesItemAttrTypes()}, images)
+	m.Images, diags = types.ListValueFrom(ctx, imagesItemType, images)
 	resp.Diagnostics.Append(diags...)
 	m.MissingIDs, diags = types.ListValueFrom(ctx, types.StringType, missing)
 	resp.Diagnostics.Append(diags...)
@@ -336,9 +336,10 @@ type imagesItemModel struct {
 	ModificationTime types.String `tfsdk:"modification_time"`
 }
 
-func imagesItemAttrTypes() map[string]attr.Type {
-	out := attrTypes(imageAttrs)
-	out["image_id"] = types.StringType
-	out["modification_time"] = types.StringType
-	return out
-}
+// imagesItemType is the type of an element of images, built once.
+var imagesItemType = func() types.ObjectType {
+	attrs := attrTypes(imageAttrs)
+	attrs["image_id"] = types.StringType
+	attrs["modification_time"] = types.StringType
+	return types.ObjectType{AttrTypes: attrs}
+}()
