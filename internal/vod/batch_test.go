@@ -14,6 +14,15 @@ import (
 
 func imageID(i int) string { return fmt.Sprintf("%032x", i+1) }
 
+// imageIDs are the IDs of images 0 to n-1.
+func imageIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = imageID(i)
+	}
+	return ids
+}
+
 // batchEmulator serves n images, the even ones with a CDN domain.
 func batchEmulator(t *testing.T, n int) *vodemu.Running {
 	t.Helper()
@@ -68,10 +77,7 @@ func readAll(c *Client, ids []string, in GetImageInfoInput) ([]*Image, []error) 
 func TestBatchCoalescesConcurrentReads(t *testing.T) {
 	emu := batchEmulator(t, 50)
 	c := batchClient(t, emu, 100*time.Millisecond)
-	ids := make([]string, 50)
-	for i := range ids {
-		ids[i] = imageID(i)
-	}
+	ids := imageIDs(50)
 	imgs, errs := readAll(c, ids, GetImageInfoInput{OutputType: OutputTypeOSS})
 	for i := range ids {
 		if errs[i] != nil || imgs[i].ImageID != ids[i] {
@@ -301,10 +307,7 @@ func readLikeTerraformThinking(t *testing.T, c *Client, workers int, ids []strin
 func TestBatchTakesEveryReadGoing(t *testing.T) {
 	emu := batchEmulator(t, 100)
 	c := batchClient(t, emu, time.Second) // long enough that no timer cuts a batch short
-	ids := make([]string, 100)
-	for i := range ids {
-		ids[i] = imageID(i)
-	}
+	ids := imageIDs(100)
 	sizes := readLikeTerraform(t, c, 10, ids)
 	if len(sizes) != 10 {
 		t.Errorf("100 reads by 10 workers were sent in batches of %v, want 10 batches of 10", sizes)
@@ -315,10 +318,7 @@ func TestBatchTakesEveryReadGoing(t *testing.T) {
 func TestBatchFillsWhileAnotherIsAnswered(t *testing.T) {
 	emu := batchEmulator(t, 400)
 	c := batchClient(t, emu, 200*time.Millisecond)
-	ids := make([]string, 400)
-	for i := range ids {
-		ids[i] = imageID(i)
-	}
+	ids := imageIDs(400)
 	sizes := readLikeTerraform(t, c, 32, ids)
 	for i, n := range sizes {
 		if n != MaxImageIDsPerBatch && i < len(sizes)-1 {
@@ -333,10 +333,7 @@ func TestBatchFillsWhileAnotherIsAnswered(t *testing.T) {
 func TestBatchWaitsForSlowReaders(t *testing.T) {
 	emu := batchEmulator(t, 160)
 	c := batchClient(t, emu, 100*time.Millisecond)
-	ids := make([]string, 160)
-	for i := range ids {
-		ids[i] = imageID(i)
-	}
+	ids := imageIDs(160)
 	// 32 workers coming back over 250 ms: a batch takes about 160 ms to fill, longer than the
 	// window but far less than the quietWindows windows without any read that end the wait.
 	sizes := readLikeTerraformThinking(t, c, 32, ids, func(w int) time.Duration { return time.Duration(w) * 8 * time.Millisecond })
