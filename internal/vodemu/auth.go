@@ -45,7 +45,7 @@ func parseCredentials(r *http.Request, req *rpcRequest) (*credentials, *apiError
 	if _, ok := req.params["Signature"]; ok {
 		return parseV1(r, req)
 	}
-	return nil, errMissing("Signature")
+	return nil, errMissingCommon("Signature")
 }
 
 func parseV1(r *http.Request, req *rpcRequest) (*credentials, *apiError) {
@@ -58,9 +58,9 @@ func parseV1(r *http.Request, req *rpcRequest) (*credentials, *apiError) {
 		nonce:       p["SignatureNonce"],
 	}
 	c.token, c.tokenPresent = p["SecurityToken"]
-	for _, name := range []string{"Action", "Version", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce"} {
+	for _, name := range []string{"Action", "Version", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp"} {
 		if p[name] == "" {
-			return c, errMissing(name)
+			return c, errMissingCommon(name)
 		}
 	}
 	if p["SignatureMethod"] != "HMAC-SHA1" {
@@ -106,9 +106,11 @@ func parseV3(r *http.Request, req *rpcRequest, auth string) (*credentials, *apiE
 			"The request signature does not conform to Aliyun standards: expected " +
 				v3Algorithm + " Credential=<AccessKeyId>,SignedHeaders=<a;b>,Signature=<hex>."}
 	}
-	for _, name := range []string{"x-acs-action", "x-acs-version", "x-acs-signature-nonce", "x-acs-content-sha256"} {
-		if r.Header.Get(name) == "" {
-			return c, errMissing(name)
+	// Missing headers are named by the common parameter they carry.
+	for _, h := range []struct{ header, name string }{{"x-acs-action", "Action"}, {"x-acs-version", "Version"},
+		{"x-acs-signature-nonce", "SignatureNonce"}, {"x-acs-date", "Timestamp"}, {"x-acs-content-sha256", "XAcsContentSha256"}} {
+		if r.Header.Get(h.header) == "" {
+			return c, errMissingCommon(h.name)
 		}
 	}
 	// The signature must cover the host and every x-acs-* header sent, or a
@@ -198,7 +200,7 @@ func checkAnonymous(r *http.Request, req *rpcRequest, action string) *apiError {
 		return checkVersion(action, r.Header.Get("x-acs-version"))
 	}
 	if req.params["Version"] == "" {
-		return errMissing("Version")
+		return errMissingCommon("Version")
 	}
 	format, ok := req.params["Format"]
 	if !ok {
@@ -253,11 +255,11 @@ func (s *Server) authenticate(c *credentials) *apiError {
 		return nil
 	}
 	if !c.tokenPresent || c.token == "" {
-		return &apiError{http.StatusBadRequest, "MissingSecurityToken", "SecurityToken is mandatory for this action."}
+		return errMissingCommon("SecurityToken")
 	}
 	if !equalConstantTime(c.token, want) {
-		return &apiError{http.StatusBadRequest, "InvalidSecurityToken.Mismatch",
-			"Specified SecurityToken is not valid for the AccessKeyId."}
+		return &apiError{http.StatusBadRequest, "InvalidSecurityToken.MismatchWithAccessKey",
+			"Specified SecurityToken mismatch with the AccessKey."}
 	}
 	if temp != nil && !now.Before(temp.expiry) {
 		return &apiError{http.StatusBadRequest, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."}

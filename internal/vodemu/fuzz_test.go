@@ -824,7 +824,7 @@ func checkSignedURL(t *testing.T, what, got, stored string) {
 	}
 	switch q := u.Query(); {
 	case q.Has("auth_key"):
-		err = VerifyCDNURL(got, DefaultCDNPrivateKey, testNow)
+		err = VerifyCDNURL(got, DefaultCDNPrivateKey, 0, testNow)
 	case q.Has("OSSAccessKeyId"):
 		err = VerifyOSSURL(got, DefaultOSSAccessKeyID, DefaultOSSAccessKeySecret, testNow)
 	default:

@@ -48,7 +48,7 @@ func testImages() []Image {
 			Status: "Normal", CateId: 254766071, Tags: "tag1,tag2,tag3", ImageType: "NormalSnapshot", CateName: "test name",
 			Description: "test description", AppId: "app-1000000", Title: "cdn image", ImageId: "img-cdn",
 			URL:              "https://cdn.example.com/image/default/ABC.png",
-			ModificationTime: "2018-11-22T02:37:23Z", Ext: "png", Type: "default",
+			ModificationTime: "2018-11-22T02:37:23Z",
 			Mezzanine: &Mezzanine{
 				FileURL:          "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/ABC.png",
 				OriginalFileName: "abc.png", Width: 200, Height: 100, FileSize: "8932",

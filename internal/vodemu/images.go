@@ -8,14 +8,18 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Image is one stored image, shaped exactly like GetImageInfo's ImageInfo
-// (field names and order from the API reference). URL and Mezzanine.FileURL
-// hold the unsigned locations; responses carry freshly signed ones.
+// Image is one stored image: GetImageInfo's ImageInfo fields (names and
+// order from the API reference), plus ModificationTime, which only
+// SearchMedia returns (models.json: SearchMedia's Image has it,
+// GetImageInfo's ImageInfo has not). URL and Mezzanine.FileURL hold the
+// unsigned locations; responses carry freshly signed ones. It is also the
+// format of a data file's entries (see DataFileFormat).
 type Image struct {
 	CreationTime    string     `json:"CreationTime"`
 	StorageLocation string     `json:"StorageLocation"` // OSS host, e.g. outin-xxx.oss-cn-shanghai.aliyuncs.com
@@ -31,10 +35,37 @@ type Image struct {
 	ImageId         string     `json:"ImageId"`
 	Mezzanine       *Mezzanine `json:"Mezzanine,omitempty"`
 
-	// Only GetImageInfos returns these.
+	// ModificationTime is returned by SearchMedia only, when Fields asks.
 	ModificationTime string `json:"ModificationTime,omitempty"`
-	Ext              string `json:"Ext,omitempty"`
-	Type             string `json:"Type,omitempty"`
+}
+
+// imageInfo is ImageInfo as GetImageInfo and GetImageInfos send it: the
+// fields of models.json's GetImageInfo ImageInfo and nothing else. The
+// fields every image has are always sent; the others only when set (an
+// image need not have a title, tags, a description, a category or a
+// source file).
+type imageInfo struct {
+	CreationTime    string     `json:"CreationTime"`
+	StorageLocation string     `json:"StorageLocation"`
+	Status          string     `json:"Status"`
+	CateId          int64      `json:"CateId,omitempty"`
+	Tags            string     `json:"Tags,omitempty"`
+	ImageType       string     `json:"ImageType"`
+	CateName        string     `json:"CateName,omitempty"`
+	Description     string     `json:"Description,omitempty"`
+	AppId           string     `json:"AppId"`
+	URL             string     `json:"URL"`
+	Title           string     `json:"Title,omitempty"`
+	ImageId         string     `json:"ImageId"`
+	Mezzanine       *Mezzanine `json:"Mezzanine,omitempty"`
+}
+
+func (img Image) info() imageInfo {
+	return imageInfo{
+		CreationTime: img.CreationTime, StorageLocation: img.StorageLocation, Status: img.Status, CateId: img.CateId,
+		Tags: img.Tags, ImageType: img.ImageType, CateName: img.CateName, Description: img.Description, AppId: img.AppId,
+		URL: img.URL, Title: img.Title, ImageId: img.ImageId, Mezzanine: img.Mezzanine,
+	}
 }
 
 // Mezzanine is the source file's information.
@@ -45,9 +76,10 @@ type Mezzanine struct {
 	Height           int64  `json:"Height"`
 	// FileSize is a decimal byte count. The API sends it as a JSON string.
 	FileSize string `json:"FileSize"`
-	// FileSizeAsNumber makes responses carry FileSize as a JSON number, so a
-	// client's tolerance of both can be tested. LoadImages sets it when the
-	// data file wrote FileSize as a number.
+	// FileSizeAsNumber makes responses carry FileSize as a JSON number, so
+	// that a client's tolerance of both can be tested. It departs from the
+	// models (FileSize is a string there), so only Go code sets it; a data
+	// file's number is served as a string.
 	FileSizeAsNumber bool `json:"-"`
 }
 
@@ -85,7 +117,7 @@ func (m *Mezzanine) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("Mezzanine.FileSize: %w", err)
 		}
 	default:
-		m.FileSize, m.FileSizeAsNumber = string(size), true
+		m.FileSize = string(size)
 	}
 	if m.FileSize != "" && !isDigits(m.FileSize) {
 		return fmt.Errorf("Mezzanine.FileSize %q is not a whole number of bytes", m.FileSize)
@@ -113,8 +145,10 @@ func (img Image) clone() Image {
 	return img
 }
 
-// LoadImages reads a JSON array of ImageInfo-shaped objects. Unknown fields
-// are errors, so that a misspelt field name does not silently vanish.
+// LoadImages reads a data file: a JSON array of ImageInfo-shaped objects
+// (DataFileFormat). Unknown fields are errors, so that a misspelt field name
+// does not silently vanish; the entries are then checked as New checks
+// Options.Images, and New fills what they leave out.
 func LoadImages(path string) ([]Image, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -135,6 +169,44 @@ func LoadImages(path string) ([]Image, error) {
 	return imgs, nil
 }
 
+// Values New gives the fields GetImageInfo always returns when an image
+// leaves them out. AppId app-1000000 is VOD's default application; the
+// image type is the API reference's example value.
+const (
+	DefaultAppID     = "app-1000000"
+	DefaultImageType = "NormalSnapshot"
+	DefaultStatus    = "Normal"
+)
+
+// imageStatuses are the values of Status (API reference).
+var imageStatuses = []string{"Uploading", "Normal", "UploadFail"}
+
+// DataFileFormat describes a data file, for the command's help and the README.
+const DataFileFormat = `A data file is a JSON array of images, each shaped like GetImageInfo's ImageInfo
+(field names are case-sensitive; unknown fields are errors). Minimal example:
+
+  [
+    {
+      "ImageId": "3e34733b40b9a96ccf5c1ff6f69a0001",
+      "URL": "https://outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com/image/default/cover.jpg",
+      "CreationTime": "2024-03-01T08:15:00Z",
+      "Title": "Spring cover"
+    }
+  ]
+
+Required: ImageId (no comma) and URL (http(s), with the object's path). A URL
+whose host does not end in .aliyuncs.com means the image has a CDN domain
+(cdn URLs are signed for it); the object key is always the URL's path.
+Filled when absent, because GetImageInfo always returns them:
+  StorageLocation  the OSS host of URL or Mezzanine.FileURL (required if neither is one)
+  CreationTime     the emulator's start time (yyyy-MM-ddTHH:mm:ssZ, UTC)
+  Status           Normal (else Uploading, Normal or UploadFail)
+  ImageType        NormalSnapshot
+  AppId            app-1000000
+Optional: Title, Description, Tags (comma-separated), CateId, CateName,
+ModificationTime (SearchMedia returns it), Mezzanine {FileURL,
+OriginalFileName, Width, Height, FileSize (bytes, string or number)}.`
+
 func validateImages(imgs []Image) error {
 	seen := map[string]bool{}
 	for i, img := range imgs {
@@ -151,17 +223,23 @@ func validateImages(imgs []Image) error {
 
 func validateImage(img Image) error {
 	if img.ImageId == "" {
-		return errors.New("ImageId is missing")
+		return errors.New("ImageId is missing: GetImageInfo always returns it")
 	}
 	if strings.Contains(img.ImageId, ",") {
 		return errors.New("ImageId must not contain a comma")
 	}
+	if img.URL == "" {
+		return errors.New(`URL is missing: GetImageInfo always returns it; add one such as "URL": "https://outin-xxx.oss-cn-shanghai.aliyuncs.com/image/default/x.jpg"`)
+	}
 	for _, f := range []struct{ name, value string }{{"CreationTime", img.CreationTime}, {"ModificationTime", img.ModificationTime}} {
 		if f.value != "" {
-			if _, err := time.Parse(timestampLayout, f.value); err != nil {
+			if _, ok := parseStrictTime(f.value); !ok {
 				return fmt.Errorf("%s %q is not yyyy-MM-ddTHH:mm:ssZ", f.name, f.value)
 			}
 		}
+	}
+	if img.Status != "" && !slices.Contains(imageStatuses, img.Status) {
+		return fmt.Errorf("Status %q is not one of %s", img.Status, strings.Join(imageStatuses, ", "))
 	}
 	if loc := img.StorageLocation; loc != "" && (strings.ContainsAny(loc, "/:") || !strings.Contains(loc, ".")) {
 		return fmt.Errorf("StorageLocation %q must be a bucket host such as outin-xxx.oss-cn-shanghai.aliyuncs.com", loc)
@@ -177,7 +255,32 @@ func validateImage(img Image) error {
 			return fmt.Errorf("Mezzanine.FileSize %q is not a whole number", img.Mezzanine.FileSize)
 		}
 	}
+	if _, host := objectLocation(img); host == "" {
+		return errors.New("StorageLocation is missing and neither URL nor Mezzanine.FileURL is an OSS URL to take it from; " +
+			`add one such as "StorageLocation": "outin-xxx.oss-cn-shanghai.aliyuncs.com"`)
+	}
 	return nil
+}
+
+// complete fills the fields GetImageInfo always returns that img leaves
+// out (see DataFileFormat); img has passed validateImage.
+func (img Image) complete(now time.Time) Image {
+	if img.StorageLocation == "" {
+		_, img.StorageLocation = objectLocation(img)
+	}
+	if img.CreationTime == "" {
+		img.CreationTime = now.UTC().Format(timestampLayout)
+	}
+	if img.Status == "" {
+		img.Status = DefaultStatus
+	}
+	if img.ImageType == "" {
+		img.ImageType = DefaultImageType
+	}
+	if img.AppId == "" {
+		img.AppId = DefaultAppID
+	}
+	return img
 }
 
 func validateURL(name, raw string) error {
@@ -196,12 +299,12 @@ const maxImageIDs = 20
 
 type getImageInfoResponse struct {
 	RequestId string
-	ImageInfo Image
+	ImageInfo imageInfo
 }
 
 type getImageInfosResponse struct {
 	RequestId        string
-	ImageInfo        []Image
+	ImageInfo        []imageInfo
 	NonExistImageIds []string
 }
 
@@ -222,9 +325,7 @@ func (s *Server) getImageInfo(requestID string, p map[string]string) (any, *apiE
 	if aerr != nil {
 		return nil, aerr
 	}
-	// GetImageInfo's documented ImageInfo has no such fields.
-	out.ModificationTime, out.Ext, out.Type = "", "", ""
-	return getImageInfoResponse{RequestId: requestID, ImageInfo: out}, nil
+	return getImageInfoResponse{RequestId: requestID, ImageInfo: out.info()}, nil
 }
 
 func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *apiError) {
@@ -246,7 +347,7 @@ func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *api
 	if aerr != nil {
 		return nil, aerr
 	}
-	resp := getImageInfosResponse{RequestId: requestID, ImageInfo: []Image{}, NonExistImageIds: []string{}}
+	resp := getImageInfosResponse{RequestId: requestID, ImageInfo: []imageInfo{}, NonExistImageIds: []string{}}
 	for _, id := range ids {
 		img, ok := s.image(id)
 		if !ok {
@@ -257,7 +358,7 @@ func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *api
 		if aerr != nil {
 			return nil, aerr
 		}
-		resp.ImageInfo = append(resp.ImageInfo, out)
+		resp.ImageInfo = append(resp.ImageInfo, out.info())
 	}
 	return resp, nil
 }

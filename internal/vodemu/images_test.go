@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // seedImageInfoKeys are the ImageInfo fields of the API reference's example.
@@ -58,16 +59,29 @@ func TestGetImageInfoCDN(t *testing.T) {
 	if len(info) != len(seedImageInfoKeys) {
 		t.Errorf("GetImageInfo fields = %d, want exactly the seed's %d", len(info), len(seedImageInfoKeys))
 	}
+	// Without AuthTimeout the type-A timestamp is the generation time and
+	// the URL lives the domain's validity period.
 	exp := testNow.Unix() + 3600
-	want := "https://cdn.example.com/image/default/ABC.png?auth_key=" + strconv.FormatInt(exp, 10) + "-0-0-"
+	want := "https://cdn.example.com/image/default/ABC.png?auth_key=" + strconv.FormatInt(testNow.Unix(), 10) + "-0-0-"
 	if !strings.HasPrefix(img.URL, want) {
 		t.Fatalf("URL = %s, want prefix %s", img.URL, want)
 	}
-	if err := VerifyCDNURL(img.URL, DefaultCDNPrivateKey, testNow); err != nil {
+	if err := VerifyCDNURL(img.URL, DefaultCDNPrivateKey, 0, testNow.Add(DefaultCDNURLValidity)); err != nil {
 		t.Fatal(err)
 	}
-	if err := VerifyCDNURL(img.URL, DefaultCDNPrivateKey, testNow.Add(3601e9)); err == nil {
-		t.Fatal("CDN URL valid past AuthTimeout")
+	if err := VerifyCDNURL(img.URL, DefaultCDNPrivateKey, 0, testNow.Add(DefaultCDNURLValidity+time.Second)); err == nil {
+		t.Fatal("CDN URL valid past the domain's validity")
+	}
+	// With AuthTimeout it is the signer's offset: timestamp now+AuthTimeout,
+	// served until that plus the domain's validity.
+	_, img2 := getImage(t, h, map[string]string{"ImageId": "img-cdn", "AuthTimeout": "600"})
+	if !strings.Contains(img2.URL, "auth_key="+strconv.FormatInt(testNow.Unix()+600, 10)+"-0-0-") ||
+		VerifyCDNURL(img2.URL, DefaultCDNPrivateKey, 0, testNow.Add(600*time.Second+DefaultCDNURLValidity)) != nil ||
+		VerifyCDNURL(img2.URL, DefaultCDNPrivateKey, 0, testNow.Add(601*time.Second+DefaultCDNURLValidity)) == nil {
+		t.Fatalf("URL with AuthTimeout 600: %s", img2.URL)
+	}
+	if VerifyCDNURL(img2.URL, DefaultCDNPrivateKey, time.Minute, testNow.Add(661*time.Second)) == nil {
+		t.Fatal("validity argument ignored")
 	}
 	m := img.Mezzanine
 	if m == nil || m.Width != 200 || m.Height != 100 || m.FileSize != "8932" || m.OriginalFileName != "abc.png" {
@@ -102,7 +116,7 @@ func TestGetImageInfoCDN(t *testing.T) {
 	}
 	// A cdn URL may outlive the OSS limit; the mezzanine URL may not.
 	_, img = getImage(t, h, map[string]string{"ImageId": "img-cdn", "AuthTimeout": "99999999"})
-	if err := VerifyCDNURL(img.URL, DefaultCDNPrivateKey, testNow.Add(99999999e9)); err != nil {
+	if err := VerifyCDNURL(img.URL, DefaultCDNPrivateKey, 0, testNow.Add(99999999e9)); err != nil {
 		t.Fatal(err)
 	}
 	if q, _ := url.ParseQuery(strings.SplitN(img.Mezzanine.FileURL, "?", 2)[1]); q.Get("Expires") != strconv.FormatInt(testNow.Unix()+2592000, 10) {
@@ -145,14 +159,19 @@ func TestGetImageInfoOSS(t *testing.T) {
 
 func TestPutImage(t *testing.T) {
 	h := newHarness(t, nil)
-	h.run.Server.PutImage(Image{ImageId: "new", Title: "v1", StorageLocation: "outin-x.oss-cn-shanghai.aliyuncs.com", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/a/b.png"})
-	_, img := getImage(t, h, map[string]string{"ImageId": "new"})
-	if img.Title != "v1" {
-		t.Fatal(img.Title)
+	if err := h.run.Server.PutImage(Image{ImageId: "new", Title: "v1", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/a/b.png"}); err != nil {
+		t.Fatal(err)
 	}
-	h.run.Server.PutImage(Image{ImageId: "new", Title: "v2"})
-	_, img = getImage(t, h, map[string]string{"ImageId": "new"})
-	if img.Title != "v2" || img.URL != "" {
+	_, img := getImage(t, h, map[string]string{"ImageId": "new"})
+	// Filled as New fills Options.Images.
+	if img.Title != "v1" || img.StorageLocation != "outin-x.oss-cn-shanghai.aliyuncs.com" || img.AppId != DefaultAppID ||
+		img.Status != DefaultStatus || img.ImageType != DefaultImageType || img.CreationTime != testNow.Format(timestampLayout) {
+		t.Fatalf("%+v", img)
+	}
+	if err := h.run.Server.PutImage(Image{ImageId: "new", Title: "v2"}); err == nil || !strings.Contains(err.Error(), "URL is missing") {
+		t.Fatalf("image without URL: %v", err)
+	}
+	if _, img = getImage(t, h, map[string]string{"ImageId": "new"}); img.Title != "v1" {
 		t.Fatalf("%+v", img)
 	}
 }
@@ -181,12 +200,10 @@ func TestGetImageInfos(t *testing.T) {
 	if string(resp.ImageInfo[0]["ImageId"]) != `"img-oss"` || string(resp.ImageInfo[1]["ImageId"]) != `"img-cdn"` {
 		t.Fatalf("order: %s", body)
 	}
-	if _, ok := resp.ImageInfo[0]["ModificationTime"]; ok {
-		t.Errorf("unset ModificationTime present: %s", body)
-	}
-	for k, want := range map[string]string{"ModificationTime": `"2018-11-22T02:37:23Z"`, "Ext": `"png"`, "Type": `"default"`} {
-		if got := string(resp.ImageInfo[1][k]); got != want {
-			t.Errorf("%s = %s, want %s", k, got, want)
+	// Exactly GetImageInfo's fields: no ModificationTime, Ext or Type.
+	for _, k := range []string{"ModificationTime", "Ext", "Type"} {
+		if _, ok := resp.ImageInfo[1][k]; ok {
+			t.Errorf("%s present: %s", k, body)
 		}
 	}
 	var u string
@@ -212,27 +229,31 @@ func TestLoadImages(t *testing.T) {
 		}
 		return p
 	}
+	const u = `"URL":"https://outin-x.oss-cn-shanghai.aliyuncs.com/a.png"`
 	good := write("good.json", `[
-	 {"ImageId":"a","Title":"A","Mezzanine":{"FileURL":"https://outin-x.oss-cn-shanghai.aliyuncs.com/a.png","Width":1,"Height":2,"FileSize":"10"}},
-	 {"ImageId":"b","Mezzanine":{"FileSize":20}},
-	 {"ImageId":"c"}
+	 {"ImageId":"a","Title":"A",`+u+`,"Mezzanine":{"FileURL":"https://outin-x.oss-cn-shanghai.aliyuncs.com/a.png","Width":1,"Height":2,"FileSize":"10"}},
+	 {"ImageId":"b",`+u+`,"Mezzanine":{"FileSize":20}},
+	 {"ImageId":"c","URL":"https://cdn.example.com/c.png","StorageLocation":"outin-x.oss-cn-shanghai.aliyuncs.com"}
 	]`)
 	imgs, err := LoadImages(good)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(imgs) != 3 || imgs[0].Mezzanine.FileSize != "10" || imgs[0].Mezzanine.FileSizeAsNumber ||
-		imgs[1].Mezzanine.FileSize != "20" || !imgs[1].Mezzanine.FileSizeAsNumber || imgs[2].Mezzanine != nil {
+		imgs[1].Mezzanine.FileSize != "20" || imgs[1].Mezzanine.FileSizeAsNumber || imgs[2].Mezzanine != nil {
 		t.Fatalf("%+v", imgs)
 	}
-	// Round trip keeps the number form.
+	// A number in the file is served as the model's string.
 	b, _ := json.Marshal(imgs[1])
-	if !strings.Contains(string(b), `"FileSize":20`) {
+	if !strings.Contains(string(b), `"FileSize":"20"`) {
 		t.Fatalf("%s", b)
 	}
 
 	for name, content := range map[string]string{
 		"missing-id.json":   `[{"Title":"x"}]`,
+		"missing-url.json":  `[{"ImageId":"a","StorageLocation":"outin-x.oss-cn-shanghai.aliyuncs.com"}]`,
+		"no-location.json":  `[{"ImageId":"a","URL":"https://cdn.example.com/a.png"}]`,
+		"bad-status.json":   `[{"ImageId":"a",` + u + `,"Status":"Blocked"}]`,
 		"empty-id.json":     `[{"ImageId":""}]`,
 		"dup.json":          `[{"ImageId":"a"},{"ImageId":"a"}]`,
 		"object.json":       `{"ImageId":"a"}`,

@@ -2,6 +2,7 @@ package vodemu
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,87 +10,150 @@ import (
 	"unicode/utf8"
 )
 
-// SearchMedia's Match is a small SQL-like filter. The emulator implements
-// the subset the API reference documents for images (doc.go has the
-// grammar) and rejects everything else with the offset of the first
-// problem, so that a client's malformed filter fails here as it would in
-// the cloud instead of silently matching something.
+// SearchMedia's Match is the media-search protocol's filter (doc 86991,
+// "Protocol for media asset search"). The emulator implements what that
+// page's image table and special-character table allow, and rejects
+// everything else with the offset of the first problem, so that a client's
+// malformed filter fails here as it would in the cloud instead of silently
+// matching something. doc.go has the grammar.
 
-// matchKind is how a field compares.
-type matchKind int
-
-const (
-	matchExact matchKind = iota // equal to one of the values
-	matchFuzzy                  // contains one of the values, ignoring case
-	matchRange                  // CreationTime within [from, to]
-)
-
-// matchFields are the image fields Match may name (case-sensitive).
-var matchFields = map[string]matchKind{
-	"ImageId": matchExact, "CateId": matchExact, "StorageLocation": matchExact,
-	"AppId": matchExact, "Status": matchExact,
-	"Title": matchFuzzy, "Tags": matchFuzzy, "Description": matchFuzzy,
-	"CreationTime": matchRange,
+// matchOps is what a field takes: "=" as an exact or fuzzy match, "in" as
+// a multi-value query (fuzzy for fuzzy fields), "=" with a range.
+type matchOps struct {
+	exact, fuzzy, in, rng bool
+	kind                  matchValueKind
 }
 
-// matchFieldList names matchFields in error messages.
+type matchValueKind int
+
+const (
+	stringValue matchValueKind = iota
+	integerValue
+	timeValue
+)
+
+// imageMatchFields is the protocol page's "Image" table: which fields take
+// an exact match, a fuzzy match, a multi-value query or a range query.
+// CateName and URL are returned fields only.
+var imageMatchFields = map[string]matchOps{
+	"ImageId":          {exact: true},
+	"AppId":            {in: true},
+	"CateId":           {exact: true, kind: integerValue},
+	"StorageLocation":  {exact: true, in: true},
+	"FileName":         {fuzzy: true, in: true},
+	"Title":            {fuzzy: true, in: true},
+	"Tags":             {fuzzy: true, in: true},
+	"Description":      {fuzzy: true, in: true},
+	"Status":           {in: true},
+	"CreationTime":     {rng: true, kind: timeValue},
+	"ModificationTime": {rng: true, kind: timeValue},
+}
+
+// returnedOnly are image fields that can be returned but not searched.
+var returnedOnly = []string{"CateName", "URL"}
+
 var matchFieldList = func() string {
-	names := make([]string, 0, len(matchFields))
-	for name := range matchFields {
+	names := make([]string, 0, len(imageMatchFields))
+	for name := range imageMatchFields {
 		names = append(names, name)
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
 }()
 
-// matchQuery is a parsed Match: clauses that must all hold. Empty matches
-// every image.
-type matchQuery []matchClause
+// matchExpr is a parsed Match: a disjunction of conjunctions of clauses
+// and groups. A nil *matchExpr matches every image.
+type matchExpr struct {
+	or [][]matchTerm // any of: all of
+}
+
+type matchTerm struct {
+	clause *matchClause
+	group  *matchExpr
+}
 
 type matchClause struct {
 	field  string
-	kind   matchKind
-	values []string // exact and fuzzy: any of; CateId values in canonical decimal
-	from   string   // range bounds, yyyy-MM-ddTHH:mm:ssZ or "" for open
-	to     string
+	fuzzy  bool
+	values []string // exact or fuzzy: any of; CateId in canonical decimal
+	// range bounds: "" for none; inclusive when the bracket was [ or ]
+	from, to       string
+	fromIn, toIn   bool
+	isRange        bool
+	fromT, toT     time.Time
+	hasFrom, hasTo bool
 }
 
-// matchError is a Match syntax error at a byte offset.
+// matchError is a Match syntax error at a byte offset, about a field if
+// one was being read.
 type matchError struct {
 	offset int
+	field  string
 	msg    string // already names the offset
 }
 
 func (e *matchError) Error() string { return e.msg }
 
-// match reports whether img satisfies every clause.
-func (q matchQuery) match(img Image) bool {
-	for _, c := range q {
-		if !c.match(img) {
-			return false
-		}
+// apiError is the documented answer to a bad Match: ErrorMatchSyntax
+// (SearchMedia reference, "Common errors"), its message naming the field
+// as Match.<field>, then the reason.
+func (e *matchError) apiError() *apiError {
+	name := "Match"
+	if e.field != "" {
+		name += "." + e.field
 	}
-	return true
+	return &apiError{http.StatusBadRequest, "ErrorMatchSyntax",
+		"The parameter " + name + " has an error syntax, please check it. " + e.msg}
 }
 
-func (c matchClause) match(img Image) bool {
-	if c.kind == matchRange {
-		t, ok := parseStrictTime(img.CreationTime)
-		if !ok { // an image without a (valid) CreationTime is in no range
+func (m *matchExpr) match(img Image) bool {
+	if m == nil {
+		return true
+	}
+	for _, all := range m.or {
+		ok := true
+		for _, t := range all {
+			if t.group != nil {
+				ok = t.group.match(img)
+			} else {
+				ok = t.clause.match(img)
+			}
+			if !ok {
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *matchClause) match(img Image) bool {
+	if c.isRange {
+		t, ok := parseStrictTime(matchFieldValue(img, c.field))
+		if !ok { // an image without the time is in no range
 			return false
 		}
-		from, fromOK := parseStrictTime(c.from)
-		to, toOK := parseStrictTime(c.to)
-		return (!fromOK || !t.Before(from)) && (!toOK || !t.After(to))
+		if c.hasFrom && (t.Before(c.fromT) || !c.fromIn && t.Equal(c.fromT)) {
+			return false
+		}
+		if c.hasTo && (t.After(c.toT) || !c.toIn && t.Equal(c.toT)) {
+			return false
+		}
+		return true
 	}
 	have := matchFieldValue(img, c.field)
-	if c.kind == matchFuzzy {
+	if c.fuzzy {
 		have = strings.ToLower(have)
 		return slices.ContainsFunc(c.values, func(v string) bool { return strings.Contains(have, strings.ToLower(v)) })
 	}
 	return slices.Contains(c.values, have)
 }
 
+// matchFieldValue is what a Match field compares. FileName is the source
+// file's name (Mezzanine.OriginalFileName): the protocol page lists the
+// field but no response model carries it.
 func matchFieldValue(img Image, field string) string {
 	switch field {
 	case "ImageId":
@@ -108,6 +172,14 @@ func matchFieldValue(img Image, field string) string {
 		return img.Tags
 	case "Description":
 		return img.Description
+	case "FileName":
+		if img.Mezzanine != nil {
+			return img.Mezzanine.OriginalFileName
+		}
+	case "CreationTime":
+		return img.CreationTime
+	case "ModificationTime":
+		return img.ModificationTime
 	}
 	return ""
 }
@@ -120,46 +192,34 @@ func parseStrictTime(s string) (time.Time, bool) {
 }
 
 // parseMatch parses a Match value. It is a pure function of s.
-func parseMatch(s string) (matchQuery, *matchError) {
+func parseMatch(s string) (*matchExpr, *matchError) {
 	p := &matchParser{s: s}
 	p.skipSpace()
 	if p.eof() {
 		return nil, nil
 	}
-	var q matchQuery
-	for {
-		c, err := p.clause()
-		if err != nil {
-			return nil, err
-		}
-		q = append(q, c)
-		before := p.skipSpace()
-		if p.eof() {
-			return q, nil
-		}
-		at := p.pos
-		word := p.word()
-		switch {
-		case strings.EqualFold(word, "and"):
-			if before == 0 {
-				return nil, p.errorf(at, "", "%q must be preceded by whitespace", word)
-			}
-			if p.skipSpace() == 0 && !p.eof() {
-				return nil, p.errorf(at, "", "%q must be followed by whitespace", word)
-			}
-		case strings.EqualFold(word, "or"):
-			return nil, p.errorf(at, `; clauses can only be joined by "and"`, "%q is not supported", word)
-		default:
-			p.pos = at
-			return nil, p.errorf(at, "", "Expected \"and\" or the end of Match, found %s", p.found())
-		}
+	e, err := p.expr(false)
+	if err != nil {
+		return nil, err
 	}
+	p.skipSpace()
+	if !p.eof() {
+		p.field = ""
+		return nil, p.errorf(p.pos, "", "Expected \"and\" or the end of Match, found %s", p.found())
+	}
+	return e, nil
 }
 
 type matchParser struct {
-	s   string
-	pos int
+	s     string
+	pos   int
+	depth int
+	field string // the field being read, for the error's Match.<field>
 }
+
+// maxMatchDepth bounds parenthesis nesting (undocumented; it keeps a hostile
+// Match from exhausting the stack).
+const maxMatchDepth = 32
 
 func (p *matchParser) eof() bool { return p.pos >= len(p.s) }
 
@@ -173,7 +233,8 @@ func (p *matchParser) peek() byte {
 // errorf builds an error at offset at: the message, " at offset N", then
 // the tail (which may be empty), then a full stop.
 func (p *matchParser) errorf(at int, tail, format string, args ...any) *matchError {
-	return &matchError{offset: at, msg: fmt.Sprintf(format, args...) + " at offset " + strconv.Itoa(at) + tail + "."}
+	return &matchError{offset: at, field: p.field,
+		msg: fmt.Sprintf(format, args...) + " at offset " + strconv.Itoa(at) + tail + "."}
 }
 
 func isMatchSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -182,7 +243,6 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
-// skipSpace skips whitespace and returns how many bytes it skipped.
 func (p *matchParser) skipSpace() int {
 	start := p.pos
 	for !p.eof() && isMatchSpace(p.s[p.pos]) {
@@ -191,7 +251,6 @@ func (p *matchParser) skipSpace() int {
 	return p.pos - start
 }
 
-// word reads a run of letters, digits and underscores.
 func (p *matchParser) word() string {
 	start := p.pos
 	for !p.eof() && isWordByte(p.s[p.pos]) {
@@ -219,100 +278,207 @@ func (p *matchParser) found() string {
 	return strconv.Quote(string(r))
 }
 
-// clause reads Field ("=" Value | "=" Range | "in" List).
-func (p *matchParser) clause() (matchClause, *matchError) {
+// keyword reads "and" or "or" (any case) if it comes next, as a word of its
+// own, and reports which; the position is unchanged otherwise.
+func (p *matchParser) keyword() (string, int) {
+	save := p.pos
+	before := p.skipSpace()
 	at := p.pos
-	if p.peek() == '(' {
-		return matchClause{}, p.errorf(at, "", "Parentheses grouping is not supported")
+	w := strings.ToLower(p.word())
+	if (w == "and" || w == "or") && (before > 0 || at == 0 || !isWordByte(p.s[at-1])) {
+		return w, at
 	}
+	p.pos = save
+	return "", at
+}
+
+// expr reads Term {"and" Term}, and inside parentheses also {"or" ...}:
+// "and" binds tighter than "or". Outside parentheses "or" is an error, as
+// the protocol page requires "or" conditions to be enclosed.
+func (p *matchParser) expr(inGroup bool) (*matchExpr, *matchError) {
+	e := &matchExpr{}
+	var all []matchTerm
+	for {
+		p.skipSpace()
+		t, err := p.term()
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, t)
+		save := p.pos
+		switch kw, at := p.keyword(); kw {
+		case "and":
+			continue
+		case "or":
+			if !inGroup {
+				p.field = ""
+				return nil, p.errorf(at, "; enclose the conditions joined by \"or\" in parentheses: (a or b)",
+					"\"or\" outside parentheses")
+			}
+			e.or = append(e.or, all)
+			all = nil
+			continue
+		default:
+			p.pos = save
+		}
+		e.or = append(e.or, all)
+		return e, nil
+	}
+}
+
+// term reads a clause or a parenthesised group.
+func (p *matchParser) term() (matchTerm, *matchError) {
+	p.field = ""
+	if p.peek() == '(' {
+		at := p.pos
+		if p.depth >= maxMatchDepth {
+			return matchTerm{}, p.errorf(at, "", "Parentheses nested deeper than %d", maxMatchDepth)
+		}
+		p.pos++
+		p.depth++
+		g, err := p.expr(true)
+		if err != nil {
+			return matchTerm{}, err
+		}
+		p.skipSpace()
+		if p.peek() != ')' {
+			p.field = ""
+			return matchTerm{}, p.errorf(p.pos, "", "Expected \")\" closing the group at offset %d, found %s", at, p.found())
+		}
+		p.pos++
+		p.depth--
+		return matchTerm{group: g}, nil
+	}
+	c, err := p.clause()
+	if err != nil {
+		return matchTerm{}, err
+	}
+	return matchTerm{clause: c}, nil
+}
+
+// clause reads Field ("=" Value | "=" Range | "in" List).
+func (p *matchParser) clause() (*matchClause, *matchError) {
+	at := p.pos
 	name := p.word()
 	if name == "" || strings.EqualFold(name, "and") || strings.EqualFold(name, "or") {
 		p.pos = at
-		return matchClause{}, p.errorf(at, "", "Expected a field name, found %s", p.found())
+		return nil, p.errorf(at, "", "Expected a field name or \"(\", found %s", p.found())
 	}
-	kind, ok := matchFields[name]
+	ops, ok := imageMatchFields[name]
 	if !ok {
+		p.field = name
+		if slices.Contains(returnedOnly, name) {
+			return nil, p.errorf(at, "; searchable: "+matchFieldList, "%s is a returned field only and cannot be searched", name)
+		}
 		hint := ""
-		for known := range matchFields {
+		for known := range imageMatchFields {
 			if strings.EqualFold(known, name) {
 				hint = " (field names are case-sensitive: " + known + ")"
 			}
 		}
-		return matchClause{}, p.errorf(at, "; supported: "+matchFieldList, "Unknown field %q%s", name, hint)
+		return nil, p.errorf(at, "; image fields: "+matchFieldList, "Unknown image field %q%s", name, hint)
 	}
-	c := matchClause{field: name, kind: kind}
+	p.field = name
+	c := &matchClause{field: name}
 	p.skipSpace()
 	opAt := p.pos
 	switch op := p.word(); {
 	case op == "" && p.peek() == '=':
 		p.pos++
 		p.skipSpace()
-		if p.peek() != '(' {
-			if kind == matchRange {
-				return c, p.errorf(p.pos, "; write "+name+" = ('from','to'), either bound may be ''", "%s takes only a range", name)
+		if q := p.peek(); q == '(' || q == '[' {
+			if !ops.rng {
+				return nil, p.errorf(p.pos, "", "%s does not take a range", name)
 			}
-			v, err := p.value(name)
-			if err != nil {
-				return c, err
-			}
-			c.values = []string{v}
-			return c, nil
+			return p.rangeBounds(c)
 		}
-		if kind != matchRange {
-			return c, p.errorf(p.pos, "; only CreationTime does", "%s does not take a range ('from','to')", name)
+		if ops.rng {
+			return nil, p.errorf(p.pos, "; write "+name+" = ('from','to'), with [ ] for closed ends and an empty side for none",
+				"%s takes only a range", name)
 		}
-		return p.rangeBounds(c)
+		if !ops.exact && !ops.fuzzy {
+			return nil, p.errorf(opAt, "; write "+name+" in ('a','b')", "%s takes only \"in\", not \"=\"", name)
+		}
+		v, err := p.value(name, ops.kind)
+		if err != nil {
+			return nil, err
+		}
+		c.values, c.fuzzy = []string{v}, ops.fuzzy
+		return c, nil
 	case strings.EqualFold(op, "in"):
-		if kind == matchRange {
-			return c, p.errorf(opAt, "; write "+name+" = ('from','to')", "%s does not take %q", name, op)
+		if !ops.in {
+			fix := name + " = 'value'"
+			if ops.rng {
+				fix = name + " = ('from','to')"
+			}
+			return nil, p.errorf(opAt, "; write "+fix, "%s does not take %q", name, op)
 		}
 		p.skipSpace()
-		vals, err := p.list(name)
+		vals, err := p.list(name, ops.kind)
 		if err != nil {
-			return c, err
+			return nil, err
 		}
-		c.values = vals
+		c.values, c.fuzzy = vals, ops.fuzzy
 		return c, nil
 	default:
 		p.pos = opAt
-		return c, p.errorf(opAt, "", "Expected \"=\" or \"in\" after %s, found %s", name, p.found())
+		return nil, p.errorf(opAt, "", "Expected \"=\" or \"in\" after %s, found %s", name, p.found())
 	}
 }
 
-// rangeBounds reads ('from','to') for a range field.
-func (p *matchParser) rangeBounds(c matchClause) (matchClause, *matchError) {
+// rangeBounds reads ( or [, an optional bound, ",", an optional bound, then
+// ) or ]. An absent bound is left out, not quoted empty: ('a',).
+func (p *matchParser) rangeBounds(c *matchClause) (*matchClause, *matchError) {
 	at := p.pos
-	p.pos++ // (
-	var bounds []string
-	for {
+	c.isRange = true
+	c.fromIn = p.s[p.pos] == '['
+	p.pos++
+	var bounds [2]string
+	var have [2]bool
+	for i := range 2 {
 		p.skipSpace()
-		vAt := p.pos
-		if q := p.peek(); q != '\'' && q != '"' {
-			return c, p.errorf(vAt, "", "Expected a quoted %s bound, found %s", c.field, p.found())
+		if q := p.peek(); q == '\'' || q == '"' {
+			vAt := p.pos
+			v, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			if v == "" {
+				return nil, p.errorf(vAt, "; leave an absent bound out, as in "+c.field+" = ('2024-01-01T00:00:00Z',)",
+					"An empty quoted %s bound", c.field)
+			}
+			if _, ok := parseStrictTime(v); !ok {
+				return nil, p.errorf(vAt, "", "%s bound %q is not yyyy-MM-ddTHH:mm:ssZ", c.field, v)
+			}
+			bounds[i], have[i] = v, true
+			p.skipSpace()
 		}
-		v, err := p.str()
-		if err != nil {
-			return c, err
-		}
-		if _, ok := parseStrictTime(v); v != "" && !ok {
-			return c, p.errorf(vAt, "", "%s bound %q is not yyyy-MM-ddTHH:mm:ssZ", c.field, v)
-		}
-		bounds = append(bounds, v)
-		if done, err := p.listSep(); err != nil {
-			return c, err
-		} else if done {
-			break
+		if i == 0 {
+			if p.peek() != ',' {
+				return nil, p.errorf(p.pos, "", "Expected a quoted %s bound or \",\", found %s", c.field, p.found())
+			}
+			p.pos++
 		}
 	}
-	if len(bounds) != 2 {
-		return c, p.errorf(at, "", "A %s range has exactly two bounds ('from','to'), not %d", c.field, len(bounds))
+	switch p.peek() {
+	case ')':
+	case ']':
+		c.toIn = true
+	default:
+		return nil, p.errorf(p.pos, "", "Expected \")\" or \"]\" closing the %s range, found %s", c.field, p.found())
 	}
-	c.from, c.to = bounds[0], bounds[1]
+	p.pos++
+	if !have[0] && !have[1] {
+		return nil, p.errorf(at, "", "A %s range needs at least one bound", c.field)
+	}
+	c.from, c.to, c.hasFrom, c.hasTo = bounds[0], bounds[1], have[0], have[1]
+	c.fromT, _ = parseStrictTime(c.from)
+	c.toT, _ = parseStrictTime(c.to)
 	return c, nil
 }
 
 // list reads ( Value {, Value} ).
-func (p *matchParser) list(field string) ([]string, *matchError) {
+func (p *matchParser) list(field string, kind matchValueKind) ([]string, *matchError) {
 	if p.peek() != '(' {
 		return nil, p.errorf(p.pos, "", "Expected \"(\" after \"in\", found %s", p.found())
 	}
@@ -320,62 +486,53 @@ func (p *matchParser) list(field string) ([]string, *matchError) {
 	var vals []string
 	for {
 		p.skipSpace()
-		v, err := p.value(field)
+		v, err := p.value(field, kind)
 		if err != nil {
 			return nil, err
 		}
 		vals = append(vals, v)
-		if done, err := p.listSep(); err != nil {
-			return nil, err
-		} else if done {
+		p.skipSpace()
+		switch p.peek() {
+		case ',':
+			p.pos++
+			continue
+		case ')':
+			p.pos++
 			return vals, nil
 		}
+		if p.eof() {
+			return nil, p.errorf(p.pos, "", "Unterminated list: expected \",\" or \")\", found %s", p.found())
+		}
+		return nil, p.errorf(p.pos, "", "Expected \",\" or \")\", found %s", p.found())
 	}
 }
 
-// listSep reads the "," or ")" after a list item.
-func (p *matchParser) listSep() (done bool, err *matchError) {
-	p.skipSpace()
-	switch p.peek() {
-	case ',':
-		p.pos++
-		return false, nil
-	case ')':
-		p.pos++
-		return true, nil
-	}
-	if p.eof() {
-		return false, p.errorf(p.pos, "", "Unterminated list: expected \",\" or \")\", found %s", p.found())
-	}
-	return false, p.errorf(p.pos, "", "Expected \",\" or \")\", found %s", p.found())
-}
-
-// value reads a quoted string, or for CateId also a bare integer.
-func (p *matchParser) value(field string) (string, *matchError) {
+// value reads a quoted string, or for an integer field also a bare integer.
+func (p *matchParser) value(field string, kind matchValueKind) (string, *matchError) {
 	at := p.pos
 	switch c := p.peek(); {
 	case c == '\'' || c == '"':
 		v, err := p.str()
-		if err != nil || field != "CateId" {
+		if err != nil || kind != integerValue {
 			return v, err
 		}
 		n, perr := strconv.ParseInt(v, 10, 64)
 		if perr != nil {
-			return "", p.errorf(at, "", "CateId value %q is not an integer", v)
+			return "", p.errorf(at, "", "%s value %q is not an integer", field, v)
 		}
 		return strconv.FormatInt(n, 10), nil
-	case field == "CateId" && (c == '-' || c >= '0' && c <= '9'):
+	case kind == integerValue && (c == '-' || c >= '0' && c <= '9'):
 		p.pos++
 		for !p.eof() && p.s[p.pos] >= '0' && p.s[p.pos] <= '9' {
 			p.pos++
 		}
 		n, perr := strconv.ParseInt(p.s[at:p.pos], 10, 64)
 		if perr != nil {
-			return "", p.errorf(at, "", "CateId value %q is not an integer", p.s[at:p.pos])
+			return "", p.errorf(at, "", "%s value %q is not an integer", field, p.s[at:p.pos])
 		}
 		return strconv.FormatInt(n, 10), nil
-	case field == "CateId":
-		return "", p.errorf(at, "", "Expected a number or a quoted string for CateId, found %s", p.found())
+	case kind == integerValue:
+		return "", p.errorf(at, "", "Expected a number for %s, found %s", field, p.found())
 	}
 	return "", p.errorf(at, "", "Expected a quoted string for %s, found %s", field, p.found())
 }

@@ -28,6 +28,10 @@ type Options struct {
 	// OSS key pair and CDN type-A private key used to sign returned URLs.
 	// Empty means the Default* constants above.
 	OSSAccessKeyID, OSSAccessKeySecret, CDNPrivateKey string
+	// CDNURLValidity is the CDN domain's validity period of type-A signed
+	// URLs: a CDN URL is served until its timestamp plus this. Zero means
+	// DefaultCDNURLValidity.
+	CDNURLValidity time.Duration
 
 	// STS configures AssumeRole and AssumeRoleWithOIDC.
 	STS STSOptions

@@ -130,8 +130,9 @@ func TestSDKEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatalf("form body: %v", err)
 			}
-			if img := imageInfoFrom(t, res); VerifyCDNURL(img.URL, DefaultCDNPrivateKey, time.Now()) != nil ||
-				VerifyCDNURL(img.URL, DefaultCDNPrivateKey, time.Now().Add(2*time.Minute)) == nil {
+			// Type A: valid until timestamp (now + AuthTimeout) + the domain's validity.
+			if img := imageInfoFrom(t, res); VerifyCDNURL(img.URL, DefaultCDNPrivateKey, 0, time.Now()) != nil ||
+				VerifyCDNURL(img.URL, DefaultCDNPrivateKey, 0, time.Now().Add(DefaultCDNURLValidity+2*time.Minute)) == nil {
 				t.Fatalf("form body URL %s", img.URL)
 			}
 			// An error answer reaches the SDK with code and message.

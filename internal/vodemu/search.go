@@ -1,6 +1,8 @@
 package vodemu
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"slices"
@@ -19,21 +21,82 @@ const (
 )
 
 type searchMediaResponse struct {
-	RequestId string
-	Total     int
-	MediaList []searchMediaItem
+	RequestId   string
+	Total       int64
+	ScrollToken string `json:",omitempty"`
+	MediaList   []searchMediaItem
 }
 
 type searchMediaItem struct {
+	CreationTime string
 	MediaType    string
 	MediaId      string
-	CreationTime string
-	Image        Image
+	Image        searchImage
+}
+
+// searchImage is SearchMedia's Image (models.json): ImageId and
+// CreationTime always, the other fields when Fields names them and they are
+// set.
+type searchImage struct {
+	AppId            string `json:",omitempty"`
+	CateId           int64  `json:",omitempty"`
+	CateName         string `json:",omitempty"`
+	CreationTime     string
+	Description      string `json:",omitempty"`
+	ImageId          string
+	ModificationTime string `json:",omitempty"`
+	Status           string `json:",omitempty"`
+	StorageLocation  string `json:",omitempty"`
+	Tags             string `json:",omitempty"`
+	Title            string `json:",omitempty"`
+	URL              string `json:",omitempty"`
+}
+
+// searchImageFields are the fields Fields can add to an Image: the
+// protocol page's image returned fields that SearchMedia's model has
+// (FileName is listed as returned but no model carries it).
+var searchImageFields = []string{"AppId", "CateId", "CateName", "Description", "ModificationTime", "Status",
+	"StorageLocation", "Tags", "Title", "URL"}
+
+// sortKey is one SortBy item.
+type sortKey struct {
+	field string
+	desc  bool
+}
+
+// imageSortFields are the image fields the protocol page marks as sort fields.
+var imageSortFields = []string{"CreationTime", "ModificationTime"}
+
+// maxSortFields is the SearchMedia reference's limit for page browsing.
+const maxSortFields = 3
+
+func parseSortBy(raw string) ([]sortKey, *apiError) {
+	if raw == "" {
+		return []sortKey{{"CreationTime", true}}, nil
+	}
+	items := strings.Split(raw, ",")
+	if len(items) > maxSortFields {
+		return nil, errInvalid("SortBy", fmt.Sprintf("At most %d sort fields are allowed.", maxSortFields))
+	}
+	var keys []sortKey
+	for _, item := range items {
+		field, order, ok := strings.Cut(strings.TrimSpace(item), ":")
+		if !ok || !slices.Contains(imageSortFields, field) || (order != "Desc" && order != "Asc") {
+			return nil, errInvalid("SortBy", "Each sort field is CreationTime or ModificationTime, then :Desc or :Asc, "+
+				"separated by commas, such as CreationTime:Desc.")
+		}
+		if slices.ContainsFunc(keys, func(k sortKey) bool { return k.field == field }) {
+			return nil, errInvalid("SortBy", field+" is named twice.")
+		}
+		keys = append(keys, sortKey{field, order == "Desc"})
+	}
+	return keys, nil
 }
 
 // searchMedia answers SearchMedia. The emulator stores images only, so
 // other SearchTypes (video is the API's default) find nothing; their
-// paging is still checked, their Match is not (video fields differ).
+// paging and sorting are still checked, their Match is not (video fields
+// differ).
 func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiError) {
 	searchType := p["SearchType"]
 	switch searchType {
@@ -41,16 +104,11 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 	default:
 		return nil, errInvalid("SearchType", "Valid values are video, audio, image and attached.")
 	}
-	if searchType == "image" && p["ScrollToken"] != "" {
-		return nil, errInvalid("ScrollToken", "ScrollToken traversal is only for audio and video; page images with PageNo and PageSize.")
-	}
-	var desc bool
-	switch p["SortBy"] {
-	case "", "CreationTime:Desc":
-		desc = true
-	case "CreationTime:Asc":
-	default:
-		return nil, errInvalid("SortBy", "Valid values are CreationTime:Desc and CreationTime:Asc.")
+	// ScrollToken takes effect for video and audio only (SearchMedia
+	// reference): an image search ignores it.
+	keys, aerr := parseSortBy(p["SortBy"])
+	if aerr != nil {
+		return nil, aerr
 	}
 	pageNo, aerr := pageParam(p, "PageNo", 1, math.MaxInt64)
 	if aerr != nil {
@@ -71,22 +129,62 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 	}
 	q, merr := parseMatch(p["Match"])
 	if merr != nil {
-		return nil, errInvalid("Match", merr.Error())
+		return nil, merr.apiError()
 	}
-	hits := s.searchImages(q, desc)
-	resp.Total = len(hits)
+	fields := map[string]bool{}
+	for _, f := range strings.Split(p["Fields"], ",") {
+		fields[strings.TrimSpace(f)] = true // names of other media types' fields are ignored
+	}
+	hits := s.searchImages(q, keys)
+	resp.Total = int64(len(hits))
+	if len(hits) > 0 {
+		resp.ScrollToken = newScrollToken()
+	}
 	start := int((pageNo - 1) * pageSize) // below maxSearchHits
 	end := min(start+int(pageSize), maxSearchHits, len(hits))
 	for i := start; i < end; i++ {
-		img, aerr := s.signImage(hits[i].clone(), urlOptions{authTimeout: DefaultAuthTimeout})
-		if aerr != nil {
-			return nil, aerr
+		img := hits[i]
+		if fields["URL"] {
+			signed, aerr := s.signImage(img.clone(), urlOptions{authTimeout: DefaultAuthTimeout})
+			if aerr != nil {
+				return nil, aerr
+			}
+			img.URL = signed.URL
 		}
 		resp.MediaList = append(resp.MediaList, searchMediaItem{
-			MediaType: "image", MediaId: img.ImageId, CreationTime: img.CreationTime, Image: img,
+			CreationTime: img.CreationTime, MediaType: "image", MediaId: img.ImageId, Image: img.searchImage(fields),
 		})
 	}
 	return resp, nil
+}
+
+func (img Image) searchImage(fields map[string]bool) searchImage {
+	out := searchImage{ImageId: img.ImageId, CreationTime: img.CreationTime}
+	pick := func(name string, dst *string, v string) {
+		if fields[name] {
+			*dst = v
+		}
+	}
+	pick("AppId", &out.AppId, img.AppId)
+	pick("CateName", &out.CateName, img.CateName)
+	pick("Description", &out.Description, img.Description)
+	pick("ModificationTime", &out.ModificationTime, img.ModificationTime)
+	pick("Status", &out.Status, img.Status)
+	pick("StorageLocation", &out.StorageLocation, img.StorageLocation)
+	pick("Tags", &out.Tags, img.Tags)
+	pick("Title", &out.Title, img.Title)
+	pick("URL", &out.URL, img.URL)
+	if fields["CateId"] {
+		out.CateId = img.CateId
+	}
+	return out
+}
+
+// newScrollToken is 32 hex characters, the documented length.
+func newScrollToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // pageParam reads an integer in [1, hi]; empty counts as not sent.
@@ -105,40 +203,46 @@ func pageParam(p map[string]string, name string, def, hi int64) (int64, *apiErro
 	return n, nil
 }
 
-// searchImages returns the images q matches, sorted by CreationTime (those
-// without one count as oldest), ties by ImageId ascending so that pages do
-// not shuffle between calls. Stored Mezzanines are never modified in place,
-// so the shallow copies stay valid after the lock is released.
-func (s *Server) searchImages(q matchQuery, desc bool) []Image {
+// searchImages returns the images q matches, sorted by keys (an image
+// without the time counts as oldest), ties by ImageId ascending so that
+// pages do not shuffle between calls. Stored Mezzanines are never modified
+// in place, so the shallow copies stay valid after the lock is released.
+func (s *Server) searchImages(q *matchExpr, keys []sortKey) []Image {
 	type hit struct {
 		img   Image
-		t     time.Time
-		dated bool
+		times []time.Time
+		dated []bool
 	}
 	var hits []hit
 	s.mu.RLock()
 	for _, img := range s.images {
 		if q.match(img) {
-			t, ok := parseStrictTime(img.CreationTime)
-			hits = append(hits, hit{img, t, ok})
+			h := hit{img: img}
+			for _, k := range keys {
+				t, ok := parseStrictTime(matchFieldValue(img, k.field))
+				h.times, h.dated = append(h.times, t), append(h.dated, ok)
+			}
+			hits = append(hits, h)
 		}
 	}
 	s.mu.RUnlock()
 	slices.SortFunc(hits, func(a, b hit) int {
-		c := 0
-		switch {
-		case a.dated && b.dated:
-			c = a.t.Compare(b.t)
-		case a.dated:
-			c = 1
-		case b.dated:
-			c = -1
-		}
-		if desc {
-			c = -c
-		}
-		if c != 0 {
-			return c
+		for i, k := range keys {
+			c := 0
+			switch {
+			case a.dated[i] && b.dated[i]:
+				c = a.times[i].Compare(b.times[i])
+			case a.dated[i]:
+				c = 1
+			case b.dated[i]:
+				c = -1
+			}
+			if k.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
 		}
 		return strings.Compare(a.img.ImageId, b.img.ImageId)
 	})

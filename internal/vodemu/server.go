@@ -115,6 +115,9 @@ func New(opts Options) (*Server, error) {
 	if err := validateImages(opts.Images); err != nil {
 		return nil, fmt.Errorf("vodemu: %w", err)
 	}
+	if opts.CDNURLValidity < 0 || opts.CDNURLValidity%time.Second != 0 {
+		return nil, fmt.Errorf("vodemu: CDN URL validity %v is not a whole number of seconds", opts.CDNURLValidity)
+	}
 	if err := validateSTS(opts.STS); err != nil {
 		return nil, fmt.Errorf("vodemu: %w", err)
 	}
@@ -130,17 +133,23 @@ func New(opts Options) (*Server, error) {
 		stats:  Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{}},
 	}
 	for _, img := range opts.Images {
-		s.images[img.ImageId] = img.clone()
+		s.images[img.ImageId] = img.complete(opts.Now()).clone()
 	}
 	s.opts.Images = nil // the map is the source of truth
 	return s, nil
 }
 
-// PutImage adds or replaces an image at runtime.
-func (s *Server) PutImage(img Image) {
+// PutImage adds or replaces an image at runtime, checked and completed as
+// New does with Options.Images.
+func (s *Server) PutImage(img Image) error {
+	if err := validateImage(img); err != nil {
+		return fmt.Errorf("vodemu: image %q: %w", img.ImageId, err)
+	}
+	img = img.complete(s.opts.Now())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.images[img.ImageId] = img.clone()
+	return nil
 }
 
 func (s *Server) image(id string) (Image, bool) {
@@ -188,6 +197,15 @@ type apiError struct {
 	code, message string
 }
 
+// errMissingCommon is a missing common (gateway) parameter: Missing<Name>,
+// "<Name> is mandatory for this action." (vod-api.md's error table; STS's
+// MissingSecurityToken has the same form).
+func errMissingCommon(name string) *apiError {
+	return &apiError{http.StatusBadRequest, "Missing" + name, name + " is mandatory for this action."}
+}
+
+// errMissing is a missing parameter of the action itself (VOD's error codes
+// page: MissingParameter).
 func errMissing(name string) *apiError {
 	return &apiError{http.StatusBadRequest, "MissingParameter",
 		fmt.Sprintf("The input parameter %q that is mandatory for processing this request is not supplied.", name)}
@@ -334,7 +352,7 @@ type rpcRequest struct {
 // was meant, and the real SDKs never do it.
 func readRequest(r *http.Request) (*rpcRequest, *apiError) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		return nil, &apiError{http.StatusMethodNotAllowed, "UnsupportedHTTPMethod",
+		return nil, &apiError{http.StatusBadRequest, "UnsupportedHTTPMethod",
 			"This http method is not supported: use GET or POST."}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))

@@ -46,7 +46,7 @@ func TestErrors(t *testing.T) {
 		{"stale timestamp", img(map[string]string{"Timestamp": testNow.Add(-16 * time.Minute).Format(timestampLayout)}), testSecret, 400, "InvalidTimeStamp.Expired", "expired"},
 		{"future timestamp", img(map[string]string{"Timestamp": testNow.Add(16 * time.Minute).Format(timestampLayout)}), testSecret, 400, "InvalidTimeStamp.Expired", "expired"},
 		{"malformed timestamp", img(map[string]string{"Timestamp": "2024-06-01 12:00:00"}), testSecret, 400, "InvalidTimeStamp.Format", "not well formatted"},
-		{"missing timestamp", img(map[string]string{"Timestamp": "<delete>"}), testSecret, 400, "InvalidTimeStamp.Format", "not well formatted"},
+		{"missing timestamp", img(map[string]string{"Timestamp": "<delete>"}), testSecret, 400, "MissingTimestamp", "Timestamp is mandatory for this action."},
 		{"missing ImageId", img(map[string]string{"ImageId": "<delete>"}), testSecret, 400, "MissingParameter", `The input parameter "ImageId" that is mandatory for processing this request is not supplied.`},
 		{"empty ImageId", img(map[string]string{"ImageId": ""}), testSecret, 400, "MissingParameter", `"ImageId"`},
 		{"bad OutputType", img(map[string]string{"OutputType": "http"}), testSecret, 400, "InvalidParameter", `"OutputType"`},
@@ -58,9 +58,9 @@ func TestErrors(t *testing.T) {
 		{"unknown image", img(map[string]string{"ImageId": "nope"}), testSecret, 404, "NoSuchResource", "The specified resource does not exist."},
 		{"unknown action", get("DeleteImage", nil), testSecret, 404, "InvalidAction.NotFound", "Specified api is not found"},
 		{"wrong version", img(map[string]string{"Version": "2014-05-26"}), testSecret, 400, "InvalidVersion", "Version"},
-		{"missing action", img(map[string]string{"Action": "<delete>"}), testSecret, 400, "MissingParameter", `"Action"`},
-		{"missing nonce", img(map[string]string{"SignatureNonce": "<delete>"}), testSecret, 400, "MissingParameter", `"SignatureNonce"`},
-		{"missing access key", img(map[string]string{"AccessKeyId": "<delete>"}), testSecret, 400, "MissingParameter", `"AccessKeyId"`},
+		{"missing action", img(map[string]string{"Action": "<delete>"}), testSecret, 400, "MissingAction", "Action is mandatory for this action."},
+		{"missing nonce", img(map[string]string{"SignatureNonce": "<delete>"}), testSecret, 400, "MissingSignatureNonce", "SignatureNonce is mandatory for this action."},
+		{"missing access key", img(map[string]string{"AccessKeyId": "<delete>"}), testSecret, 400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action."},
 		{"sha256 method", img(map[string]string{"SignatureMethod": "HMAC-SHA256"}), testSecret, 400, "InvalidParameter", `"SignatureMethod"`},
 		{"signature version", img(map[string]string{"SignatureVersion": "2.0"}), testSecret, 400, "InvalidParameter", `"SignatureVersion"`},
 		{"XML format", img(map[string]string{"Format": "xml"}), testSecret, 400, "InvalidParameter", `"Format"`},
@@ -146,7 +146,7 @@ func TestSecurityToken(t *testing.T) {
 	}{
 		{"missing", "", false, 400, "MissingSecurityToken"},
 		{"empty", "", true, 400, "MissingSecurityToken"},
-		{"wrong", "other", true, 400, "InvalidSecurityToken.Mismatch"},
+		{"wrong", "other", true, 400, "InvalidSecurityToken.MismatchWithAccessKey"},
 		{"right", "sts-token-123", true, 200, ""},
 	} {
 		t.Run("v1 "+tc.name, func(t *testing.T) {
@@ -228,7 +228,7 @@ func TestV3Requests(t *testing.T) {
 		}}, 400, "IncompleteSignature", "ACS3-HMAC-SHA256"},
 		{"missing nonce", v3Request{action: "GetImageInfo", afterSign: func(r *http.Request) {
 			r.Header.Del("x-acs-signature-nonce")
-		}}, 400, "MissingParameter", "x-acs-signature-nonce"},
+		}}, 400, "MissingSignatureNonce", "SignatureNonce is mandatory for this action."},
 		{"stale date", v3Request{action: "GetImageInfo", headers: map[string]string{"x-acs-date": testNow.Add(-time.Hour).Format(timestampLayout)}}, 400, "InvalidTimeStamp.Expired", "expired"},
 		{"bad date", v3Request{action: "GetImageInfo", headers: map[string]string{"x-acs-date": "yesterday"}}, 400, "InvalidTimeStamp.Format", "formatted"},
 		{"wrong version", v3Request{action: "GetImageInfo", headers: map[string]string{"x-acs-version": "2020-01-01"}}, 400, "InvalidVersion", "Version"},
@@ -268,11 +268,11 @@ func TestRequestShapeErrors(t *testing.T) {
 		return h.do(req)
 	}
 	status, hdr, body := do(http.MethodGet, "/?Action=GetImageInfo&ImageId=x", "", nil)
-	if msg := checkError(t, status, hdr, body, 400, "MissingParameter"); !strings.Contains(msg, `"Signature"`) {
+	if msg := checkError(t, status, hdr, body, 400, "MissingSignature"); msg != "Signature is mandatory for this action." {
 		t.Errorf("message %q", msg)
 	}
 	status, hdr, body = do(http.MethodPut, "/", "", nil)
-	checkError(t, status, hdr, body, 405, "UnsupportedHTTPMethod")
+	checkError(t, status, hdr, body, 400, "UnsupportedHTTPMethod")
 	status, hdr, body = do(http.MethodPost, "/", "application/x-www-form-urlencoded", strings.NewReader("a="+strings.Repeat("x", MaxBodyBytes)))
 	checkError(t, status, hdr, body, 413, "InvalidParameter")
 	status, hdr, body = do(http.MethodGet, "/?a=%zz", "", nil)

@@ -2,12 +2,14 @@ package vodemu
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,6 +36,16 @@ type STSOptions struct {
 type Role struct {
 	Arn        string // acs:ram::<account digits>:role/<name>, compared exactly
 	ExternalID string // if set, AssumeRole must send this ExternalId
+	// MaxSessionDuration bounds DurationSeconds, as RAM's role setting does:
+	// 3600 s when zero (RAM's default), at most 43200 s.
+	MaxSessionDuration time.Duration
+}
+
+func (r Role) maxSession() time.Duration {
+	if r.MaxSessionDuration > 0 {
+		return r.MaxSessionDuration
+	}
+	return defaultSessionSeconds * time.Second
 }
 
 var (
@@ -60,15 +72,26 @@ func validateSTS(o STSOptions) error {
 		if seen[r.Arn] {
 			return fmt.Errorf("role ARN %q is listed twice", r.Arn)
 		}
+		if d := r.MaxSessionDuration; d != 0 && (d < time.Hour || d > maxSessionSeconds*time.Second || d%time.Second != 0) {
+			return fmt.Errorf("role %q: maximum session duration %v is not whole seconds from 1h to 12h", r.Arn, d)
+		}
 		seen[r.Arn] = true
 	}
 	return nil
 }
 
+// assumeRoleResponse is both actions' answer (models.json): SourceIdentity
+// when the request set one, OIDCTokenInfo for AssumeRoleWithOIDC only.
 type assumeRoleResponse struct {
 	RequestId       string
+	SourceIdentity  string `json:",omitempty"`
 	AssumedRoleUser assumedRoleUser
 	Credentials     stsCredentials
+	OIDCTokenInfo   *oidcTokenInfo `json:",omitempty"`
+}
+
+type oidcTokenInfo struct {
+	Subject, Issuer, ClientIds, IssuanceTime, ExpirationTime, VerificationInfo string
 }
 
 type assumedRoleUser struct {
@@ -96,11 +119,37 @@ func (s *Server) assumeRole(requestID string, p map[string]string) (any, *apiErr
 		return nil, &apiError{http.StatusForbidden, "NoPermission",
 			"You are not authorized to do this action. You should be authorized by RAM."}
 	}
-	return s.issue(requestID, a), nil
+	if aerr := checkSessionDuration(a.duration, role); aerr != nil {
+		return nil, aerr
+	}
+	resp := s.issue(requestID, a)
+	resp.SourceIdentity = p["SourceIdentity"]
+	return resp, nil
+}
+
+// checkSessionDuration bounds DurationSeconds by the role's maximum session
+// duration, with STS's message ("The Min/Max value of DurationSeconds is
+// 15min/1hr." for the default role).
+func checkSessionDuration(d time.Duration, role Role) *apiError {
+	if d <= role.maxSession() {
+		return nil
+	}
+	return &apiError{http.StatusBadRequest, "InvalidParameter.DurationSeconds",
+		"The Min/Max value of DurationSeconds is 15min/" + durationWords(role.maxSession()) + "."}
+}
+
+func durationWords(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return strconv.Itoa(int(d/time.Hour)) + "hr"
+	case d%time.Minute == 0:
+		return strconv.Itoa(int(d/time.Minute)) + "min"
+	}
+	return strconv.Itoa(int(d/time.Second)) + "s"
 }
 
 // assumeRoleWithOIDC checks, after the parameters' shape, the provider
-// (404), then the token (400), then the role (404).
+// (401), then the token (401), then the role (404) and its session limit.
 func (s *Server) assumeRoleWithOIDC(requestID string, p map[string]string) (any, *apiError) {
 	for _, name := range []string{"RoleArn", "OIDCProviderArn", "OIDCToken"} {
 		if p[name] == "" {
@@ -113,17 +162,56 @@ func (s *Server) assumeRoleWithOIDC(requestID string, p map[string]string) (any,
 	}
 	o := s.opts.STS
 	if provider := p["OIDCProviderArn"]; o.OIDCProviderArn == "" || provider != o.OIDCProviderArn {
-		return nil, &apiError{http.StatusNotFound, "EntityNotExist.OIDCProvider",
-			"The OIDC provider not exists: " + provider + "."}
+		return nil, &apiError{http.StatusUnauthorized, "AuthenticationFail.NoPermission", "No such OIDC Provider registered."}
 	}
 	if o.OIDCToken == "" || !equalConstantTime(p["OIDCToken"], o.OIDCToken) {
-		return nil, &apiError{http.StatusBadRequest, "AuthenticationFail.OIDCToken.Invalid",
+		return nil, &apiError{http.StatusUnauthorized, "AuthenticationFail.OIDCToken.Invalid",
 			"The OIDC token is invalid: it is not the token this emulator accepts."}
 	}
-	if _, ok := s.role(a.roleArn); !ok {
+	role, ok := s.role(a.roleArn)
+	if !ok {
 		return nil, errNoRole(a.roleArn)
 	}
-	return s.issue(requestID, a), nil
+	if aerr := checkSessionDuration(a.duration, role); aerr != nil {
+		return nil, aerr
+	}
+	resp := s.issue(requestID, a)
+	resp.OIDCTokenInfo = tokenInfo(p["OIDCToken"], o.OIDCProviderArn)
+	return resp, nil
+}
+
+// tokenInfo describes an accepted OIDC token from its JWT claims (read, not
+// verified: the emulator compares the token as a whole). A token that is
+// not a JWT gives empty claims.
+func tokenInfo(token, provider string) *oidcTokenInfo {
+	var claims struct {
+		Sub string          `json:"sub"`
+		Iss string          `json:"iss"`
+		Aud json.RawMessage `json:"aud"`
+		Iat int64           `json:"iat"`
+		Exp int64           `json:"exp"`
+	}
+	if parts := strings.Split(token, "."); len(parts) == 3 {
+		if b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "=")); err == nil {
+			_ = json.Unmarshal(b, &claims)
+		}
+	}
+	info := &oidcTokenInfo{Subject: claims.Sub, Issuer: claims.Iss, VerificationInfo: "Success: verified by " + provider}
+	var one string
+	var many []string
+	switch {
+	case json.Unmarshal(claims.Aud, &one) == nil:
+		info.ClientIds = one
+	case json.Unmarshal(claims.Aud, &many) == nil:
+		info.ClientIds = strings.Join(many, ",")
+	}
+	if claims.Iat > 0 {
+		info.IssuanceTime = time.Unix(claims.Iat, 0).UTC().Format(timestampLayout)
+	}
+	if claims.Exp > 0 {
+		info.ExpirationTime = time.Unix(claims.Exp, 0).UTC().Format(timestampLayout)
+	}
+	return info
 }
 
 // assumeParams are the parameters both actions share, checked.
@@ -138,7 +226,7 @@ func parseAssume(p map[string]string) (assumeParams, *apiError) {
 		return a, errMissing("RoleArn")
 	}
 	if !roleArnPattern.MatchString(a.roleArn) {
-		return a, &apiError{http.StatusBadRequest, "InvalidParameter.RoleArn.Malformed",
+		return a, &apiError{http.StatusBadRequest, "InvalidParameter.RoleArn",
 			"The parameter RoleArn is wrongly formed: expected acs:ram::<account id>:role/<role name>."}
 	}
 	if a.session == "" {

@@ -1,6 +1,7 @@
 package vodemu
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -25,8 +26,10 @@ func stsParams(action string, now time.Time, extra map[string]string) url.Values
 
 type assumed struct {
 	RequestId       string
+	SourceIdentity  string
 	AssumedRoleUser struct{ Arn, AssumedRoleId string }
 	Credentials     struct{ AccessKeyId, AccessKeySecret, SecurityToken, Expiration string }
+	OIDCTokenInfo   *struct{ Subject, Issuer, ClientIds, IssuanceTime, ExpirationTime, VerificationInfo string }
 }
 
 func decodeAssumed(t *testing.T, status int, body []byte) assumed {
@@ -123,8 +126,8 @@ func TestAssumeRoleErrors(t *testing.T) {
 		msg    string
 	}{
 		{"missing RoleArn", with("RoleArn", "<delete>"), 400, "MissingParameter", `"RoleArn"`},
-		{"malformed RoleArn", with("RoleArn", "acs:ram::12ab:role/x"), 400, "InvalidParameter.RoleArn.Malformed", "RoleArn"},
-		{"RoleArn without name", with("RoleArn", "acs:ram::123:role/"), 400, "InvalidParameter.RoleArn.Malformed", "RoleArn"},
+		{"malformed RoleArn", with("RoleArn", "acs:ram::12ab:role/x"), 400, "InvalidParameter.RoleArn", "RoleArn"},
+		{"RoleArn without name", with("RoleArn", "acs:ram::123:role/"), 400, "InvalidParameter.RoleArn", "RoleArn"},
 		{"missing session", with("RoleSessionName", "<delete>"), 400, "MissingParameter", `"RoleSessionName"`},
 		{"short session", with("RoleSessionName", "a"), 400, "InvalidParameter.RoleSessionName", "RoleSessionName"},
 		{"bad session char", with("RoleSessionName", "a b"), 400, "InvalidParameter.RoleSessionName", "RoleSessionName"},
@@ -192,7 +195,7 @@ func TestTemporaryCredentials(t *testing.T) {
 	}{
 		{"no token", c.AccessKeySecret, nil, 400, "MissingSecurityToken"},
 		{"empty token", c.AccessKeySecret, &empty, 400, "MissingSecurityToken"},
-		{"other token", c.AccessKeySecret, &other, 400, "InvalidSecurityToken.Mismatch"},
+		{"other token", c.AccessKeySecret, &other, 400, "InvalidSecurityToken.MismatchWithAccessKey"},
 		{"main key's secret", testSecret, &c.SecurityToken, 400, "SignatureDoesNotMatch"},
 	} {
 		status, hdr, body := get(c.AccessKeyId, tc.secret, tc.token)
@@ -203,7 +206,7 @@ func TestTemporaryCredentials(t *testing.T) {
 	// Another temporary key's token does not fit.
 	d := assumeRole(t, h, testAK, testSecret, "", nil).Credentials
 	status, hdr, body := get(c.AccessKeyId, c.AccessKeySecret, &d.SecurityToken)
-	checkError(t, status, hdr, body, 400, "InvalidSecurityToken.Mismatch")
+	checkError(t, status, hdr, body, 400, "InvalidSecurityToken.MismatchWithAccessKey")
 
 	// Chaining: temporary credentials may assume a role (ChainableRamRoleArn).
 	chained := assumeRole(t, h, c.AccessKeyId, c.AccessKeySecret, c.SecurityToken, map[string]string{
@@ -265,7 +268,8 @@ func TestAssumeRoleWithOIDC(t *testing.T) {
 		"Timestamp": {"2000-01-01T00:00:00Z"}} // unsigned: the timestamp is not checked
 	status, _, body := callOIDC(t, h, q, nil)
 	a := decodeAssumed(t, status, body)
-	if a.Credentials.Expiration != "2024-06-01T13:00:00Z" || a.AssumedRoleUser.Arn != testRoleArn+"/oidc-session" {
+	if a.Credentials.Expiration != "2024-06-01T13:00:00Z" || a.AssumedRoleUser.Arn != testRoleArn+"/oidc-session" ||
+		a.OIDCTokenInfo == nil || a.SourceIdentity != "" {
 		t.Fatalf("%+v", a)
 	}
 	// The issued key works like AssumeRole's.
@@ -284,12 +288,12 @@ func TestAssumeRoleWithOIDC(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"wrong provider", map[string]string{"OIDCProviderArn": "acs:ram::1:oidc-provider/x"}, q, 404, "EntityNotExist.OIDCProvider"},
-		{"wrong token", map[string]string{"OIDCToken": testOIDCToken + "\n"}, q, 400, "AuthenticationFail.OIDCToken.Invalid"},
+		{"wrong provider", map[string]string{"OIDCProviderArn": "acs:ram::1:oidc-provider/x"}, q, 401, "AuthenticationFail.NoPermission"},
+		{"wrong token", map[string]string{"OIDCToken": testOIDCToken + "\n"}, q, 401, "AuthenticationFail.OIDCToken.Invalid"},
 		{"missing token", map[string]string{"OIDCToken": "<delete>"}, q, 400, "MissingParameter"},
 		{"missing provider", map[string]string{"OIDCProviderArn": "<delete>"}, q, 400, "MissingParameter"},
 		{"unknown role", map[string]string{"RoleArn": "acs:ram::1:role/nobody"}, q, 404, "EntityNotExist.Role"},
-		{"malformed role", map[string]string{"RoleArn": "role/nobody"}, q, 400, "InvalidParameter.RoleArn.Malformed"},
+		{"malformed role", map[string]string{"RoleArn": "role/nobody"}, q, 400, "InvalidParameter.RoleArn"},
 		{"bad duration", map[string]string{"DurationSeconds": "100"}, q, 400, "InvalidParameter.DurationSeconds"},
 		{"bad policy", map[string]string{"Policy": "nope"}, q, 400, "InvalidParameter.PolicyGrammar"},
 		{"wrong version", nil, url.Values{"Action": {"AssumeRoleWithOIDC"}, "Version": {APIVersion}, "Format": {"JSON"}}, 400, "InvalidVersion"},
@@ -313,7 +317,7 @@ func TestAssumeRoleWithOIDC(t *testing.T) {
 	// Without a configured provider nothing is accepted.
 	bare := newHarness(t, func(o *Options) { o.STS.Roles = testSTS().Roles })
 	status, hdr, body := callOIDC(t, bare, q, nil)
-	checkSTSError(t, status, hdr, body, 404, "EntityNotExist.OIDCProvider")
+	checkSTSError(t, status, hdr, body, 401, "AuthenticationFail.NoPermission")
 	if st := h.run.Server.Stats(); st.ByAction["AssumeRoleWithOIDC"] != 12 || st.ByCode["OK"] != 3 {
 		t.Errorf("stats %+v", st)
 	}
@@ -331,5 +335,45 @@ func TestNewValidatesSTS(t *testing.T) {
 	}
 	if _, err := New(Options{AccessKeyID: "a", AccessKeySecret: "s", QPS: -1}); err == nil {
 		t.Error("New accepted QPS -1")
+	}
+}
+
+// TestSTSSessionDurationAndSourceIdentity: DurationSeconds is bounded by the
+// role's maximum session duration (3600 s unless raised), with STS's
+// message; SourceIdentity is echoed; OIDCTokenInfo reads the JWT's claims.
+func TestSTSSessionDurationAndSourceIdentity(t *testing.T) {
+	raised := "acs:ram::1234567890123456:role/long"
+	h := newHarness(t, func(o *Options) {
+		o.STS = testSTS()
+		o.STS.Roles = append(o.STS.Roles, Role{Arn: raised, MaxSessionDuration: 6 * time.Hour})
+	})
+	call := func(role, duration string) (int, http.Header, []byte) {
+		p := stsParams("AssumeRole", h.clock.Now(), map[string]string{"RoleArn": role, "RoleSessionName": "alice",
+			"DurationSeconds": duration, "SourceIdentity": "alice@example.com"})
+		return h.callV1(http.MethodPost, testSecret, p)
+	}
+	status, hdr, body := call(testRoleArn, "3601")
+	if msg := checkSTSError(t, status, hdr, body, 400, "InvalidParameter.DurationSeconds"); msg != "The Min/Max value of DurationSeconds is 15min/1hr." {
+		t.Errorf("message %q", msg)
+	}
+	status, hdr, body = call(raised, "21601")
+	if msg := checkSTSError(t, status, hdr, body, 400, "InvalidParameter.DurationSeconds"); msg != "The Min/Max value of DurationSeconds is 15min/6hr." {
+		t.Errorf("message %q", msg)
+	}
+	status, _, body = call(raised, "21600")
+	if a := decodeAssumed(t, status, body); a.SourceIdentity != "alice@example.com" || a.Credentials.Expiration != "2024-06-01T18:00:00Z" {
+		t.Errorf("%+v", a)
+	}
+	status, _, body = call(testRoleArn, "3600")
+	decodeAssumed(t, status, body)
+
+	jwt := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"ci","iss":"https://oidc.example","aud":["a","b"],"iat":1717243000,"exp":1717246600}`)) + ".c2ln"
+	info := tokenInfo(jwt, "acs:ram::1:oidc-provider/x")
+	if info.Subject != "ci" || info.Issuer != "https://oidc.example" || info.ClientIds != "a,b" ||
+		info.IssuanceTime != "2024-06-01T11:56:40Z" || info.ExpirationTime != "2024-06-01T12:56:40Z" {
+		t.Errorf("%+v", info)
+	}
+	if _, err := New(Options{AccessKeyID: "a", AccessKeySecret: "b", STS: STSOptions{Roles: []Role{{Arn: raised, MaxSessionDuration: 13 * time.Hour}}}}); err == nil {
+		t.Error("a 13 h maximum session duration accepted")
 	}
 }

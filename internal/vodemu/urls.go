@@ -8,16 +8,22 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// DefaultAuthTimeout is the URL lifetime when AuthTimeout is not sent. The
-// API documents 3600 for OSS; for CDN it says "the CDN's configured default",
-// which the emulator also takes to be 3600.
+// DefaultAuthTimeout is an OSS URL's lifetime when AuthTimeout is not sent
+// (GetImageInfo reference).
 const DefaultAuthTimeout = 3600
+
+// DefaultCDNURLValidity is the CDN domain's configured validity period of
+// type-A signed URLs when Options.CDNURLValidity is zero. The domain owner
+// sets it in the console; 1800 s is an assumption (no public page consulted
+// states a default).
+const DefaultCDNURLValidity = 1800 * time.Second
 
 // Maximum AuthTimeout for OSS URLs (the API reference's limits).
 const (
@@ -28,6 +34,7 @@ const (
 type urlOptions struct {
 	outputType  string // "", "oss" or "cdn"
 	authTimeout int64
+	given       bool // AuthTimeout was sent
 }
 
 func parseURLOptions(p map[string]string) (urlOptions, *apiError) {
@@ -41,7 +48,7 @@ func parseURLOptions(p map[string]string) (urlOptions, *apiError) {
 		if err != nil || n < 1 {
 			return o, errInvalid("AuthTimeout", "It must be an integer of at least 1 (seconds).")
 		}
-		o.authTimeout = n
+		o.authTimeout, o.given = n, true
 	}
 	return o, nil
 }
@@ -71,13 +78,21 @@ func (s *Server) signImage(img Image, o urlOptions) (Image, *apiError) {
 	}
 	now := s.opts.Now()
 	expires := now.Unix() + o.authTimeout
-	if expires < now.Unix() { // int64 overflow: the URL would be born expired
+	if expires < now.Unix() || expires > math.MaxInt64-int64(s.cdnValidity()/time.Second) {
+		// int64 overflow: the URL would be born expired
 		return img, errInvalid("AuthTimeout", "It is too large.")
 	}
 
 	switch {
 	case useCDN:
-		img.URL = signCDNURL(src.Scheme, src.Host, key, expires, s.opts.CDNPrivateKey)
+		// Type-A signing: the timestamp is when the URL was made plus the
+		// signer's offset, and CDN serves it until timestamp + the domain's
+		// validity period. VOD's offset is AuthTimeout, none without it.
+		ts := now.Unix()
+		if o.given {
+			ts += o.authTimeout
+		}
+		img.URL = signCDNURL(src.Scheme, src.Host, key, ts, s.opts.CDNPrivateKey)
 	case ossHost != "" && key != "":
 		img.URL = s.signOSSURL(ossHost, key, expires)
 	}
@@ -151,9 +166,15 @@ func ossSignature(secret, bucket, key string, expires int64) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// signCDNURL builds a CDN type-A URL: auth_key=<ts>-0-0-<md5hex>. The
-// timestamp is the expiry time (now + AuthTimeout); VOD does not document
-// which moment it signs, and this makes the URL self-describing.
+func (s *Server) cdnValidity() time.Duration {
+	if s.opts.CDNURLValidity > 0 {
+		return s.opts.CDNURLValidity
+	}
+	return DefaultCDNURLValidity
+}
+
+// signCDNURL builds a CDN type-A URL: auth_key=<ts>-0-0-<md5hex>, ts being
+// the generation time plus the signer's offset.
 func signCDNURL(scheme, host, key string, ts int64, privateKey string) string {
 	if scheme == "" {
 		scheme = "https"
@@ -169,9 +190,13 @@ func cdnHash(path string, ts int64, rand, uid, privateKey string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// VerifyCDNURL checks a type-A signed URL against privateKey and reports an
-// error if the hash is wrong or the timestamp (the expiry) is before now.
-func VerifyCDNURL(rawURL, privateKey string, now time.Time) error {
+// VerifyCDNURL checks a type-A signed URL as a CDN node would, for a domain
+// with privateKey and the given validity period (DefaultCDNURLValidity if
+// zero): an error if the hash is wrong or now is past timestamp + validity.
+func VerifyCDNURL(rawURL, privateKey string, validity time.Duration, now time.Time) error {
+	if validity <= 0 {
+		validity = DefaultCDNURLValidity
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return fmt.Errorf("vodemu: parse CDN URL: %w", err)
@@ -187,8 +212,9 @@ func VerifyCDNURL(rawURL, privateKey string, now time.Time) error {
 	if want := cdnHash(u.Path, ts, parts[1], parts[2], privateKey); !equalConstantTime(want, parts[3]) {
 		return errors.New("vodemu: CDN auth_key hash does not match")
 	}
-	if now.Unix() > ts {
-		return fmt.Errorf("vodemu: CDN URL expired at %s", time.Unix(ts, 0).UTC().Format(time.RFC3339))
+	if expiry := ts + int64(validity/time.Second); ts > math.MaxInt64-int64(validity/time.Second) || now.Unix() > expiry {
+		return fmt.Errorf("vodemu: CDN URL expired at %s (timestamp %d + validity %s)",
+			time.Unix(ts, 0).Add(validity).UTC().Format(time.RFC3339), ts, validity)
 	}
 	return nil
 }

@@ -20,16 +20,20 @@ func TestCDNAuthKeyVector(t *testing.T) {
 	if u != want {
 		t.Fatalf("url = %s", u)
 	}
-	if err := VerifyCDNURL(u, "aliyuncdnexp1234", time.Unix(1444435200, 0)); err != nil {
+	// Served until timestamp + the domain's validity period.
+	if err := VerifyCDNURL(u, "aliyuncdnexp1234", time.Hour, time.Unix(1444435200+3600, 0)); err != nil {
 		t.Fatal(err)
 	}
-	if err := VerifyCDNURL(u, "aliyuncdnexp1234", time.Unix(1444435201, 0)); err == nil {
+	if err := VerifyCDNURL(u, "aliyuncdnexp1234", time.Hour, time.Unix(1444435201+3600, 0)); err == nil {
 		t.Fatal("expired URL accepted")
 	}
-	if err := VerifyCDNURL(u, "otherkey", time.Unix(1444435200, 0)); err == nil {
+	if err := VerifyCDNURL(u, "aliyuncdnexp1234", 0, time.Unix(1444435200, 0).Add(DefaultCDNURLValidity+time.Second)); err == nil {
+		t.Fatal("expired URL accepted with the default validity")
+	}
+	if err := VerifyCDNURL(u, "otherkey", 0, time.Unix(1444435200, 0)); err == nil {
 		t.Fatal("wrong key accepted")
 	}
-	if err := VerifyCDNURL("http://cdn.example.com/x.png", "k", time.Unix(0, 0)); err == nil {
+	if err := VerifyCDNURL("http://cdn.example.com/x.png", "k", 0, time.Unix(0, 0)); err == nil {
 		t.Fatal("unsigned URL accepted")
 	}
 }
