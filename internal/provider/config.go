@@ -29,10 +29,12 @@ var (
 	envSTSEndpoint   = []string{"ALIBABA_CLOUD_STS_ENDPOINT"}
 )
 
-// vodRegions are the regions with a VOD endpoint (vod-api.md); skip_region_validation admits others.
+// vodRegions are the regions with a VOD endpoint (vod-api.md), and cn-hangzhou, which the official
+// vod-20170321 client's endpoint map sends to vod.cn-shanghai.aliyuncs.com (vod.EndpointForRegion
+// does the same); skip_region_validation admits others.
 var vodRegions = []string{
 	"cn-beijing", "cn-shanghai", "cn-shenzhen", "cn-hongkong", "ap-northeast-1", "ap-southeast-1",
-	"ap-southeast-5", "eu-central-1", "us-west-1",
+	"ap-southeast-5", "eu-central-1", "us-west-1", "cn-hangzhou",
 }
 
 // Defaults of the provider's tuning arguments.

@@ -13,17 +13,17 @@ import (
 
 // hints say what to do about the API error codes a user is most likely to meet.
 var hints = map[string]string{
-	"InvalidAccessKeyId.NotFound":    "The access key ID is not known to Alibaba Cloud: check access_key or ALIBABA_CLOUD_ACCESS_KEY_ID, and that the key has not been deleted.",
-	"InvalidAccessKeyId.Inactive":    "The access key is disabled: enable it in the RAM console or use another one.",
-	"SignatureDoesNotMatch":          "The access key secret does not match the access key ID: check secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
-	"InvalidSecurityToken.Expired":   "The STS security token has expired: obtain new temporary credentials.",
-	"InvalidSecurityToken.Mismatch":  "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
-	"InvalidSecurityToken.Malformed": "The STS security token is not valid: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN, and that it belongs to the temporary access key.",
-	"InvalidTimeStamp.Expired":       "The request's timestamp was rejected: check that this machine's clock is correct.",
-	"Forbidden.RAM":                  "The RAM user or role lacks permission: grant it vod:{action}.",
-	"Forbidden":                      "The caller is not allowed to make this request: check its RAM permissions (vod:{action}).",
-	"Throttling.User":                "The account's request rate limit was reached: lower terraform's -parallelism or retry later.",
-	"Throttling":                     "VOD throttled the request: lower terraform's -parallelism or retry later.",
+	"InvalidAccessKeyId.NotFound":                "The access key ID is not known to Alibaba Cloud: check access_key or ALIBABA_CLOUD_ACCESS_KEY_ID, and that the key has not been deleted.",
+	"InvalidAccessKeyId.Inactive":                "The access key is disabled: enable it in the RAM console or use another one.",
+	"SignatureDoesNotMatch":                      "The access key secret does not match the access key ID: check secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
+	"InvalidSecurityToken.Expired":               "The STS security token has expired: obtain new temporary credentials.",
+	"InvalidSecurityToken.MismatchWithAccessKey": "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
+	"InvalidSecurityToken.Malformed":             "The STS security token is not valid: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN, and that it belongs to the temporary access key.",
+	"InvalidTimeStamp.Expired":                   "The request's timestamp was rejected: check that this machine's clock is correct.",
+	"Forbidden.RAM":                              "The RAM user or role lacks permission: grant it vod:{action}.",
+	"Forbidden":                                  "The caller is not allowed to make this request: check its RAM permissions (vod:{action}).",
+	"Throttling.User":                            "The account's request rate limit was reached: lower terraform's -parallelism or retry later.",
+	"Throttling":                                 "VOD throttled the request: lower terraform's -parallelism or retry later.",
 }
 
 // readImageError turns an error from reading one image into a diagnostic that names the image and
@@ -83,8 +83,13 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 func credentialErrorDetail(desc string, src vod.CredentialSource, err error) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "The provider tried %s and got:\n\n  %s\n\n", desc, err)
-	if stsErr, ok := embeddedAPIError(err.Error()); ok {
+	stsErr, fromSTS := embeddedAPIError(err.Error())
+	if fromSTS {
 		fmt.Fprintf(&b, "STS answered %s: %s\nRequest ID: %s\n\n", stsErr.Code, stsErr.Message, stsErr.RequestID)
+	}
+	if fromSTS && stsErr.Code == "InvalidParameter.DurationSeconds" && src.AssumeRole != nil {
+		b.WriteString(sessionDurationHint(src.AssumeRole.DurationSeconds))
+		return b.String()
 	}
 	switch {
 	case strings.Contains(err.Error(), "IMDS credentials is disabled"):
@@ -126,4 +131,16 @@ func embeddedAPIError(msg string) (apiErrorBody, bool) {
 		return apiErrorBody{}, false
 	}
 	return body, true
+}
+
+// sessionDurationHint says what to change when STS rejects the requested session duration: it
+// exceeds the role's maximum session duration, 3600 s unless raised in RAM (up to 43200 s).
+func sessionDurationHint(asked int) string {
+	what := "the default session duration (3600 s)"
+	if asked > 0 {
+		what = fmt.Sprintf("assume_role.session_expiration (%d s)", asked)
+	}
+	return fmt.Sprintf("STS refused %s: it exceeds the role's maximum session duration, which is 3600 s unless "+
+		"raised. Lower assume_role.session_expiration to at most the role's maximum, or raise the role's maximum "+
+		"session duration in the RAM console (up to 43200 s).", what)
 }

@@ -35,7 +35,9 @@ const (
 		"signing is enabled and has no maximum; when unset, the URL-signing default applies. For `oss` it " +
 		"applies only to private buckets; the default is 3600 and the maximum 2592000 (30 days) for the " +
 		"VOD bucket or 129600 (36 hours) for your own OSS bucket."
-	modificationTimeDescription = "Time the image was last modified, in ISO 8601 (`yyyy-MM-ddTHH:mm:ssZ`, UTC)."
+	modificationTimeDescription = "Time the image was last modified, in ISO 8601 (`yyyy-MM-ddTHH:mm:ssZ`, UTC), as " +
+		"SearchMedia reports it: set for images a `filter` finds, and null for images read by `ids`, because " +
+		"GetImageInfos, which reads them, does not return it."
 )
 
 // imageIDValidators are compiled once: the framework validates every data source of a plan.

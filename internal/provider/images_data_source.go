@@ -83,7 +83,7 @@ func (d *imagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"images": schema.ListNestedAttribute{
 				Computed: true,
 				Description: "The images: in the order of `ids`, or of `sort` for a `filter`. Each has the attributes " +
-					"of the `vod_image` data source, and `modification_time`.",
+					"of the `vod_image` data source, and `modification_time` (for a `filter` only).",
 				NestedObject: schema.NestedAttributeObject{Attributes: item},
 			},
 			"missing_ids": schema.ListAttribute{
@@ -190,6 +190,7 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	ctx = d.data.readContext(ctx, "")
 
 	var ids []string
+	var modified map[string]string // by image ID, from SearchMedia; nil for ids
 	total := int64(-1)
 	if m.Filter != nil {
 		filter, diags := m.Filter.vodFilter(ctx)
@@ -205,7 +206,7 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 				"Failed to search VOD images", d.data, err))
 			return
 		}
-		ids, total = found.ImageIDs, found.Total
+		ids, total, modified = found.ImageIDs, found.Total, found.ModificationTimes
 		if m.MaxResults.IsNull() && total > int64(len(ids)) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("filter"), "Not every matching VOD image is listed",
 				fmt.Sprintf("%d images match the filter, but SearchMedia's paging reaches only the first %d, so "+
@@ -246,7 +247,11 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			if img == nil {
 				continue
 			}
-			item := imagesItemModel{ImageID: types.StringValue(img.ImageID), ModificationTime: types.StringValue(img.ModificationTime)}
+			// GetImageInfos does not return the last-modified time; SearchMedia does.
+			item := imagesItemModel{ImageID: types.StringValue(img.ImageID), ModificationTime: types.StringNull()}
+			if t, ok := modified[img.ImageID]; ok {
+				item.ModificationTime = types.StringValue(t)
+			}
 			resp.Diagnostics.Append(item.fill(ctx, img)...)
 			images = append(images, item)
 		}

@@ -36,7 +36,8 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"region": schema.StringAttribute{
 				Optional: true,
 				Description: "Region of the VOD service, such as `cn-shanghai`; it selects the endpoint " +
-					"`https://vod.<region>.aliyuncs.com`. Defaults to the environment variable " +
+					"`https://vod.<region>.aliyuncs.com` (`cn-hangzhou` uses `vod.cn-shanghai.aliyuncs.com`, as " +
+					"Alibaba Cloud's own SDKs do). Defaults to the environment variable " +
 					"`ALIBABA_CLOUD_REGION`, then `ALIBABA_CLOUD_REGION_ID`, then `ALICLOUD_REGION`.",
 			},
 			"endpoint": schema.StringAttribute{

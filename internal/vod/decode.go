@@ -11,21 +11,19 @@ import (
 
 // Wire shapes of the API's JSON. Numbers that the API sends sometimes as strings use flexInt.
 type wireImage struct {
-	ImageID         string  `json:"ImageId"`
-	URL             string  `json:"URL"`
-	Status          string  `json:"Status"`
-	CreationTime    string  `json:"CreationTime"`
-	StorageLocation string  `json:"StorageLocation"`
-	CateID          flexInt `json:"CateId"`
-	CateName        string  `json:"CateName"`
-	Tags            string  `json:"Tags"`
-	ImageType       string  `json:"ImageType"`
-	Description     string  `json:"Description"`
-	AppID           string  `json:"AppId"`
-	Title           string  `json:"Title"`
-	// ModificationTime is sent by GetImageInfos only.
-	ModificationTime string         `json:"ModificationTime"`
-	Mezzanine        *wireMezzanine `json:"Mezzanine"`
+	ImageID         string         `json:"ImageId"`
+	URL             string         `json:"URL"`
+	Status          string         `json:"Status"`
+	CreationTime    string         `json:"CreationTime"`
+	StorageLocation string         `json:"StorageLocation"`
+	CateID          flexInt        `json:"CateId"`
+	CateName        string         `json:"CateName"`
+	Tags            string         `json:"Tags"`
+	ImageType       string         `json:"ImageType"`
+	Description     string         `json:"Description"`
+	AppID           string         `json:"AppId"`
+	Title           string         `json:"Title"`
+	Mezzanine       *wireMezzanine `json:"Mezzanine"`
 }
 
 type wireMezzanine struct {
@@ -126,19 +124,18 @@ func decodeGetImageInfos(body []byte) (*GetImageInfosOutput, error) {
 
 func (w *wireImage) image() *Image {
 	img := &Image{
-		ImageID:          w.ImageID,
-		URL:              w.URL,
-		Status:           w.Status,
-		CreationTime:     w.CreationTime,
-		StorageLocation:  w.StorageLocation,
-		CateID:           int64(w.CateID),
-		CateName:         w.CateName,
-		Tags:             splitTags(w.Tags),
-		ImageType:        w.ImageType,
-		Description:      w.Description,
-		AppID:            w.AppID,
-		Title:            w.Title,
-		ModificationTime: w.ModificationTime,
+		ImageID:         w.ImageID,
+		URL:             w.URL,
+		Status:          w.Status,
+		CreationTime:    w.CreationTime,
+		StorageLocation: w.StorageLocation,
+		CateID:          int64(w.CateID),
+		CateName:        w.CateName,
+		Tags:            splitTags(w.Tags),
+		ImageType:       w.ImageType,
+		Description:     w.Description,
+		AppID:           w.AppID,
+		Title:           w.Title,
 	}
 	if m := w.Mezzanine; m != nil {
 		img.Mezzanine = &Mezzanine{

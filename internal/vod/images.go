@@ -24,7 +24,9 @@ type GetImageInfoInput struct {
 	AuthTimeout int64
 }
 
-// Image is an image's metadata and access URL.
+// Image is an image's metadata and access URL: the fields of GetImageInfo's ImageInfo, which
+// GetImageInfos' items share exactly (vod-20170321 models). The last-modified time is not among
+// them: only SearchMedia returns it (SearchImagesOutput.ModificationTimes).
 type Image struct {
 	ImageID         string
 	URL             string
@@ -38,8 +40,6 @@ type Image struct {
 	Description     string
 	AppID           string
 	Title           string
-	// ModificationTime is set by GetImageInfos only.
-	ModificationTime string
 	// Mezzanine is nil when the API sent none.
 	Mezzanine *Mezzanine
 }

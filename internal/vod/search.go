@@ -34,8 +34,11 @@ type ImageFilter struct {
 	CreatedAfter, CreatedBefore time.Time
 }
 
-// Match renders the filter in SearchMedia's Match syntax: clauses joined by "and", strings in
-// single quotes with backslash escapes, a creation-time range with an empty bound for an open side.
+// Match renders the filter in SearchMedia's Match syntax (the media-search protocol, doc 86991):
+// clauses joined by "and", strings in single quotes with backslash escapes, AppId and Status as
+// multi-value "in" queries (the only form the protocol's image table gives them), and the
+// creation-time range with closed ends, [a,b], so that both bounds are included; a missing bound
+// is left empty, as in ['2024-01-01T00:00:00Z',).
 func (f ImageFilter) Match() string {
 	var clauses []string
 	add := func(format string, args ...any) { clauses = append(clauses, fmt.Sprintf(format, args...)) }
@@ -59,10 +62,17 @@ func (f ImageFilter) Match() string {
 		add("StorageLocation = %s", quote(f.StorageLocation))
 	}
 	if f.AppID != "" {
-		add("AppId = %s", quote(f.AppID))
+		add("AppId in (%s)", quote(f.AppID))
 	}
 	if !f.CreatedAfter.IsZero() || !f.CreatedBefore.IsZero() {
-		add("CreationTime = (%s,%s)", quote(apiTime(f.CreatedAfter)), quote(apiTime(f.CreatedBefore)))
+		open, from, to, end := "(", "", "", ")"
+		if !f.CreatedAfter.IsZero() {
+			open, from = "[", quote(apiTime(f.CreatedAfter))
+		}
+		if !f.CreatedBefore.IsZero() {
+			to, end = quote(apiTime(f.CreatedBefore)), "]"
+		}
+		add("CreationTime = %s%s,%s%s", open, from, to, end)
 	}
 	return strings.Join(clauses, " and ")
 }
@@ -89,10 +99,13 @@ type SearchImagesInput struct {
 }
 
 // SearchImagesOutput lists the IDs found, in order, and how many images matched in all (Total
-// can exceed the IDs when MaxResults or the API's paging cap cut the list).
+// can exceed the IDs when MaxResults or the API's paging cap cut the list). ModificationTimes
+// holds, by image ID, the last-modified time SearchMedia reported (yyyy-MM-ddTHH:mm:ssZ), for the
+// images that have one: SearchMedia is the only image read that returns it.
 type SearchImagesOutput struct {
-	ImageIDs []string
-	Total    int64
+	ImageIDs          []string
+	Total             int64
+	ModificationTimes map[string]string
 }
 
 type searchMediaResponse struct {
@@ -101,8 +114,15 @@ type searchMediaResponse struct {
 	MediaList []struct {
 		MediaType string `json:"MediaType"`
 		MediaID   string `json:"MediaId"`
+		Image     *struct {
+			ModificationTime string `json:"ModificationTime"`
+		} `json:"Image"`
 	} `json:"MediaList"`
 }
+
+// searchFields are the Image fields SearchImages asks for beyond the basic ones: SearchMedia
+// returns extra fields only when Fields names them.
+const searchFields = "ModificationTime"
 
 // SearchImages pages through SearchMedia for the IDs of the images that match.
 func (c *Client) SearchImages(ctx context.Context, in SearchImagesInput) (*SearchImagesOutput, error) {
@@ -115,12 +135,12 @@ func (c *Client) SearchImages(ctx context.Context, in SearchImagesInput) (*Searc
 		sortBy = SortCreationTimeDesc
 	}
 	pageSize := min(limit, MaxSearchPageSize)
-	query := map[string]string{"SearchType": "image", "SortBy": sortBy, "PageSize": strconv.Itoa(pageSize)}
+	query := map[string]string{"SearchType": "image", "SortBy": sortBy, "PageSize": strconv.Itoa(pageSize), "Fields": searchFields}
 	if m := in.Filter.Match(); m != "" {
 		query["Match"] = m
 	}
 
-	out := &SearchImagesOutput{}
+	out := &SearchImagesOutput{ModificationTimes: map[string]string{}}
 	seen := map[string]bool{} // hits can shift between pages while images are added
 	for page := 1; len(out.ImageIDs) < limit && (page-1)*pageSize < MaxSearchResults; page++ {
 		query["PageNo"] = strconv.Itoa(page)
@@ -146,6 +166,9 @@ func (c *Client) SearchImages(ctx context.Context, in SearchImagesInput) (*Searc
 			seen[m.MediaID] = true
 			if len(out.ImageIDs) < limit {
 				out.ImageIDs = append(out.ImageIDs, m.MediaID)
+				if m.Image != nil && m.Image.ModificationTime != "" {
+					out.ModificationTimes[m.MediaID] = m.Image.ModificationTime
+				}
 			}
 		}
 		if len(resp.MediaList) < pageSize || int64(page*pageSize) >= out.Total {

@@ -27,19 +27,19 @@ func TestImageFilterMatch(t *testing.T) {
 		{"category", ImageFilter{CateID: &cate}, "CateId = 254766071"},
 		{"statuses", ImageFilter{Statuses: []string{"Normal", "Uploading"}}, "Status in ('Normal','Uploading')"},
 		{"storage and app", ImageFilter{StorageLocation: "outin-x.oss-cn-shanghai.aliyuncs.com", AppID: "app-1"},
-			"StorageLocation = 'outin-x.oss-cn-shanghai.aliyuncs.com' and AppId = 'app-1'"},
-		{"creation range in UTC", ImageFilter{
+			"StorageLocation = 'outin-x.oss-cn-shanghai.aliyuncs.com' and AppId in ('app-1')"},
+		{"creation range in UTC, both ends included", ImageFilter{
 			CreatedAfter:  time.Date(2024, 3, 1, 8, 0, 0, 0, shanghai),
 			CreatedBefore: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC),
-		}, "CreationTime = ('2024-03-01T00:00:00Z','2024-12-31T00:00:00Z')"},
-		{"open upper bound", ImageFilter{CreatedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
-			"CreationTime = ('2024-01-01T00:00:00Z','')"},
-		{"open lower bound", ImageFilter{CreatedBefore: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
-			"CreationTime = ('','2024-01-01T00:00:00Z')"},
+		}, "CreationTime = ['2024-03-01T00:00:00Z','2024-12-31T00:00:00Z']"},
+		{"no upper bound: left empty", ImageFilter{CreatedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
+			"CreationTime = ['2024-01-01T00:00:00Z',)"},
+		{"no lower bound: left empty", ImageFilter{CreatedBefore: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
+			"CreationTime = (,'2024-01-01T00:00:00Z']"},
 		{"all in a fixed order", ImageFilter{Title: "t", Tags: []string{"x"}, CateID: &cate, Statuses: []string{"Normal"},
 			StorageLocation: "s.example.com", AppID: "a", CreatedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
 			"Title = 't' and Tags = 'x' and CateId = 254766071 and Status in ('Normal') and StorageLocation = 's.example.com' " +
-				"and AppId = 'a' and CreationTime = ('2024-01-01T00:00:00Z','')"},
+				"and AppId in ('a') and CreationTime = ['2024-01-01T00:00:00Z',)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,8 +122,8 @@ func TestGetImagesKeepsOrderAndListsMissing(t *testing.T) {
 		if img == nil || !strings.EqualFold(img.ImageID, id) {
 			t.Fatalf("position %d: got %+v, want image %s", i, img, id)
 		}
-		if !strings.Contains(img.URL, "Signature=") || img.ModificationTime == "" {
-			t.Errorf("position %d: want a signed OSS URL and a modification time, got %q, %q", i, img.URL, img.ModificationTime)
+		if !strings.Contains(img.URL, "Signature=") {
+			t.Errorf("position %d: want a signed OSS URL, got %q", i, img.URL)
 		}
 	}
 	if !slices.Equal(out.Missing, []string{unknownA, unknownB}) {
@@ -185,7 +185,43 @@ func TestSearchImages(t *testing.T) {
 			if calls := emu.Server.Stats().ByAction["SearchMedia"] - before; calls != tt.wantCalls {
 				t.Errorf("SearchMedia calls = %d, want %d", calls, tt.wantCalls)
 			}
+			// SearchMedia gives each hit's last-modified time (asked for with Fields).
+			for _, id := range out.ImageIDs {
+				var n int
+				_, _ = fmt.Sscanf(id, "%x", &n)
+				// imageID(i) is i+1 in hex; image i was modified at 01:00 plus i minutes.
+				want := time.Date(2024, 1, 1, 1, n-1, 0, 0, time.UTC).Format("2006-01-02T15:04:05Z")
+				if got := out.ModificationTimes[id]; got != want {
+					t.Fatalf("ModificationTimes[%s] = %q, want %q", id, got, want)
+				}
+			}
 		})
+	}
+}
+
+// TestSearchImagesBoundsIncluded: created_after and created_before are inclusive, so an image
+// created exactly at either bound is found, and one a second outside is not.
+func TestSearchImagesBoundsIncluded(t *testing.T) {
+	t.Parallel()
+	_, c := searchEmulator(t, 10)
+	at := func(minute int) time.Time { return time.Date(2024, 1, 1, 0, minute, 0, 0, time.UTC) }
+	for _, tt := range []struct {
+		filter ImageFilter
+		want   []string
+	}{
+		{ImageFilter{CreatedAfter: at(3), CreatedBefore: at(5)}, idsOf(3, 4, 5)},
+		{ImageFilter{CreatedAfter: at(8)}, idsOf(8, 9)},
+		{ImageFilter{CreatedBefore: at(1)}, idsOf(0, 1)},
+		{ImageFilter{CreatedAfter: at(3).Add(time.Second), CreatedBefore: at(5).Add(-time.Second)}, idsOf(4)},
+		{ImageFilter{AppID: "app-1000000", CreatedAfter: at(9)}, idsOf(9)},
+	} {
+		out, err := c.SearchImages(context.Background(), SearchImagesInput{Filter: tt.filter, SortBy: SortCreationTimeAsc})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.filter.Match(), err)
+		}
+		if !slices.Equal(out.ImageIDs, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.filter.Match(), out.ImageIDs, tt.want)
+		}
 	}
 }
 
