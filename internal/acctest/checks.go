@@ -16,10 +16,12 @@ const expirySlack = 5 * time.Minute
 
 var authKeyPattern = regexp.MustCompile(`^(\d+)-(\d+)-(\d+)-([0-9a-f]{32})$`)
 
-// CDNURL checks a CDN URL signed with type-A URL signing (auth_key=<expiry>-<rand>-<uid>-<md5>)
-// that expires validFor after it was issued. Against the real cloud, where URL signing may be off,
-// it checks only that the value is an http(s) URL.
-func CDNURL(validFor time.Duration) knownvalue.Check {
+// CDNURL checks a CDN URL signed with type-A URL signing (auth_key=<timestamp>-<rand>-<uid>-<md5>)
+// whose timestamp is its generation time plus offset: VOD signs with auth_timeout as the offset
+// (none without it), and the CDN serves the URL until timestamp + the domain's configured validity
+// period (vodemu.DefaultCDNURLValidity in the emulator). Against the real cloud, where URL signing
+// may be off, it checks only that the value is an http(s) URL.
+func CDNURL(offset time.Duration) knownvalue.Check {
 	return knownvalue.StringFunc(func(v string) error {
 		u, err := httpURL(v)
 		if err != nil || realCloud {
@@ -33,7 +35,7 @@ func CDNURL(validFor time.Duration) knownvalue.Check {
 			return fmt.Errorf("%q has no auth_key of the form <timestamp>-<rand>-<uid>-<md5>", v)
 		}
 		ts, _ := strconv.ParseInt(m[1], 10, 64)
-		return checkExpiry(v, ts, validFor)
+		return checkExpiry(v, ts, offset)
 	})
 }
 
@@ -69,10 +71,11 @@ func httpURL(v string) (*url.URL, error) {
 	return u, nil
 }
 
-func checkExpiry(v string, expiresUnix int64, validFor time.Duration) error {
-	left := time.Until(time.Unix(expiresUnix, 0))
-	if left > validFor+5*time.Second || left < validFor-expirySlack {
-		return fmt.Errorf("%q expires in %s, want about %s", v, left.Round(time.Second), validFor)
+// checkExpiry checks that the time unixSeconds is about want from now.
+func checkExpiry(v string, unixSeconds int64, want time.Duration) error {
+	left := time.Until(time.Unix(unixSeconds, 0))
+	if left > want+5*time.Second || left < want-expirySlack {
+		return fmt.Errorf("%q: its time is %s from now, want about %s", v, left.Round(time.Second), want)
 	}
 	return nil
 }

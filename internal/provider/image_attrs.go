@@ -31,8 +31,10 @@ const (
 		"CreateUploadImage or SearchMedia."
 	outputTypeDescription = "Type of the URL to return: `oss` for an Object Storage Service URL or `cdn` for a CDN " +
 		"URL. When unset, VOD returns a CDN URL if a CDN domain is configured and an OSS URL otherwise."
-	authTimeoutDescription = "Validity period of the URL, in seconds, at least 1. For `cdn` it applies only when URL " +
-		"signing is enabled and has no maximum; when unset, the URL-signing default applies. For `oss` it " +
+	authTimeoutDescription = "Validity of the URL, in seconds, at least 1. For `cdn` it applies only when URL " +
+		"signing is enabled and has no maximum: the type-A signature's timestamp is the time the URL was made " +
+		"plus `auth_timeout`, and the CDN serves the URL until that timestamp plus the validity period set in " +
+		"the domain's URL-signing configuration; when unset, the URL lives that validity period. For `oss` it " +
 		"applies only to private buckets; the default is 3600 and the maximum 2592000 (30 days) for the " +
 		"VOD bucket or 129600 (36 hours) for your own OSS bucket."
 	modificationTimeDescription = "Time the image was last modified, in ISO 8601 (`yyyy-MM-ddTHH:mm:ssZ`, UTC), as " +

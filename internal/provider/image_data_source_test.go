@@ -47,11 +47,11 @@ func TestAccImageDataSource_urls(t *testing.T) {
 		args string
 		want knownvalue.Check
 	}{
-		"cdn with auth_timeout": {`output_type = "cdn"` + "\n" + `auth_timeout = 600`, acctest.CDNURL(600 * time.Second)},
-		"cdn default expiry":    {`output_type = "cdn"`, acctest.CDNURL(3600 * time.Second)},
-		"oss with auth_timeout": {`output_type = "oss"` + "\n" + `auth_timeout = 7200`, acctest.OSSURL(2 * time.Hour)},
-		"oss default expiry":    {`output_type = "oss"`, acctest.OSSURL(time.Hour)},
-		"oss at the maximum":    {`output_type = "oss"` + "\n" + `auth_timeout = 2592000`, acctest.OSSURL(30 * 24 * time.Hour)},
+		"cdn with auth_timeout":  {`output_type = "cdn"` + "\n" + `auth_timeout = 600`, acctest.CDNURL(600 * time.Second)},
+		"cdn default: no offset": {`output_type = "cdn"`, acctest.CDNURL(0)},
+		"oss with auth_timeout":  {`output_type = "oss"` + "\n" + `auth_timeout = 7200`, acctest.OSSURL(2 * time.Hour)},
+		"oss default expiry":     {`output_type = "oss"`, acctest.OSSURL(time.Hour)},
+		"oss at the maximum":     {`output_type = "oss"` + "\n" + `auth_timeout = 2592000`, acctest.OSSURL(30 * 24 * time.Hour)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			tg := acctest.New(t)
@@ -74,7 +74,7 @@ func TestAccImageDataSource_defaultOutputType(t *testing.T) {
 		imageID string
 		want    knownvalue.Check
 	}{
-		"cdn domain configured": {acctest.ImageCDN, acctest.CDNURL(3600 * time.Second)},
+		"cdn domain configured": {acctest.ImageCDN, acctest.CDNURL(0)},
 		"no cdn domain":         {acctest.ImageOSS, acctest.OSSURL(time.Hour)},
 	} {
 		t.Run(name, func(t *testing.T) {
