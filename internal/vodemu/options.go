@@ -24,6 +24,11 @@ type Options struct {
 	// Logger receives one line per request; nil is silent. Secrets,
 	// tokens and signatures are never logged.
 	Logger *log.Logger
+	// OnRequest, if set, is called for every RPC request that was read,
+	// with the Action it names and a copy of its parameters (query and
+	// form, as received: signatures and tokens included). It is for tests
+	// that check what a client sends; it must not block.
+	OnRequest func(action string, params map[string]string)
 
 	// OSS key pair and CDN type-A private key used to sign returned URLs.
 	// Empty means the Default* constants above.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"mime"
 	"net"
@@ -275,6 +276,9 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := requestedAction(r, req)
+	if s.opts.OnRequest != nil {
+		s.opts.OnRequest(name, maps.Clone(req.params))
+	}
 	if op, ok := operations[name]; ok {
 		action, product = name, op.product
 	}

@@ -1,0 +1,630 @@
+package vodemu
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vodtf/terraform-provider-vod/internal/vod"
+)
+
+// The conformance test holds the emulator, and the project's client, to
+// Alibaba Cloud's own models (testdata/api-models/models.json, see its
+// README): every action and every error path is called, and each raw JSON
+// answer is compared with the model field by field; and every parameter the
+// client sends must exist in the action's request model.
+
+// modelFile is models.json, parsed.
+type modelFile map[string]json.RawMessage
+
+type actionModel struct {
+	Request  map[string]string `json:"request"`
+	Response any               `json:"response"`
+}
+
+func loadModels(t *testing.T) map[string]actionModel {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "api-models", "models.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file modelFile
+	if err := json.Unmarshal(b, &file); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]actionModel{}
+	for _, product := range []string{"vod/2017-03-21", "sts/2015-04-01"} {
+		var actions map[string]actionModel
+		if err := json.Unmarshal(file[product], &actions); err != nil {
+			t.Fatalf("%s: %v", product, err)
+		}
+		for name, m := range actions {
+			out[name] = m
+		}
+	}
+	for name := range operations {
+		if _, ok := out[name]; !ok {
+			t.Fatalf("models.json has no model for the emulated action %s", name)
+		}
+	}
+	return out
+}
+
+// errorModel is the error body every Alibaba Cloud RPC API sends (vod-api.md,
+// "Errors"); the SDK models describe successful answers only.
+var errorModel = map[string]any{"RequestId": "string", "HostId": "string", "Code": "string", "Message": "string", "Recommend": "string"}
+
+// present is a field that must be sent; a nested map lists, for an object or
+// an array's elements, the fields that must be sent inside it.
+type present = map[string]any
+
+var errorAlways = present{"RequestId": nil, "HostId": nil, "Code": nil, "Message": nil, "Recommend": nil}
+
+// imageAlways are the ImageInfo fields every image has: the API reference's
+// example sends all of them, and none can be empty for a stored image
+// (DataFileFormat fills or requires them).
+var imageAlways = present{"AppId": nil, "CreationTime": nil, "ImageId": nil, "ImageType": nil, "Status": nil,
+	"StorageLocation": nil, "URL": nil}
+
+var credentialsAlways = present{
+	"RequestId":       nil,
+	"AssumedRoleUser": present{"Arn": nil, "AssumedRoleId": nil},
+	"Credentials":     present{"AccessKeyId": nil, "AccessKeySecret": nil, "Expiration": nil, "SecurityToken": nil},
+}
+
+// successAlways are the fields each action's successful answer always has.
+var successAlways = map[string]present{
+	"GetImageInfo":  {"RequestId": nil, "ImageInfo": imageAlways},
+	"GetImageInfos": {"RequestId": nil, "ImageInfo": imageAlways, "NonExistImageIds": nil},
+	"SearchMedia": {"RequestId": nil, "Total": nil, "MediaList": present{"CreationTime": nil, "MediaId": nil, "MediaType": nil,
+		"Image": present{"ImageId": nil, "CreationTime": nil}}},
+	"AssumeRole": credentialsAlways,
+	"AssumeRoleWithOIDC": func() present {
+		p := present{"OIDCTokenInfo": present{"VerificationInfo": nil}}
+		for k, v := range credentialsAlways {
+			p[k] = v
+		}
+		return p
+	}(),
+}
+
+// conform compares a decoded JSON value (numbers as json.Number) with a
+// model: no field the model lacks, the model's JSON types, and the fields
+// in always present.
+func conform(path string, model, value any, always any) []string {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, path+": "+fmt.Sprintf(format, args...)) }
+	switch m := model.(type) {
+	case string:
+		switch m {
+		case "string":
+			if _, ok := value.(string); !ok {
+				bad("want a JSON string, got %s", jsonKind(value))
+			}
+		case "int32", "int64":
+			n, ok := value.(json.Number)
+			if !ok {
+				bad("want a JSON number (%s), got %s", m, jsonKind(value))
+				break
+			}
+			i, err := strconv.ParseInt(n.String(), 10, 64)
+			if err != nil || (m == "int32" && (i < math.MinInt32 || i > math.MaxInt32)) {
+				bad("%s is not an %s", n, m)
+			}
+		case "float32", "float64":
+			if _, ok := value.(json.Number); !ok {
+				bad("want a JSON number (%s), got %s", m, jsonKind(value))
+			}
+		default:
+			bad("unknown model type %q", m)
+		}
+	case map[string]any:
+		obj, ok := value.(map[string]any)
+		if !ok {
+			bad("want a JSON object, got %s", jsonKind(value))
+			break
+		}
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			sub, ok := m[k]
+			if !ok {
+				bad("field %q is not in the model", k)
+				continue
+			}
+			var subAlways any
+			if a, ok := always.(present); ok {
+				subAlways = a[k]
+			}
+			problems = append(problems, conform(path+"."+k, sub, obj[k], subAlways)...)
+		}
+		if a, ok := always.(present); ok {
+			for k := range a {
+				if _, ok := obj[k]; !ok {
+					bad("field %q, which the API always sends, is missing", k)
+				}
+			}
+		}
+	case []any:
+		arr, ok := value.([]any)
+		if !ok {
+			bad("want a JSON array, got %s", jsonKind(value))
+			break
+		}
+		for i, v := range arr {
+			problems = append(problems, conform(fmt.Sprintf("%s[%d]", path, i), m[0], v, always)...)
+		}
+	default:
+		bad("unreadable model %T", model)
+	}
+	return problems
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func decodeRaw(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("data after the JSON value")
+	}
+	return v, nil
+}
+
+// conformanceCase is one request and what it must answer: a success (code
+// "") or an error code.
+type conformanceCase struct {
+	name, action, code string
+	send               func(t *testing.T, h *harness) (int, http.Header, []byte)
+}
+
+func v1Case(name, action, code string, params map[string]string, secret string) conformanceCase {
+	return conformanceCase{name: name, action: action, code: code, send: func(t *testing.T, h *harness) (int, http.Header, []byte) {
+		p := v1Params(action, h.clock.Now())
+		if operations[action].version == STSVersion {
+			p.Set("Version", STSVersion)
+		}
+		for k, v := range params {
+			if v == "<delete>" {
+				p.Del(k)
+			} else {
+				p.Set(k, v)
+			}
+		}
+		if secret == "" {
+			secret = testSecret
+		}
+		return h.callV1(http.MethodPost, secret, p)
+	}}
+}
+
+func oidcCase(name, code string, form map[string]string) conformanceCase {
+	return conformanceCase{name: name, action: "AssumeRoleWithOIDC", code: code, send: func(t *testing.T, h *harness) (int, http.Header, []byte) {
+		q := url.Values{"Action": {"AssumeRoleWithOIDC"}, "Version": {STSVersion}, "Format": {"JSON"}}
+		return callOIDC(t, h, q, form)
+	}}
+}
+
+// conformanceImages are searchFixture with FileSize as the model's string.
+func conformanceImages() []Image {
+	imgs := searchFixture()
+	for i := range imgs {
+		if m := imgs[i].Mezzanine; m != nil {
+			c := *m
+			c.FileSizeAsNumber = false
+			imgs[i].Mezzanine = &c
+		}
+	}
+	return imgs
+}
+
+// TestConformance calls every action, successfully and on every error path
+// the emulator has, and compares each raw answer with the models.
+func TestConformance(t *testing.T) {
+	models := loadModels(t)
+	h := newHarness(t, func(o *Options) {
+		o.Images = conformanceImages()
+		o.STS = testSTS()
+	})
+	// Temporary credentials for the token cases.
+	status, _, body := h.callV1(http.MethodPost, testSecret, stsParams("AssumeRole", testNow, map[string]string{
+		"RoleArn": testRoleArn, "RoleSessionName": "conformance"}))
+	temp := decodeAssumed(t, status, body).Credentials
+
+	allFields := "AppId,CateId,CateName,Description,ModificationTime,Status,StorageLocation,Tags,Title,URL,FileName,CoverURL"
+	cases := []conformanceCase{
+		v1Case("cdn image", "GetImageInfo", "", map[string]string{"ImageId": "img-cdn"}, ""),
+		v1Case("oss output with mezzanine", "GetImageInfo", "", map[string]string{"ImageId": "img-oss", "OutputType": "oss", "AuthTimeout": "60"}, ""),
+		v1Case("no mezzanine, empty fields", "GetImageInfo", "", map[string]string{"ImageId": "s-notime"}, ""),
+		v1Case("found and missing", "GetImageInfos", "", map[string]string{"ImageIds": "img-cdn,nope,s-quote,img-oss"}, ""),
+		v1Case("none found", "GetImageInfos", "", map[string]string{"ImageIds": "nope"}, ""),
+		v1Case("basic fields", "SearchMedia", "", map[string]string{"SearchType": "image"}, ""),
+		v1Case("every field", "SearchMedia", "", map[string]string{"SearchType": "image", "Fields": allFields, "PageSize": "100"}, ""),
+		v1Case("no hits", "SearchMedia", "", map[string]string{"SearchType": "image", "Match": "ImageId = 'nope'"}, ""),
+		v1Case("video search", "SearchMedia", "", map[string]string{"SearchType": "video"}, ""),
+		v1Case("plain", "AssumeRole", "", map[string]string{"RoleArn": testRoleArn, "RoleSessionName": "c1"}, ""),
+		v1Case("source identity, policy", "AssumeRole", "", map[string]string{"RoleArn": testExtRoleArn, "RoleSessionName": "c2",
+			"ExternalId": testExternalID, "SourceIdentity": "alice", "Policy": `{"Version":"1"}`, "DurationSeconds": "900"}, ""),
+		oidcCase("token", "", nil),
+
+		// Request reading, in the order the emulator checks.
+		{name: "PUT", action: "GetImageInfo", code: "UnsupportedHTTPMethod", send: func(t *testing.T, h *harness) (int, http.Header, []byte) {
+			req, _ := http.NewRequest(http.MethodPut, h.run.URL+"/?Action=GetImageInfo", nil)
+			return h.do(req)
+		}},
+		{name: "body over 1 MiB", action: "GetImageInfo", code: "InvalidParameter", send: func(t *testing.T, h *harness) (int, http.Header, []byte) {
+			req, _ := http.NewRequest(http.MethodPost, h.run.URL+"/", strings.NewReader("a="+strings.Repeat("b", MaxBodyBytes)))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return h.do(req)
+		}},
+		{name: "unknown Authorization scheme", action: "GetImageInfo", code: "IncompleteSignature", send: func(t *testing.T, h *harness) (int, http.Header, []byte) {
+			req, _ := http.NewRequest(http.MethodGet, h.run.URL+"/?Action=GetImageInfo", nil)
+			req.Header.Set("Authorization", "Bearer x")
+			return h.do(req)
+		}},
+		{name: "unsigned", action: "GetImageInfo", code: "MissingSignature", send: func(t *testing.T, h *harness) (int, http.Header, []byte) {
+			req, _ := http.NewRequest(http.MethodGet, h.run.URL+"/?"+v1Params("GetImageInfo", testNow).Encode(), nil)
+			return h.do(req)
+		}},
+		{name: "V3 without x-acs-content-sha256", action: "GetImageInfo", code: "MissingXAcsContentSha256",
+			send: func(t *testing.T, h *harness) (int, http.Header, []byte) {
+				return h.callV3(v3Request{action: "GetImageInfo", afterSign: func(r *http.Request) { r.Header.Del("x-acs-content-sha256") }})
+			}},
+		v1Case("no Action", "", "MissingAction", map[string]string{"Action": "<delete>"}, ""),
+		v1Case("no Version", "GetImageInfo", "MissingVersion", map[string]string{"Version": "<delete>"}, ""),
+		v1Case("no AccessKeyId", "GetImageInfo", "MissingAccessKeyId", map[string]string{"AccessKeyId": "<delete>"}, ""),
+		v1Case("no SignatureMethod", "GetImageInfo", "MissingSignatureMethod", map[string]string{"SignatureMethod": "<delete>"}, ""),
+		v1Case("no SignatureVersion", "GetImageInfo", "MissingSignatureVersion", map[string]string{"SignatureVersion": "<delete>"}, ""),
+		v1Case("no SignatureNonce", "GetImageInfo", "MissingSignatureNonce", map[string]string{"SignatureNonce": "<delete>"}, ""),
+		v1Case("no Timestamp", "GetImageInfo", "MissingTimestamp", map[string]string{"Timestamp": "<delete>"}, ""),
+		v1Case("XML", "GetImageInfo", "InvalidParameter", map[string]string{"Format": "XML", "ImageId": "img-cdn"}, ""),
+		v1Case("STS version on VOD", "GetImageInfo", "InvalidVersion", map[string]string{"Version": STSVersion}, ""),
+		v1Case("unknown key", "GetImageInfo", "InvalidAccessKeyId.NotFound", map[string]string{"AccessKeyId": "LTAInobody"}, ""),
+		v1Case("wrong secret", "GetImageInfo", "SignatureDoesNotMatch", map[string]string{"ImageId": "img-cdn"}, "wrong"),
+		v1Case("bad timestamp", "GetImageInfo", "InvalidTimeStamp.Format", map[string]string{"Timestamp": "yesterday"}, ""),
+		v1Case("old timestamp", "GetImageInfo", "InvalidTimeStamp.Expired", map[string]string{"Timestamp": "2020-01-01T00:00:00Z"}, ""),
+		v1Case("nonce reused", "GetImageInfo", "SignatureNonceUsed", map[string]string{"SignatureNonce": "conformance-fixed", "ImageId": "img-cdn"}, ""),
+		v1Case("temporary key without token", "GetImageInfo", "MissingSecurityToken", map[string]string{"AccessKeyId": temp.AccessKeyId, "ImageId": "img-cdn"}, temp.AccessKeySecret),
+		v1Case("temporary key, other token", "GetImageInfo", "InvalidSecurityToken.MismatchWithAccessKey", map[string]string{
+			"AccessKeyId": temp.AccessKeyId, "SecurityToken": "CAIS-other", "ImageId": "img-cdn"}, temp.AccessKeySecret),
+		v1Case("unknown action", "", "InvalidAction.NotFound", map[string]string{"Action": "DeleteImage"}, ""),
+
+		// The actions' own parameters.
+		v1Case("no ImageId", "GetImageInfo", "MissingParameter", nil, ""),
+		v1Case("unknown image", "GetImageInfo", "NoSuchResource", map[string]string{"ImageId": "nope"}, ""),
+		v1Case("bad OutputType", "GetImageInfo", "InvalidParameter", map[string]string{"ImageId": "img-cdn", "OutputType": "ftp"}, ""),
+		v1Case("21 IDs", "GetImageInfos", "InvalidParameter", map[string]string{"ImageIds": func() string {
+			ids := make([]string, 21)
+			for i := range ids {
+				ids[i] = fmt.Sprintf("id-%d", i)
+			}
+			return strings.Join(ids, ",")
+		}()}, ""),
+		v1Case("bad Match", "SearchMedia", "ErrorMatchSyntax", map[string]string{"SearchType": "image", "Match": "Status = 'Normal'"}, ""),
+		v1Case("bad SortBy", "SearchMedia", "InvalidParameter", map[string]string{"SortBy": "Title:Asc"}, ""),
+		v1Case("bad RoleArn", "AssumeRole", "InvalidParameter.RoleArn", map[string]string{"RoleArn": "role/x", "RoleSessionName": "cc"}, ""),
+		v1Case("bad session name", "AssumeRole", "InvalidParameter.RoleSessionName", map[string]string{"RoleArn": testRoleArn, "RoleSessionName": "a b"}, ""),
+		v1Case("duration over 12 h", "AssumeRole", "InvalidParameter.DurationSeconds", map[string]string{"RoleArn": testRoleArn, "RoleSessionName": "cc", "DurationSeconds": "43201"}, ""),
+		v1Case("duration over the role's maximum", "AssumeRole", "InvalidParameter.DurationSeconds", map[string]string{"RoleArn": testRoleArn, "RoleSessionName": "cc", "DurationSeconds": "3601"}, ""),
+		v1Case("bad policy", "AssumeRole", "InvalidParameter.PolicyGrammar", map[string]string{"RoleArn": testRoleArn, "RoleSessionName": "cc", "Policy": "{"}, ""),
+		v1Case("unknown role", "AssumeRole", "EntityNotExist.Role", map[string]string{"RoleArn": "acs:ram::1:role/nobody", "RoleSessionName": "cc"}, ""),
+		v1Case("wrong external ID", "AssumeRole", "NoPermission", map[string]string{"RoleArn": testExtRoleArn, "RoleSessionName": "cc", "ExternalId": "no"}, ""),
+		oidcCase("no token", "MissingParameter", map[string]string{"OIDCToken": "<delete>"}),
+		oidcCase("unknown provider", "AuthenticationFail.NoPermission", map[string]string{"OIDCProviderArn": "acs:ram::1:oidc-provider/x"}),
+		oidcCase("wrong token", "AuthenticationFail.OIDCToken.Invalid", map[string]string{"OIDCToken": "eyJ.other.x"}),
+		oidcCase("unknown role", "EntityNotExist.Role", map[string]string{"RoleArn": "acs:ram::1:role/nobody"}),
+
+		// Injected faults and the rate limit answer in the same error shape.
+		faultCase("throttling", FaultThrottling, "Throttling.User"),
+		faultCase("unavailable", FaultUnavailable, "ServiceUnavailable"),
+		faultCase("internal", FaultInternal, "InternalError"),
+		{name: "over the rate limit", action: "GetImageInfo", code: "Throttling.User", send: func(t *testing.T, _ *harness) (int, http.Header, []byte) {
+			lh := newHarness(t, func(o *Options) { o.QPS = 1 })
+			p := v1Params("GetImageInfo", lh.clock.Now())
+			p.Set("ImageId", "img-cdn")
+			lh.callV1(http.MethodGet, testSecret, p)
+			p = v1Params("GetImageInfo", lh.clock.Now())
+			p.Set("ImageId", "img-cdn")
+			return lh.callV1(http.MethodGet, testSecret, p)
+		}},
+		{name: "expired temporary key", action: "GetImageInfo", code: "InvalidSecurityToken.Expired", send: func(t *testing.T, _ *harness) (int, http.Header, []byte) {
+			eh := newHarness(t, func(o *Options) { o.STS = testSTS() })
+			status, _, body := eh.callV1(http.MethodPost, testSecret, stsParams("AssumeRole", testNow, map[string]string{
+				"RoleArn": testRoleArn, "RoleSessionName": "expiring", "DurationSeconds": "900"}))
+			c := decodeAssumed(t, status, body).Credentials
+			eh.clock.Set(testNow.Add(901 * time.Second))
+			p := v1Params("GetImageInfo", eh.clock.Now())
+			p.Set("AccessKeyId", c.AccessKeyId)
+			p.Set("SecurityToken", c.SecurityToken)
+			p.Set("ImageId", "img-cdn")
+			return eh.callV1(http.MethodGet, c.AccessKeySecret, p)
+		}},
+	}
+
+	type row struct{ ok, errs int }
+	table := map[string]*row{}
+	codes := map[string]bool{}
+	sent := map[string]bool{}
+	for _, c := range cases {
+		status, hdr, body := c.send(t, h)
+		if c.name == "nonce reused" && !sent["nonce"] { // the same nonce twice: the second is the case
+			sent["nonce"] = true
+			status, hdr, body = c.send(t, h)
+		}
+		label := c.action
+		if label == "" {
+			label = "(any action)"
+		}
+		if table[label] == nil {
+			table[label] = &row{}
+		}
+		value, err := decodeRaw(body)
+		if err != nil {
+			t.Errorf("%s %s: not JSON (%v): %s", label, c.name, err, body)
+			continue
+		}
+		if ct := hdr.Get("Content-Type"); ct != "application/json;charset=utf-8" {
+			t.Errorf("%s %s: Content-Type %q", label, c.name, ct)
+		}
+		var problems []string
+		if c.code == "" {
+			table[label].ok++
+			if status != http.StatusOK {
+				t.Errorf("%s %s: HTTP %d %s", label, c.name, status, body)
+				continue
+			}
+			problems = conform(c.action, models[c.action].Response, value, successAlways[c.action])
+		} else {
+			table[label].errs++
+			got, _ := value.(map[string]any)["Code"].(string)
+			if status < 400 || got != c.code {
+				t.Errorf("%s %s: HTTP %d code %q, want %s: %s", label, c.name, status, got, c.code, body)
+			}
+			codes[got] = true
+			problems = conform(c.action+" error", errorModel, value, errorAlways)
+		}
+		for _, p := range problems {
+			t.Errorf("%s %s: %s", label, c.name, p)
+		}
+	}
+
+	// Every error code the emulator's source can answer was met above.
+	for _, code := range emulatorErrorCodes(t) {
+		if !codes[code] {
+			t.Errorf("error code %s is never exercised by the conformance cases", code)
+		}
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-20s %8s %8s\n", "action", "success", "errors")
+	names := make([]string, 0, len(table))
+	for n := range table {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(&b, "%-20s %8d %8d\n", n, table[n].ok, table[n].errs)
+	}
+	fmt.Fprintf(&b, "distinct error codes: %d", len(codes))
+	t.Log("conformance cases (each answer checked against the model: fields known, JSON types, always-sent fields)\n" + b.String())
+}
+
+func faultCase(name string, kind FaultKind, code string) conformanceCase {
+	return conformanceCase{name: "fault " + name, action: "GetImageInfo", code: code, send: func(t *testing.T, h *harness) (int, http.Header, []byte) {
+		h.run.Server.InjectNext(kind, 1, "GetImageInfo")
+		p := v1Params("GetImageInfo", h.clock.Now())
+		p.Set("ImageId", "img-cdn")
+		return h.callV1(http.MethodGet, testSecret, p)
+	}}
+}
+
+// emulatorErrorCodes reads, from the emulator's non-test source, every error
+// code it can answer: the literal codes of apiError values, and the
+// Missing<Name> codes of errMissingCommon's callers (names given as string
+// literals, in calls or in the lists the checks loop over).
+func emulatorErrorCodes(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	codeLit := regexp.MustCompile(`^"[A-Z][A-Za-z]*(\.[A-Za-z0-9]+)*"$`)
+	seen := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			cl, ok := n.(*ast.CompositeLit)
+			if !ok {
+				return true
+			}
+			if id, ok := cl.Type.(*ast.Ident); ok && id.Name == "apiError" && len(cl.Elts) >= 2 {
+				if lit, ok := cl.Elts[1].(*ast.BasicLit); ok && codeLit.MatchString(lit.Value) {
+					if code, _ := strconv.Unquote(lit.Value); code != "Missing" {
+						seen[code] = true
+					}
+				}
+			}
+			return true
+		})
+	}
+	// errMissingCommon's names: every common parameter a request may lack.
+	for _, name := range []string{"Signature", "Action", "Version", "AccessKeyId", "SignatureMethod", "SignatureVersion",
+		"SignatureNonce", "Timestamp", "SecurityToken", "XAcsContentSha256"} {
+		seen["Missing"+name] = true
+	}
+	out := make([]string, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// rpcCommonParameters are the common request parameters of RPC APIs (V1
+// signature; vod-api.md, "Signatures"), not part of any action's model.
+var rpcCommonParameters = []string{"Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion",
+	"SignatureNonce", "SignatureType", "Timestamp", "Signature", "SecurityToken", "RegionId"}
+
+// TestConformanceClientParameters runs the project's client (internal/vod:
+// reads, batched reads, searches with every filter, role assumption and
+// OIDC through its credential sources), V1 and V3, and checks that every
+// parameter it sends is in the action's request model.
+func TestConformanceClientParameters(t *testing.T) {
+	models := loadModels(t)
+	var mu sync.Mutex
+	sent := map[string]map[string]bool{}
+	r := startTLS(t, func(o *Options) {
+		o.Images = conformanceImages()
+		o.OnRequest = func(action string, params map[string]string) {
+			mu.Lock()
+			defer mu.Unlock()
+			if sent[action] == nil {
+				sent[action] = map[string]bool{}
+			}
+			for name := range params {
+				sent[action][name] = true
+			}
+		}
+	})
+	ctx := context.Background()
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokenFile, []byte(testOIDCToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sources := []vod.CredentialSource{
+		{AccessKeyID: testAK, AccessKeySecret: testSecret, STSEndpoint: r.HostPort, AssumeRole: &vod.AssumeRole{
+			RoleARN: testExtRoleArn, SessionName: "conformance", ExternalID: testExternalID,
+			Policy: `{"Version":"1","Statement":[]}`, DurationSeconds: 900}},
+		{STSEndpoint: r.HostPort, OIDC: &vod.OIDCSource{RoleARN: testRoleArn, ProviderARN: testOIDCProvider,
+			TokenFile: tokenFile, SessionName: "conformance", DurationSeconds: 900}},
+	}
+	cate := int64(7)
+	for _, src := range sources {
+		cred, err := vod.NewCredential(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sig := range []vod.SignatureVersion{vod.SignatureV1, vod.SignatureV3} {
+			for _, batch := range []bool{false, true} {
+				c, err := vod.New(vod.Config{Endpoint: r.URL, RegionID: "cn-shanghai", Credential: cred, SignatureVersion: sig, Batch: batch})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := c.GetImageInfo(ctx, vod.GetImageInfoInput{ImageID: "img-cdn", OutputType: vod.OutputTypeCDN, AuthTimeout: 600}); err != nil {
+					t.Fatalf("GetImageInfo: %v", err)
+				}
+				if _, err := c.GetImage(ctx, vod.GetImageInfoInput{ImageID: "img-oss", OutputType: vod.OutputTypeOSS, AuthTimeout: 60}); err != nil {
+					t.Fatalf("GetImage: %v", err)
+				}
+				if _, err := c.GetImages(ctx, []string{"img-cdn", "nope"}, vod.OutputTypeOSS, 60); err != nil {
+					t.Fatalf("GetImages: %v", err)
+				}
+				filter := vod.ImageFilter{Title: "a", Tags: []string{"b"}, CateID: &cate, Statuses: []string{"Normal"},
+					StorageLocation: "outin-aaa.oss-cn-beijing.aliyuncs.com", AppID: "app-2",
+					CreatedAfter: testNow.Add(-time.Hour), CreatedBefore: testNow}
+				if _, err := c.SearchImages(ctx, vod.SearchImagesInput{Filter: filter, SortBy: vod.SortCreationTimeAsc, MaxResults: 3}); err != nil {
+					t.Fatalf("SearchImages: %v", err)
+				}
+			}
+		}
+	}
+	for action := range operations {
+		params, ok := sent[action]
+		if !ok {
+			t.Errorf("the client never sent %s", action)
+			continue
+		}
+		var unknown []string
+		for name := range params {
+			if _, ok := models[action].Request[name]; !ok && !slices.Contains(rpcCommonParameters, name) {
+				unknown = append(unknown, name)
+			}
+		}
+		sort.Strings(unknown)
+		if len(unknown) > 0 {
+			t.Errorf("the client sends %s parameters that the request model lacks: %v", action, unknown)
+		}
+		names := make([]string, 0, len(params))
+		for n := range params {
+			if !slices.Contains(rpcCommonParameters, n) {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		t.Logf("%-19s sends %v", action, names)
+	}
+}
+
+// TestConformCatches: the comparison reports each kind of divergence.
+func TestConformCatches(t *testing.T) {
+	model := map[string]any{"S": "string", "N": "int32", "O": map[string]any{"X": "string"}, "L": []any{"string"}}
+	value, err := decodeRaw([]byte(`{"S":1,"N":"2","O":{"Y":"z"},"L":["a",3],"Extra":true,"M":4294967296}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := conform("r", model, value, present{"S": nil, "O": present{"X": nil}, "Absent": nil})
+	want := []string{
+		`r.L[1]: want a JSON string, got a number`,
+		`r: field "Extra" is not in the model`,
+		`r: field "M" is not in the model`,
+		`r.N: want a JSON number (int32), got a string`,
+		`r.O: field "Y" is not in the model`,
+		`r.O: field "X", which the API always sends, is missing`,
+		`r.S: want a JSON string, got a number`,
+		`r: field "Absent", which the API always sends, is missing`,
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if p := conform("n", "int32", json.Number("2147483648"), nil); len(p) != 1 {
+		t.Errorf("int32 overflow: %v", p)
+	}
+}
