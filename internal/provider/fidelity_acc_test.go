@@ -59,7 +59,7 @@ func TestAccImagesDataSource_inclusiveBounds(t *testing.T) {
     created_after  = "2024-03-01T08:15:00Z"
     created_before = "2024-06-30T12:00:00Z"
   }`, []string{acctest.ImageUploading, acctest.ImageOSS, acctest.ImageCDN}},
-		"after only, exact": {`filter { created_after = "2024-09-01T08:00:00Z" }`, []string{acctest.ImageChef, acctest.ImageAutumn}},
+		"after only, exact":  {`filter { created_after = "2024-09-01T08:00:00Z" }`, []string{acctest.ImageChef, acctest.ImageAutumn}},
 		"before only, exact": {`filter { created_before = "2024-05-12T23:59:59Z" }`, []string{acctest.ImageOSS, acctest.ImageCDN}},
 		"a second inside each bound": {`filter {
     created_after  = "2024-03-01T08:15:01Z"
