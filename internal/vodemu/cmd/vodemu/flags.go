@@ -55,6 +55,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&opts.STS.OIDCProviderArn, "oidc-provider-arn", "", "the OIDC provider ARN AssumeRoleWithOIDC accepts")
 	fs.StringVar(&oidcTokenFile, "oidc-token-file", "", "file whose content, trimmed, is the OIDC token AssumeRoleWithOIDC accepts")
 	fs.StringVar(&c.caOut, "ca-out", "", "generate a CA, serve TLS and CONNECT on the same port, and write the CA certificate (PEM) to this file for SSL_CERT_FILE")
+	fs.DurationVar(&opts.CDNURLValidity, "cdn-url-validity", vodemu.DefaultCDNURLValidity,
+		"the CDN domain's validity period of type-A signed URLs: a CDN URL is served until its auth_key timestamp plus this")
+	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %w", errReported, err)
 	}
@@ -165,4 +168,14 @@ func (r *roleFlag) Set(v string) error {
 	}
 	*r = append(*r, vodemu.Role{Arn: arn, ExternalID: ext})
 	return nil
+}
+
+// usage prints the flags, then the data file's format.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	_, _ = fmt.Fprintf(w, "Usage: vodemu -access-key-id ID -access-key-secret SECRET [-data FILE] [flags]\n\n"+
+		"An offline emulator of ApsaraVideo VOD (GetImageInfo, GetImageInfos, SearchMedia) and STS (AssumeRole,\n"+
+		"AssumeRoleWithOIDC). It prints endpoint=http://HOST:PORT once it listens.\n\nFlags:\n")
+	fs.PrintDefaults()
+	_, _ = fmt.Fprintf(w, "\nData file (-data):\n%s\n", vodemu.DataFileFormat)
 }

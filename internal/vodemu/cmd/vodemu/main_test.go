@@ -27,10 +27,41 @@ import (
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
 
+// -h documents the data file: its minimal example, what is required and what is filled.
+func TestHelpDescribesTheDataFile(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	run([]string{"-h"}, &stdout, &stderr, nil)
+	help := stdout.String() + stderr.String()
+	for _, want := range []string{"-data", "Data file (-data):", `"ImageId": "3e34733b40b9a96ccf5c1ff6f69a0001"`,
+		"Required: ImageId", "Filled when absent", "AppId            app-1000000", "-cdn-url-validity"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help lacks %q:\n%s", want, help)
+		}
+	}
+	// The example in the help is a data file the emulator accepts.
+	start := strings.Index(help, "  [")
+	end := strings.Index(help, "  ]")
+	if start < 0 || end < start {
+		t.Fatalf("no example in:\n%s", help)
+	}
+	file := filepath.Join(t.TempDir(), "example.json")
+	if err := os.WriteFile(file, []byte(help[start:end+3]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	imgs, err := vodemu.LoadImages(file)
+	if err != nil || len(imgs) != 1 {
+		t.Fatalf("the help's example: %v %+v", err, imgs)
+	}
+}
+
 func TestBadUsageExits2(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
 	if err := os.WriteFile(bad, []byte(`[{"Title":"no id"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	nourl := filepath.Join(dir, "nourl.json")
+	if err := os.WriteFile(nourl, []byte(`[{"ImageId":"a","StorageLocation":"outin-x.oss-cn-shanghai.aliyuncs.com"}]`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("VODEMU_ACCESS_KEY_SECRET", "")
@@ -43,6 +74,7 @@ func TestBadUsageExits2(t *testing.T) {
 		{[]string{"-nope"}, "flag provided but not defined"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "extra"}, "unexpected arguments"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", bad}, "ImageId is missing"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", nourl}, `URL is missing: GetImageInfo always returns it`},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", filepath.Join(dir, "absent.json")}, "absent.json"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "nope:next=1"}, `unknown fault kind "nope"`},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset"}, "KIND:next=N or KIND:rate=P"},
