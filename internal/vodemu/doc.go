@@ -12,19 +12,45 @@
 // Use it in process (New gives an http.Handler; Start/StartOn listen on a
 // port) or as the command internal/vodemu/cmd/vodemu.
 //
+// # Sources
+//
+// Every behaviour below names the public source it follows, by these keys,
+// or says that it is undocumented and why the emulator chose what it does:
+//
+//	[Models]    Alibaba Cloud's generated SDK models, vod-20170321 (GetImageInfo,
+//	            GetImageInfos, SearchMedia) and sts-20150401 (AssumeRole,
+//	            AssumeRoleWithOIDC): testdata/api-models/models.json, with its README.
+//	[GetImage]  "ApsaraVideo VOD: GetImageInfo" API reference (the project's seed copy).
+//	[Search]    "SearchMedia" API reference, with its "Common errors" table.
+//	[Protocol]  "Protocol for media asset search" (doc 86991): the syntax table, the
+//	            special-character table and the Image field table.
+//	[Guide]     "Search for media asset information" developer guide (doc 99179):
+//	            Fields, and the one-sided range ('a',).
+//	[VODErrors] ApsaraVideo VOD "Error codes" (MissingParameter, InvalidParameter, ...).
+//	[RPC]       the project's vod-api.md, gathered from Alibaba Cloud's signature and
+//	            error-code pages: V1/V3 signing, replay checks, the error body, Missing<Name>,
+//	            UnsupportedHTTPMethod, InvalidSecurityToken.* and QPS limits.
+//	[STSErrors] "STS error codes" (api-sts-2015-04-01-errorcodes) and "Common errors when
+//	            you access OSS by using STS" (doc 42775).
+//	[AssumeRole] "AssumeRole" API reference (doc 28763): DurationSeconds from 900 to the
+//	            role's maximum session duration (3600 s unless raised, up to 43200 s).
+//	[TypeA]     "Type A signing" (VOD URL signing; CDN/DCDN doc 119858).
+//
 // # Protocol
 //
-// Any path except /_emulator/* is the RPC endpoint, for GET and POST.
+// Any path except /_emulator/* is the RPC endpoint, for GET and POST [RPC].
 // Parameters from the query string and an application/x-www-form-urlencoded
-// body are merged; a parameter sent twice is InvalidParameter. Bodies are
-// limited to 1 MiB (413, Code InvalidParameter). VOD and STS share the
+// body are merged [RPC]; a parameter sent twice is InvalidParameter
+// (undocumented: with two values nobody can tell which was meant). Bodies are
+// limited to 1 MiB (413, Code InvalidParameter; undocumented, real calls are
+// tiny). VOD and STS share the
 // endpoint: each action needs its product's Version (GetImageInfo(s) and
 // SearchMedia 2017-03-21, AssumeRole(WithOIDC) 2015-04-01), else InvalidVersion; an
 // unknown action may name either version.
 //
 // Signature V3 (Authorization: ACS3-HMAC-SHA256 ...) is used when that header
 // is present; otherwise V1 (HMAC-SHA1) when a Signature parameter is present;
-// otherwise MissingParameter "Signature". Any other Authorization scheme is
+// otherwise MissingSignature. Any other Authorization scheme is
 // IncompleteSignature. V1 signs every received parameter
 // but Signature, empty ones included. V3 rebuilds the canonical request from
 // the received method, path, query, the SignedHeaders (host taken from the
@@ -33,12 +59,23 @@
 // x-acs-* header sent to be among SignedHeaders (else IncompleteSignature),
 // as the SDKs do. Canonical query names are RFC 3986-encoded like values
 // (darabonba leaves names raw; the same for the alphanumeric names VOD uses).
-// AssumeRoleWithOIDC is never signed (see STS).
+// AssumeRoleWithOIDC is never signed (see STS). [RPC]
 //
-// Checks run in this order: reading the request (405, 413, bad encoding, a
+// A missing common (gateway) parameter is 400 Missing<Name>, "<Name> is
+// mandatory for this action." [RPC; STSErrors' MissingSecurityToken has the
+// same form]: MissingAction, MissingVersion, MissingAccessKeyId,
+// MissingSignatureMethod, MissingSignatureVersion, MissingSignatureNonce,
+// MissingTimestamp, MissingSignature, MissingSecurityToken. V3 headers are
+// named by the parameter they carry (x-acs-action is Action, x-acs-date
+// Timestamp); a missing x-acs-content-sha256 is MissingXAcsContentSha256
+// (undocumented; named after the header). An action's own missing parameter
+// is MissingParameter [VODErrors]. A method other than GET and POST is 400
+// UnsupportedHTTPMethod [RPC].
+//
+// Checks run in this order: reading the request (method, 413, bad encoding, a
 // parameter sent twice), injected faults and the rate limit (both look at
 // the Action only, so a retry gets a fresh decision and a faulted or
-// throttled request burns no nonce), request shape (MissingParameter,
+// throttled request burns no nonce), request shape (Missing<Name>,
 // InvalidParameter, IncompleteSignature, InvalidVersion),
 // InvalidAccessKeyId.NotFound (404), SignatureDoesNotMatch (message ends
 // with "server string to sign is:" and the server's string),
@@ -46,89 +83,152 @@
 // InvalidTimeStamp.Expired (more than 15 minutes from Options.Now),
 // SignatureNonceUsed (nonces kept until their timestamp could no longer be
 // accepted; at most 2^20 remembered), the security token, then
-// InvalidAction.NotFound (404), then the action's own parameters.
+// InvalidAction.NotFound (404), then the action's own parameters. [RPC; the
+// order itself is undocumented: it is the order in which each check can be
+// made at all.]
 //
 // Documented choices where the real service is unclear:
 //   - Security token of the long-term key: with Options.SecurityToken set, a
 //     missing token is MissingSecurityToken and a different one
-//     InvalidSecurityToken.Mismatch (400). With it empty, tokens that
-//     requests carry are ignored. Temporary keys: see STS.
+//     InvalidSecurityToken.MismatchWithAccessKey (400) [RPC]. With it empty,
+//     tokens that requests carry are ignored. Temporary keys: see STS.
 //   - Format: JSON (any case) only. XML, and a V1 request without Format
 //     (the real default is XML), are InvalidParameter: an XML-expecting
-//     client would break against the cloud too. V3 needs no Format.
-//   - RegionId is accepted and ignored; Region only names HostId.
-//   - InvalidAccessKeyId.NotFound uses HTTP 404.
-//   - Unsupported methods are 405 UnsupportedHTTPMethod.
+//     client would break against the cloud too.
+//   - RegionId is accepted and ignored; Region only names HostId. (Which
+//     host serves a region is the client's business: the official client
+//     sends cn-hangzhou to vod.cn-shanghai.aliyuncs.com [Models, endpoints].)
+//   - InvalidAccessKeyId.NotFound uses HTTP 404 (vod-api.md: 404 or 400,
+//     varying by product).
+//   - Options.OnRequest sees every request read, for tests of what a client
+//     sends (the conformance test uses it).
 //
 // # Responses
 //
-// Errors are {"RequestId","HostId","Code","Message","Recommend"} with
+// Errors are {"RequestId","HostId","Code","Message","Recommend"} [RPC] with
 // Content-Type application/json;charset=utf-8 and header x-acs-request-id.
 // HostId is vod.<Region>.aliyuncs.com, or sts.aliyuncs.com for the STS
 // actions; Recommend is https://api.aliyun.com/troubleshoot?q=<Code>&
-// product=<Vod|Sts>&requestId=<RequestId>. ImageInfo carries every field of
-// the API reference, empty strings included; Mezzanine is omitted when the
-// image has none. ModificationTime, Ext and Type appear only in
-// GetImageInfos and SearchMedia, and only when set. FileSize is a JSON
-// string unless Mezzanine.FileSizeAsNumber (set by LoadImages when the data
-// file wrote a number). GetImageInfos ignores empty and repeated IDs, allows 20, and
-// always returns ImageInfo and NonExistImageIds arrays.
+// product=<Vod|Sts>&requestId=<RequestId>.
+//
+// GetImageInfo's ImageInfo, and each item of GetImageInfos' ImageInfo,
+// carry exactly the fields of [Models]' ImageInfo (GetImageInfos' items are
+// GetImageInfo's [Models]): never ModificationTime, Ext or Type. The fields
+// every image has are always sent (AppId, CreationTime, ImageId, ImageType,
+// Status, StorageLocation, URL: [GetImage]'s example has all of them); Title,
+// Description, Tags, CateId and CateName only when set, and Mezzanine only
+// when the image has a source file (undocumented whether the real API sends
+// empty values; leaving them out catches a client that needs them). FileSize
+// is a JSON string [Models]; Mezzanine.FileSizeAsNumber, settable from Go
+// only, sends a number to test a client's tolerance (a deliberate departure
+// from the model). GetImageInfos ignores empty and repeated IDs, allows 20
+// [RPC], and always returns ImageInfo and NonExistImageIds arrays.
+//
+// # Images and data files
+//
+// Options.Images, PutImage and data files (LoadImages, DataFileFormat) hold
+// images as ImageInfo objects plus ModificationTime. ImageId and URL are
+// required; the other fields [GetImage] always returns are filled when
+// absent with realistic values: StorageLocation from the OSS host of URL or
+// Mezzanine.FileURL (required if neither is one), CreationTime the server's
+// start time, Status Normal, ImageType NormalSnapshot ([GetImage]'s
+// example), AppId app-1000000 (VOD's default application). Status must be
+// one of [GetImage]'s values. Filling rather than rejecting is a choice: a
+// file that names only what matters to a test still yields complete,
+// realistic answers, never an empty url.
 //
 // # SearchMedia
 //
 // Only images are stored, so SearchType=image is the one that finds
-// anything; video (the API's default, also when SearchType is empty),
-// audio and attached answer Total 0 with their Match and ScrollToken
-// unchecked (their fields differ). An empty parameter counts as not sent.
-// Checked in this order, each failure InvalidParameter naming the
-// parameter: SearchType (video, audio, image, attached); ScrollToken (any
-// non-empty value with image: "ScrollToken traversal is only for audio and
-// video"); SortBy (CreationTime:Desc, the default, or CreationTime:Asc);
-// PageNo (an integer >= 1, default 1); PageSize (1-100, default 10);
-// (PageNo-1)*PageSize < 5000, named PageNo, as page browsing reaches only
-// the first 5,000 hits; then Match. Fields is ignored. Hits sort by
-// CreationTime (none counts as oldest), ties by ImageId ascending in both
-// directions; a page across hit 5,000 is cut there, and Total counts every
-// hit. The body is {"RequestId","Total","MediaList":[{"MediaType":"image",
-// "MediaId","CreationTime","Image"}]}, MediaList [] when empty, each Image
-// as GetImageInfos returns it without OutputType and AuthTimeout.
+// anything; video (the API's default [Search], also when SearchType is
+// empty), audio and attached answer Total 0 with their Match unchecked
+// (their fields differ). An empty parameter counts as not sent. Checked in
+// this order, each failure InvalidParameter naming the parameter unless
+// said otherwise: SearchType (video, audio, image, attached [Search]);
+// SortBy (below); PageNo (an integer >= 1, default 1); PageSize (1-100,
+// default 10 [Search]); (PageNo-1)*PageSize < 5000, named PageNo, as page
+// browsing reaches only the first 5,000 hits [Search]; then Match.
+// ScrollToken is ignored for images: it "only takes effect when you query
+// the data of video and audio files" [Search].
 //
-// Match is the subset the API reference documents for images:
+// SortBy is up to three comma-separated Field:Desc|Field:Asc items [Search],
+// the fields those the protocol page marks as image sort fields,
+// CreationTime and ModificationTime [Protocol]; default CreationTime:Desc
+// [Search]. Naming a field twice is InvalidParameter (undocumented; the
+// order would be ambiguous). Hits sort by the items in turn, an image
+// without the time counting as oldest, then by ImageId ascending (undocumented:
+// a stable order keeps pages from shuffling); a page across hit 5,000 is
+// cut there, and Total counts every hit.
 //
-//	Match  = [Clause {WS "and" WS Clause}]         "and" in any case
-//	Clause = ("ImageId" | "CateId" | "StorageLocation" | "AppId" | "Status"
-//	         | "Title" | "Tags" | "Description") ("=" Value | "in" List)
-//	       | "CreationTime" "=" "(" Bound "," Bound ")"
-//	List   = "(" Value {"," Value} ")"             "in" in any case
-//	Value  = String | Integer                      Integer: [-]digits, CateId only
-//	Bound  = String                                yyyy-MM-ddTHH:mm:ssZ, or '' for open
-//	String = "'" ... "'" | '"' ... '"'             a backslash makes the next byte literal
+// The body is {"RequestId","Total","ScrollToken","MediaList":[{"CreationTime",
+// "MediaType":"image","MediaId","Image"}]} [Models], MediaList [] when
+// empty; ScrollToken (32 hex characters [Search]) is sent when there are
+// hits. Image carries ImageId and CreationTime ("by default, only the ID,
+// creation time, and type of each media asset are returned" [Protocol]),
+// plus the fields Fields names among AppId, CateId, CateName, Description,
+// ModificationTime, Status, StorageLocation, Tags, Title and URL [Guide;
+// Models], each when set. Other names in Fields are ignored: Fields is
+// shared by all media types. FileName is an image returned field in
+// [Protocol] but no model has it, so it is never sent (the models win).
+// URL is signed as GetImageInfo signs it without OutputType and AuthTimeout.
 //
-// WS is one or more spaces, tabs, CRs or LFs; elsewhere whitespace between
-// tokens is optional. Field names are case-sensitive. ImageId, CateId (as a
-// number, quoted or not), StorageLocation, AppId and Status compare
-// exactly; Title, Tags (the stored comma-separated string) and Description
-// are case-insensitive substrings; "in" is any of its values; the range is
-// inclusive, and an image without CreationTime is in none. All clauses must
-// hold, several on one field too. Whitespace only is no filter. Anything
-// else (another field, "or", parentheses, an operator the field does not
-// take, a bad bound, an unterminated string, trailing text) is
-// InvalidParameter "Match" with the reason and its byte offset.
+// Match follows [Protocol]'s syntax, special characters and Image table:
+//
+//	Match  = [Expr]
+//	Expr   = Term {WS "and" WS Term}                   "and", "or", "in": any case
+//	Term   = Clause | "(" Expr {WS "or" WS Expr} ")"   "or" only inside parentheses
+//	Clause = Field "=" Value | Field "in" List | Field "=" Range
+//	List   = "(" Value {"," Value} ")"
+//	Range  = ("(" | "[") [Bound] "," [Bound] (")" | "]")   at least one bound
+//	Value  = String | Integer                          Integer: [-]digits, CateId only
+//	Bound  = String holding yyyy-MM-ddTHH:mm:ssZ
+//	String = "'" ... "'" | '"' ... '"'                 a backslash makes the next byte literal
+//
+// Per field [Protocol, Image table]: ImageId and CateId take "=" (exact);
+// AppId and Status take "in" only; StorageLocation "=" and "in" (exact);
+// FileName, Title, Tags and Description "=" and "in", both fuzzy
+// (case-insensitive substring, any of the values); CreationTime and
+// ModificationTime take a range. CateName and URL are returned fields only.
+// "(" and ")" exclude a bound, "[" and "]" include it [Protocol, special
+// characters]; an absent bound is left out, as in ('2018-01-01T00:00:00Z',)
+// [Guide], and a quoted empty bound '' is an error. "and" binds tighter than
+// "or" (undocumented; the usual precedence). FileName compares
+// Mezzanine.OriginalFileName (undocumented: the source file's name is the
+// image's file name). Double quotes, backslash escapes, a bare or quoted
+// integer for CateId and free whitespace are accepted (undocumented;
+// [Protocol] asks only for single-byte punctuation). Field names are
+// case-sensitive. Whitespace only is no filter. Anything else is 400
+// ErrorMatchSyntax "The parameter Match.<Field> has an error syntax, please
+// check it." [Search, Common errors], followed by the reason and its byte
+// offset.
 //
 // # Signed URLs
 //
 // The stored URL's path is the object key; a stored URL whose host is not
-// *.aliyuncs.com means the image has a CDN domain. Without OutputType a CDN URL
-// is returned if there is a CDN domain, else an OSS URL; OutputType=cdn for an
-// image without one also yields an OSS URL. AuthTimeout defaults to 3600 for
-// both; the OSS maximum (2592000 for VOD "outin-" buckets, else 129600)
-// applies when the returned URL is an OSS URL; an AuthTimeout whose expiry
-// overflows a 64-bit Unix time is InvalidParameter. CDN URLs use type-A
-// auth_key=<now+AuthTimeout>-0-0-<md5>; OSS URLs use Expires/OSSAccessKeyId/
-// Signature on https://<StorageLocation>/<key>. Mezzanine.FileURL is always an
-// OSS URL, its lifetime capped at the OSS maximum. The OSS key pair and CDN
-// key are the emulator's own (Options or the Default* constants), never the
-// caller's; VerifyCDNURL and VerifyOSSURL check returned URLs.
+// *.aliyuncs.com means the image has a CDN domain. Without OutputType a CDN
+// URL is returned if there is a CDN domain, else an OSS URL [GetImage];
+// OutputType=cdn for an image without one also yields an OSS URL.
+//
+// CDN URLs use type-A signing, auth_key=<timestamp>-0-0-<md5> [TypeA]. The
+// timestamp is when the URL was generated plus the signer's offset, and the
+// CDN serves the URL until timestamp + the domain's configured validity
+// period [TypeA] (Options.CDNURLValidity, default DefaultCDNURLValidity,
+// 1800 s: the domain owner's setting; no public default was found). How VOD
+// derives the offset from AuthTimeout is undocumented: the emulator takes
+// AuthTimeout as the offset ([TypeA]: "Timestamp = UNIX timestamp on the
+// signing server + configured validity period on the signing server") and no
+// offset without it, so that [GetImage]'s "if you leave this parameter empty,
+// the default validity period that is specified in URL signing is used"
+// holds. AuthTimeout for CDN has a minimum of 1 and no maximum [GetImage].
+//
+// OSS URLs use Expires/OSSAccessKeyId/Signature on https://<StorageLocation>/<key>
+// with Expires = now + AuthTimeout, default 3600, at most 2592000 for VOD
+// "outin-" buckets and 129600 for others [GetImage]; an expiry that overflows
+// a 64-bit Unix time is InvalidParameter. Mezzanine.FileURL is always an OSS
+// URL, its lifetime capped at the OSS maximum. The OSS key pair and CDN key
+// are the emulator's own (Options or the Default* constants), never the
+// caller's; VerifyCDNURL (with the domain's validity) and VerifyOSSURL check
+// returned URLs as CDN and OSS would.
 //
 // # STS
 //
@@ -140,39 +240,60 @@
 // Timestamp and nonce are ignored. Parameters, checked in this order:
 //   - (OIDC) RoleArn, OIDCProviderArn and OIDCToken missing: MissingParameter.
 //   - RoleArn missing: MissingParameter; not acs:ram::<digits>:role/<name>
-//     (name: 1-64 of A-Z a-z 0-9 . -): 400 InvalidParameter.RoleArn.Malformed.
+//     (name: 1-64 of A-Z a-z 0-9 . -): 400 InvalidParameter.RoleArn [RPC].
 //   - RoleSessionName (required for both actions) missing: MissingParameter;
-//     not 2-64 of A-Z a-z 0-9 _ . @ -: 400 InvalidParameter.RoleSessionName.
+//     not 2-64 of A-Z a-z 0-9 _ . @ -: 400 InvalidParameter.RoleSessionName
+//     [STSErrors; AssumeRole].
 //   - DurationSeconds not a whole number in 900-43200 (default 3600): 400
-//     InvalidParameter.DurationSeconds.
-//   - Policy, if not empty, not a JSON object: 400 InvalidParameter.PolicyGrammar.
+//     InvalidParameter.DurationSeconds [AssumeRole].
+//   - Policy, if not empty, not a JSON object: 400 InvalidParameter.PolicyGrammar
+//     [STSErrors].
 //   - (OIDC) OIDCProviderArn not STSOptions.OIDCProviderArn (or that is
-//     empty): 404 EntityNotExist.OIDCProvider. OIDCToken not exactly
-//     STSOptions.OIDCToken: 400 AuthenticationFail.OIDCToken.Invalid (the
-//     code the real STS uses for a token it rejects; the token is opaque
-//     here, never parsed as a JWT).
+//     empty): 401 AuthenticationFail.NoPermission "No such OIDC Provider
+//     registered." [STSErrors]. OIDCToken not exactly STSOptions.OIDCToken:
+//     401 AuthenticationFail.OIDCToken.Invalid [STSErrors] (the token is
+//     compared whole, never verified as a JWT).
 //   - RoleArn not in STSOptions.Roles (compared exactly): 404
-//     EntityNotExist.Role "The role not exists: <arn>.".
+//     EntityNotExist.Role "The role not exists: <arn>." [RPC].
 //   - (AssumeRole) the role has an ExternalID and ExternalId differs: 403
 //     NoPermission "You are not authorized to do this action. You should be
-//     authorized by RAM.". ExternalId is ignored for roles without one.
+//     authorized by RAM." [AssumeRole]. ExternalId is ignored for roles without one.
+//   - DurationSeconds above the role's maximum session duration
+//     (Role.MaxSessionDuration, default 3600 s): 400
+//     InvalidParameter.DurationSeconds "The Min/Max value of DurationSeconds
+//     is 15min/1hr." [STSErrors; AssumeRole], the maximum written as the role has it.
 //
-// Success is {"RequestId","AssumedRoleUser":{"Arn":"<RoleArn>/<session>",
-// "AssumedRoleId":"<18 digits>:<session>"},"Credentials":{"AccessKeyId":
-// "STS.<26 random>","AccessKeySecret","SecurityToken":"CAIS<base64, about
-// 500 characters, with + / =>","Expiration":"yyyy-MM-ddTHH:mm:ssZ"}}.
-// Expiration is Options.Now plus STSOptions.Lifetime if > 0, else
-// DurationSeconds, rounded up to the second. The OIDC response has no
-// OIDCTokenInfo.
+// Success is {"RequestId","SourceIdentity","AssumedRoleUser":{"Arn":
+// "<RoleArn>/<session>","AssumedRoleId":"<18 digits>:<session>"},
+// "Credentials":{"AccessKeyId":"STS.<26 random>","AccessKeySecret",
+// "SecurityToken":"CAIS<base64, about 500 characters, with + / =>",
+// "Expiration":"yyyy-MM-ddTHH:mm:ssZ"}} [Models]. SourceIdentity echoes the
+// request's and is left out without one (undocumented whether an empty
+// value is sent). AssumeRoleWithOIDC adds OIDCTokenInfo [Models]: Subject,
+// Issuer, ClientIds (aud), IssuanceTime and ExpirationTime read from the
+// token's JWT claims (empty if it is no JWT), VerificationInfo naming the
+// provider. Expiration is Options.Now plus STSOptions.Lifetime if > 0, else
+// DurationSeconds, rounded up to the second.
 //
 // Temporary credentials are accepted by every action, VOD and STS, signed
 // like the long-term key, and must carry their own token (V1 SecurityToken,
 // V3 x-acs-security-token): missing is MissingSecurityToken, another token
-// InvalidSecurityToken.Mismatch (400); from Expiration on (Options.Now),
-// InvalidSecurityToken.Expired (400) "Specified SecurityToken is expired.".
-// These token checks come after the signature, timestamp and nonce checks.
-// Expired keys are remembered for 24 hours (at most 65536 keys), then are
-// InvalidAccessKeyId.NotFound.
+// InvalidSecurityToken.MismatchWithAccessKey (400); from Expiration on
+// (Options.Now), InvalidSecurityToken.Expired (400) "Specified SecurityToken
+// is expired." [RPC]. These token checks come after the signature, timestamp
+// and nonce checks. Expired keys are remembered for 24 hours (at most 65536
+// keys), then are InvalidAccessKeyId.NotFound (undocumented; bounded memory).
+//
+// # Conformance
+//
+// conformance_test.go calls every action, successfully and on every error
+// path (each error code the source can answer, found by reading the source),
+// and compares each raw answer with [Models] (errors with [RPC]'s error
+// body) field by field: no field the model lacks, the model's JSON types,
+// and the fields listed above as always sent. It also runs the project's
+// client and checks that every parameter it sends is in the action's request
+// model. sdk_classic_test.go calls every action through the classic
+// alibaba-cloud-sdk-go (V1) and darabonba's CallApi (V3).
 //
 // # TLS and the CONNECT proxy
 //
@@ -260,7 +381,8 @@
 // # Command
 //
 // cmd/vodemu takes -access-key-id, -access-key-secret (or env
-// VODEMU_ACCESS_KEY_SECRET), -data, -listen, -security-token, -region, and:
+// VODEMU_ACCESS_KEY_SECRET), -data (DataFileFormat; -h prints it), -listen,
+// -security-token, -region, -cdn-url-validity (Options.CDNURLValidity), and:
 //
 //	-faults SPEC            SPEC = ITEM {"," ITEM}
 //	                        ITEM = KIND ":" ("next=" N | "rate=" P) ["@" ACTION {"+" ACTION}]
