@@ -191,7 +191,7 @@
 // ModificationTime take a range. CateName and URL are returned fields only.
 // "(" and ")" exclude a bound, "[" and "]" include it [Protocol, special
 // characters]; an absent bound is left out, as in ('2018-01-01T00:00:00Z',)
-// [Guide], and a quoted empty bound '' is an error. "and" binds tighter than
+// [Guide], and an empty quoted bound is an error. "and" binds tighter than
 // "or" (undocumented; the usual precedence). FileName compares
 // Mezzanine.OriginalFileName (undocumented: the source file's name is the
 // image's file name). Double quotes, backslash escapes, a bare or quoted
