@@ -23,7 +23,7 @@ import (
 // Fixture image IDs served by the emulator (see testdata/images.json).
 const (
 	ImageCDN       = "3e34733b40b9a96ccf5c1ff6f69a0001" // CDN domain, tags, mezzanine with FileSize as a string
-	ImageOSS       = "3e34733b40b9a96ccf5c1ff6f69a0002" // OSS-only URL, FileSize as a number
+	ImageOSS       = "3e34733b40b9a96ccf5c1ff6f69a0002" // OSS-only URL, FileSize written as a number (served as the model's string)
 	ImageUploading = "3e34733b40b9a96ccf5c1ff6f69a0003" // no tags, no mezzanine, status Uploading
 	ImageAutumn    = "3e34733b40b9a96ccf5c1ff6f69a0004" // like ImageCDN, created later
 	ImageChef      = "3e34733b40b9a96ccf5c1ff6f69a0005" // quotes in the title, status UploadFail, another app

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/vodtf/terraform-provider-vod/internal/acctest"
+	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
 
 const image = "data.vod_image.test"
@@ -123,8 +124,18 @@ func TestAccImageDataSource_metadata(t *testing.T) {
 	})
 }
 
+// The models say FileSize is a JSON string; an answer with a number (as some SDK structs declare
+// it) is read as well. The emulator sends a number only when asked to from Go.
 func TestAccImageDataSource_fileSizeAsNumber(t *testing.T) {
-	tg := acctest.New(t)
+	tg := acctest.New(t, func(o *vodemu.Options) {
+		for i, img := range o.Images {
+			if img.ImageId == acctest.ImageOSS && img.Mezzanine != nil {
+				m := *img.Mezzanine
+				m.FileSizeAsNumber = true
+				o.Images[i].Mezzanine = &m
+			}
+		}
+	})
 	tg.RequireEmulator(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
