@@ -239,7 +239,7 @@ func validateImage(img Image) error {
 		}
 	}
 	if img.Status != "" && !slices.Contains(imageStatuses, img.Status) {
-		return fmt.Errorf("Status %q is not one of %s", img.Status, strings.Join(imageStatuses, ", "))
+		return fmt.Errorf("the image status %q (Status) is not one of %s", img.Status, strings.Join(imageStatuses, ", "))
 	}
 	if loc := img.StorageLocation; loc != "" && (strings.ContainsAny(loc, "/:") || !strings.Contains(loc, ".")) {
 		return fmt.Errorf("StorageLocation %q must be a bucket host such as outin-xxx.oss-cn-shanghai.aliyuncs.com", loc)

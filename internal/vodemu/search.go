@@ -36,7 +36,8 @@ type searchMediaItem struct {
 
 // searchImage is SearchMedia's Image (models.json): ImageId and
 // CreationTime always, the other fields when Fields names them and they are
-// set.
+// set. Those are the protocol page's image returned fields that the model
+// has (FileName is listed as returned, but no model carries it).
 type searchImage struct {
 	AppId            string `json:",omitempty"`
 	CateId           int64  `json:",omitempty"`
@@ -51,12 +52,6 @@ type searchImage struct {
 	Title            string `json:",omitempty"`
 	URL              string `json:",omitempty"`
 }
-
-// searchImageFields are the fields Fields can add to an Image: the
-// protocol page's image returned fields that SearchMedia's model has
-// (FileName is listed as returned but no model carries it).
-var searchImageFields = []string{"AppId", "CateId", "CateName", "Description", "ModificationTime", "Status",
-	"StorageLocation", "Tags", "Title", "URL"}
 
 // sortKey is one SortBy item.
 type sortKey struct {

@@ -382,7 +382,9 @@ func TestConcurrentRequests(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			if i%2 == 0 {
-				h.run.Server.PutImage(Image{ImageId: "dyn", URL: "https://cdn.example.com/x/y.png", StorageLocation: "outin-a.oss-cn-shanghai.aliyuncs.com"})
+				if err := h.run.Server.PutImage(Image{ImageId: "dyn", URL: "https://cdn.example.com/x/y.png", StorageLocation: "outin-a.oss-cn-shanghai.aliyuncs.com"}); err != nil {
+					t.Error(err)
+				}
 			}
 			p := v1Params("GetImageInfo", testNow)
 			p.Set("ImageId", "img-cdn")
