@@ -108,7 +108,7 @@ var recoveredPanic = regexp.MustCompile(`(?m)^request=[0-9A-F-]+ panic: `)
 
 // fuzzStatuses are the statuses doc.go documents without faults and
 // without Options.CA.
-var fuzzStatuses = map[int]bool{200: true, 400: true, 403: true, 404: true, 405: true, 413: true}
+var fuzzStatuses = map[int]bool{200: true, 400: true, 401: true, 403: true, 404: true, 413: true}
 
 type fuzzResp struct {
 	status        int

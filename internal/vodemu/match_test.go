@@ -1,7 +1,10 @@
 package vodemu
 
 import (
+	"encoding/json"
+	"net/http"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -137,4 +140,111 @@ func TestParseMatchPure(t *testing.T) {
 	if _, err := parseMatch(deep); err == nil {
 		t.Error("40 nested parentheses accepted")
 	}
+}
+
+// quoteMatch is the test's own Match quoting: q around s, with a backslash
+// before every backslash and q inside.
+func quoteMatch(s string, q byte) string {
+	var b strings.Builder
+	b.WriteByte(q)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' || s[i] == q {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	b.WriteByte(q)
+	return b.String()
+}
+
+// FuzzMatch: any Match is parsed or rejected deterministically, never
+// panics, errors point inside the text, any title quoted either way finds
+// its image, and the HTTP answer agrees with the parser: ErrorMatchSyntax
+// with its message, or exactly the images the parsed Match selects, in order.
+func FuzzMatch(f *testing.F) {
+	for _, seed := range [][2]string{
+		{`ImageId = 'img-oss'`, "plain"},
+		{`CateId = '8' and AppId in ("app-2")`, `It's a \ path`},
+		{`Title = 'It\'s a \\ path' and Status in ('Normal','Uploading')`, `say "hi"`},
+		{`CreationTime = ['2018-01-01T00:00:00Z','2018-12-31T00:00:00Z') AND Tags = 'beach'`, ""},
+		{`(Title = 'a' or Tags in ('b','c')) and CateId = 7`, `\`},
+		{`ModificationTime = (,'2024-01-01T00:00:00Z']`, "'"},
+		{"  Title='a'\r\nand\tTitle in('b' ,'c')  ", "\"'\\"},
+		{``, "é\xff\x00"},
+		{`Foo = 'x'`, "x"},
+		{`Title = 'a' or Title = 'b'`, "x"},
+		{`((((`, "x"},
+		{`CreationTime = ('',)`, "x"},
+		{`Status = 'Normal'`, "x"},
+		{`Title = 'abc\`, "x"},
+		{`CateId = -9223372036854775808`, "x"},
+		{`CateId = 9223372036854775808`, "x"},
+		{"Title = '\xff\xfe' and Title = \xe4\xb8", "\xff\xfe"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, match, title string) {
+		images := append(conformanceImages(), Image{ImageId: "fz-title", Title: title, CreationTime: "2019-06-01T00:00:00Z",
+			URL: "https://outin-fz.oss-cn-shanghai.aliyuncs.com/fz.png"})
+		for _, quote := range []byte{'\'', '"'} {
+			m := "Title = " + quoteMatch(title, quote)
+			q, err := parseMatch(m)
+			if err != nil || !q.match(images[len(images)-1]) {
+				t.Fatalf("%s: %v, or it does not match its own image", m, err)
+			}
+		}
+
+		q, perr := parseMatch(match)
+		q2, perr2 := parseMatch(match)
+		if !reflect.DeepEqual(q, q2) || !reflect.DeepEqual(perr, perr2) {
+			t.Fatalf("parseMatch(%q) not deterministic", match)
+		}
+		if perr != nil && (perr.offset < 0 || perr.offset > len(match) || !strings.Contains(perr.msg, " at offset ")) {
+			t.Fatalf("parseMatch(%q): offset %d, message %q", match, perr.offset, perr.msg)
+		}
+
+		fs := newFuzzServer(t, images)
+		pairs := append(v1Common("fuzz-match"), kv{"SearchType", "image"}, kv{"Match", match},
+			kv{"SortBy", "CreationTime:Asc"}, kv{"PageSize", "100"})
+		pairs[0].value = "SearchMedia"
+		res := fs.serve(t, v1Builder(http.MethodPost, pairs, 3, signV1Pairs(http.MethodPost, pairs)))
+		if perr != nil {
+			if want := perr.apiError(); res.status != http.StatusBadRequest || res.code != want.code || res.message != want.message {
+				t.Fatalf("rejected Match %q answered %d %s %q", match, res.status, res.code, res.message)
+			}
+			return
+		}
+		if res.status != http.StatusOK {
+			t.Fatalf("accepted Match %q answered %d %s %q", match, res.status, res.code, res.message)
+		}
+		var want []string
+		var wantImgs []Image
+		for _, img := range images {
+			if q.match(img) {
+				wantImgs = append(wantImgs, img)
+			}
+		}
+		sort.Slice(wantImgs, func(i, j int) bool {
+			a, b := wantImgs[i], wantImgs[j]
+			if a.CreationTime != b.CreationTime {
+				return a.CreationTime < b.CreationTime
+			}
+			return a.ImageId < b.ImageId
+		})
+		for _, img := range wantImgs {
+			want = append(want, img.ImageId)
+		}
+		var got struct {
+			Total     int
+			MediaList []struct{ MediaId string }
+		}
+		if err := json.Unmarshal(res.body, &got); err != nil || got.Total != len(want) {
+			t.Fatalf("Match %q: %v: want %d hits: %s", match, err, len(want), res.body)
+		}
+		for i, m := range got.MediaList {
+			if m.MediaId != want[i] {
+				t.Fatalf("Match %q: item %d is %s, want %s", match, i, m.MediaId, want[i])
+			}
+		}
+	})
 }
