@@ -391,6 +391,7 @@
 //	-slow-delay DURATION    FaultOptions.SlowDelay
 //	-qps N                  Options.QPS
 //	-role ARN[#EXTERNAL_ID] a role in STSOptions.Roles (repeatable)
+//	-role-max-session D     every role's Role.MaxSessionDuration
 //	-sts-lifetime DURATION  STSOptions.Lifetime
 //	-oidc-provider-arn ARN  STSOptions.OIDCProviderArn
 //	-oidc-token-file FILE   STSOptions.OIDCToken is the file's content, trimmed

@@ -156,17 +156,30 @@ func LoadImages(path string) ([]Image, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	var imgs []Image
-	if err := dec.Decode(&imgs); err != nil {
+	var entries []dataFileImage
+	if err := dec.Decode(&entries); err != nil {
 		return nil, fmt.Errorf("load images from %s: want a JSON array of ImageInfo objects: %w", path, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("load images from %s: unexpected data after the JSON array", path)
 	}
+	imgs := make([]Image, len(entries))
+	for i, e := range entries {
+		imgs[i] = e.Image
+	}
 	if err := validateImages(imgs); err != nil {
 		return nil, fmt.Errorf("load images from %s: %w", path, err)
 	}
 	return imgs, nil
+}
+
+// dataFileImage is a data file's entry. Ext and Type, which the old
+// monolithic SDK's shared Image struct has and earlier data files carried,
+// are accepted and dropped: no action of this API returns them (models.json).
+type dataFileImage struct {
+	Image
+	Ext  json.RawMessage `json:"Ext"`
+	Type json.RawMessage `json:"Type"`
 }
 
 // Values New gives the fields GetImageInfo always returns when an image
@@ -205,7 +218,8 @@ Filled when absent, because GetImageInfo always returns them:
   AppId            app-1000000
 Optional: Title, Description, Tags (comma-separated), CateId, CateName,
 ModificationTime (SearchMedia returns it), Mezzanine {FileURL,
-OriginalFileName, Width, Height, FileSize (bytes, string or number)}.`
+OriginalFileName, Width, Height, FileSize (bytes, string or number)}.
+Ext and Type, which no API returns, are accepted and ignored.`
 
 func validateImages(imgs []Image) error {
 	seen := map[string]bool{}

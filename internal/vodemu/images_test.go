@@ -232,7 +232,7 @@ func TestLoadImages(t *testing.T) {
 	const u = `"URL":"https://outin-x.oss-cn-shanghai.aliyuncs.com/a.png"`
 	good := write("good.json", `[
 	 {"ImageId":"a","Title":"A",`+u+`,"Mezzanine":{"FileURL":"https://outin-x.oss-cn-shanghai.aliyuncs.com/a.png","Width":1,"Height":2,"FileSize":"10"}},
-	 {"ImageId":"b",`+u+`,"Mezzanine":{"FileSize":20}},
+	 {"ImageId":"b",`+u+`,"Mezzanine":{"FileSize":20},"Ext":"png","Type":"default"},
 	 {"ImageId":"c","URL":"https://cdn.example.com/c.png","StorageLocation":"outin-x.oss-cn-shanghai.aliyuncs.com"}
 	]`)
 	imgs, err := LoadImages(good)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
@@ -52,6 +53,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&opts.QPS, "qps", 0, "requests per second allowed per Action, burst max(1, QPS); above it Throttling.User (0: no limit)")
 	fs.DurationVar(&opts.STS.Lifetime, "sts-lifetime", 0, "lifetime of STS credentials, whatever DurationSeconds asks (0: DurationSeconds)")
 	fs.Var(&roles, "role", "a role AssumeRole(WithOIDC) can assume, ARN[#EXTERNAL_ID] (repeatable)")
+	var maxSession time.Duration
+	fs.DurationVar(&maxSession, "role-max-session", 0,
+		"every -role's maximum session duration, which bounds DurationSeconds (0: RAM's default, 1h; at most 12h)")
 	fs.StringVar(&opts.STS.OIDCProviderArn, "oidc-provider-arn", "", "the OIDC provider ARN AssumeRoleWithOIDC accepts")
 	fs.StringVar(&oidcTokenFile, "oidc-token-file", "", "file whose content, trimmed, is the OIDC token AssumeRoleWithOIDC accepts")
 	fs.StringVar(&c.caOut, "ca-out", "", "generate a CA, serve TLS and CONNECT on the same port, and write the CA certificate (PEM) to this file for SSL_CERT_FILE")
@@ -76,6 +80,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var err error
 	if c.faults, err = parseFaults(faults); err != nil {
 		return c, fmt.Errorf("-faults: %w", err)
+	}
+	for i := range roles {
+		roles[i].MaxSessionDuration = maxSession
 	}
 	opts.STS.Roles = roles
 	if oidcTokenFile != "" {

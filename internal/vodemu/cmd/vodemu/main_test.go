@@ -84,6 +84,7 @@ func TestBadUsageExits2(t *testing.T) {
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset:next=1@"}, "empty action"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-qps", "-1"}, "-qps"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-role", "arn:aws:iam::1:role/x"}, "role ARN"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-role", "acs:ram::1:role/x", "-role-max-session", "13h"}, "maximum session duration"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-oidc-token-file", filepath.Join(dir, "absent")}, "-oidc-token-file"},
 	} {
 		var stdout, stderr bytes.Buffer
