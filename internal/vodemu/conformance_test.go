@@ -381,7 +381,10 @@ func TestConformance(t *testing.T) {
 		}},
 	}
 
-	type row struct{ ok, errs int }
+	type row struct {
+		ok, errs int
+		codes    []string
+	}
 	table := map[string]*row{}
 	codes := map[string]bool{}
 	sent := map[string]bool{}
@@ -421,6 +424,9 @@ func TestConformance(t *testing.T) {
 				t.Errorf("%s %s: HTTP %d code %q, want %s: %s", label, c.name, status, got, c.code, body)
 			}
 			codes[got] = true
+			if !slices.Contains(table[label].codes, got) {
+				table[label].codes = append(table[label].codes, got)
+			}
 			problems = conform(c.action+" error", errorModel, value, errorAlways)
 		}
 		for _, p := range problems {
@@ -436,14 +442,15 @@ func TestConformance(t *testing.T) {
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-20s %8s %8s\n", "action", "success", "errors")
+	fmt.Fprintf(&b, "%-20s %8s %8s  %s\n", "action", "success", "errors", "error codes")
 	names := make([]string, 0, len(table))
 	for n := range table {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(&b, "%-20s %8d %8d\n", n, table[n].ok, table[n].errs)
+		sort.Strings(table[n].codes)
+		fmt.Fprintf(&b, "%-20s %8d %8d  %s\n", n, table[n].ok, table[n].errs, strings.Join(table[n].codes, ", "))
 	}
 	fmt.Fprintf(&b, "distinct error codes: %d", len(codes))
 	t.Log("conformance cases (each answer checked against the model: fields known, JSON types, always-sent fields)\n" + b.String())
