@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -79,24 +78,34 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 	return diag.NewErrorDiagnostic(summary, b.String())
 }
 
-// credentialErrorDetail explains a failure to obtain credentials from the chosen source.
+// credentialErrorDetail explains a failure to obtain credentials from the chosen source. Its
+// text comes from vod.CredentialError, which quotes no file content, answer body or value; any
+// other error (which a library may have filled with what it read) is not quoted at all.
 func credentialErrorDetail(desc string, src vod.CredentialSource, err error) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "The provider tried %s and got:\n\n  %s\n\n", desc, err)
-	if stsErr, ok := embeddedAPIError(err.Error()); ok {
-		fmt.Fprintf(&b, "STS answered %s: %s\nRequest ID: %s\n\n", stsErr.Code, stsErr.Message, stsErr.RequestID)
+	var ce *vod.CredentialError
+	if !errors.As(err, &ce) {
+		fmt.Fprintf(&b, "The provider tried %s and failed (%T; its text is not shown, as it may hold credential material).\n\n", desc, err)
+	} else {
+		fmt.Fprintf(&b, "The provider tried %s and got:\n\n  %s\n\n", desc, strings.ReplaceAll(ce.Error(), "\n", "\n  "))
 	}
 	switch {
-	case strings.Contains(err.Error(), "IMDS credentials is disabled"):
-		b.WriteString("This source needs the ECS instance metadata service, which ALIBABA_CLOUD_ECS_METADATA_DISABLED=true " +
-			"switches off. Run on an ECS instance with a RAM role and without that variable, or use another source.")
-	case src.AssumeRole != nil || src.OIDC != nil:
+	case ce != nil && ce.Transient:
+		fmt.Fprintf(&b, "This failure is transient (throttling, a server error, a broken connection or a garbled answer), "+
+			"not a sign that the configuration is wrong: %d attempt%s were made with backoff (max_retries sets how many). "+
+			"Run terraform again later, or raise max_retries.", ce.Attempts, map[bool]string{true: "", false: "s"}[ce.Attempts == 1])
+	case ce != nil && ce.Fix != "":
+		b.WriteString("To fix it: " + ce.Fix + ".")
+	case ce != nil && ce.Code != "" && (src.AssumeRole != nil || src.OIDC != nil || src.UseProfile):
 		b.WriteString("Check that the role ARN exists, that its trust policy lets these credentials (or the OIDC " +
 			"provider) assume it, the external ID, and that the STS endpoint (sts_endpoint or " +
-			"ALIBABA_CLOUD_STS_ENDPOINT, default sts.aliyuncs.com) is reachable.")
+			"ALIBABA_CLOUD_STS_ENDPOINT, default sts.aliyuncs.com) is the right one.")
 	case src.UseProfile:
 		b.WriteString("Check the profile name (profile, ALIBABA_CLOUD_PROFILE) and the file (shared_credentials_file, " +
 			"ALIBABA_CLOUD_CONFIG_FILE); `aliyun configure list` shows the profiles the CLI knows.")
+	case src.AssumeRole != nil || src.OIDC != nil:
+		b.WriteString("Check the role ARN, the OIDC settings, and that the STS endpoint (sts_endpoint or " +
+			"ALIBABA_CLOUD_STS_ENDPOINT, default sts.aliyuncs.com) is reachable.")
 	case src.AccessKeyID == "":
 		b.WriteString("No credentials were found. Give them in one of these ways, in this order of precedence:\n" +
 			"- the provider arguments access_key and secret_key (and security_token for STS credentials);\n" +
@@ -107,23 +116,4 @@ func credentialErrorDetail(desc string, src vod.CredentialSource, err error) str
 			"- the rest of the default chain: ~/.alibabacloud/credentials, an ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI.")
 	}
 	return b.String()
-}
-
-// apiErrorBody is the JSON error body of an Alibaba Cloud API.
-type apiErrorBody struct {
-	Code, Message string
-	RequestID     string `json:"RequestId"`
-}
-
-// embeddedAPIError finds the JSON error body that credentials-go quotes in its error messages.
-func embeddedAPIError(msg string) (apiErrorBody, bool) {
-	start, end := strings.Index(msg, "{"), strings.LastIndex(msg, "}")
-	if start < 0 || end < start {
-		return apiErrorBody{}, false
-	}
-	var body apiErrorBody
-	if json.Unmarshal([]byte(msg[start:end+1]), &body) != nil || body.Code == "" {
-		return apiErrorBody{}, false
-	}
-	return body, true
 }
