@@ -169,8 +169,9 @@ func position(raw []byte, offset int64) (line, col int) {
 	}
 	before := raw[:max(offset, 0)]
 	line = bytes.Count(before, []byte("\n")) + 1
-	col = len(before) - bytes.LastIndexByte(before, '\n')
-	return line, col
+	// The offset is just past the offending byte.
+	col = len(before) - bytes.LastIndexByte(before, '\n') - 1
+	return line, max(col, 1)
 }
 
 // Region is the profile's region_id, the provider's last region fallback.
