@@ -42,6 +42,13 @@ func readImageError(imageID string, data *providerData, err error) diag.Diagnost
 func apiErrorDiagnostic(what, summary string, data *providerData, err error) diag.Diagnostic {
 	region := data.region
 	var apiErr *vod.APIError
+	var credErr *vod.CredentialError
+	if errors.As(err, &credErr) {
+		// Temporary credentials could not be refreshed during the run.
+		return diag.NewErrorDiagnostic("Cannot get VOD credentials",
+			fmt.Sprintf("Reading %s in region %s needed fresh credentials, and getting them failed:\n\n  %s\n\n%s", what, region,
+				strings.ReplaceAll(credErr.Error(), "\n", "\n  "), credentialAdvice(credErr)))
+	}
 	if !errors.As(err, &apiErr) {
 		if vod.IsUnreachable(err) {
 			return diag.NewErrorDiagnostic("VOD endpoint not reachable",
@@ -90,12 +97,8 @@ func credentialErrorDetail(desc string, src vod.CredentialSource, err error) str
 		fmt.Fprintf(&b, "The provider tried %s and got:\n\n  %s\n\n", desc, strings.ReplaceAll(ce.Error(), "\n", "\n  "))
 	}
 	switch {
-	case ce != nil && ce.Transient:
-		fmt.Fprintf(&b, "This failure is transient (throttling, a server error, a broken connection or a garbled answer), "+
-			"not a sign that the configuration is wrong: %d attempt%s were made with backoff (max_retries sets how many). "+
-			"Run terraform again later, or raise max_retries.", ce.Attempts, map[bool]string{true: "", false: "s"}[ce.Attempts == 1])
-	case ce != nil && ce.Fix != "":
-		b.WriteString("To fix it: " + ce.Fix + ".")
+	case ce != nil && (ce.Transient || ce.Fix != ""):
+		b.WriteString(credentialAdvice(ce))
 	case ce != nil && ce.Code != "" && (src.AssumeRole != nil || src.OIDC != nil || src.UseProfile):
 		b.WriteString("Check that the role ARN exists, that its trust policy lets these credentials (or the OIDC " +
 			"provider) assume it, the external ID, and that the STS endpoint (sts_endpoint or " +
@@ -116,4 +119,21 @@ func credentialErrorDetail(desc string, src vod.CredentialSource, err error) str
 			"- the rest of the default chain: ~/.alibabacloud/credentials, an ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI.")
 	}
 	return b.String()
+}
+
+// credentialAdvice says what to do about a transient failure or one with a known fix.
+func credentialAdvice(ce *vod.CredentialError) string {
+	switch {
+	case ce.Transient:
+		was := "attempts were"
+		if ce.Attempts == 1 {
+			was = "attempt was"
+		}
+		return fmt.Sprintf("This failure is transient (throttling, a server error, a broken connection or a garbled answer), "+
+			"not a sign that the configuration is wrong: %d %s made with backoff (max_retries sets how many). "+
+			"Run terraform again later, or raise max_retries.", ce.Attempts, was)
+	case ce.Fix != "":
+		return "To fix it: " + ce.Fix + "."
+	}
+	return "Check the credential source named above."
 }

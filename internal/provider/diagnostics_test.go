@@ -86,3 +86,14 @@ func TestCredentialErrorDetail(t *testing.T) {
 		t.Errorf("the text of a foreign error reached the diagnostic:\n%s", got)
 	}
 }
+
+// Credentials that cannot be refreshed during a read are reported as such, not as a network fault.
+func TestReadImageErrorFromCredentialRefresh(t *testing.T) {
+	err := fmt.Errorf("GetImageInfo: getting credentials: %w", &vod.CredentialError{Source: "STS AssumeRole at sts.aliyuncs.com",
+		Problem: "the service answered with an error", Code: "Throttling.User", Attempts: 4, Transient: true})
+	d := readImageError("img-1", &providerData{region: "cn-beijing", endpoint: "https://vod.cn-beijing.aliyuncs.com"}, err)
+	if d.Summary() != "Cannot get VOD credentials" || !strings.Contains(d.Detail(), "transient") ||
+		!strings.Contains(d.Detail(), "4 attempts were made") || !strings.Contains(d.Detail(), `image "img-1"`) {
+		t.Errorf("unexpected diagnostic: %s\n%s", d.Summary(), d.Detail())
+	}
+}
