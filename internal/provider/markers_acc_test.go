@@ -238,6 +238,11 @@ esac
 			"ALIBABA_CLOUD_ACCESS_KEY_ID": id, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": mark("ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
 			"ALIBABA_CLOUD_SECURITY_TOKEN": mark("ALIBABA_CLOUD_SECURITY_TOKEN"), "ALICLOUD_SECRET_KEY": mark("ALICLOUD_SECRET_KEY"),
 			"ALICLOUD_SECURITY_TOKEN": mark("ALICLOUD_SECURITY_TOKEN")}},
+		// DEBUG=dara (and the others Alibaba's libraries read) makes them print every request's
+		// headers, the security token among them, to stdout.
+		markerScenario{name: "debug-environment", expect: "error", args: fmt.Sprintf("%s\n  access_key = %q\n  secret_key = %q\n  security_token = %q",
+			region, id, mark("secret_key with DEBUG set"), mark("security_token with DEBUG set")),
+			env: map[string]string{"DEBUG": "dara,tea,sdk,credential"}},
 		markerScenario{name: "alicloud-environment", args: region, expect: "error", env: map[string]string{
 			"ALICLOUD_ACCESS_KEY": id, "ALICLOUD_SECRET_KEY": mark("ALICLOUD_SECRET_KEY in use")}},
 	)

@@ -1,0 +1,18 @@
+//go:build unix
+
+package provider
+
+import (
+	"os"
+	"syscall"
+)
+
+// reexec replaces the process with a fresh run of the same program, arguments and (now changed)
+// environment; the process ID and open files, Terraform's plugin pipes among them, stay.
+func reexec() {
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	_ = syscall.Exec(exe, os.Args, os.Environ()) // on failure the run goes on, with the flags still read
+}
