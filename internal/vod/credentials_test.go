@@ -141,8 +141,8 @@ func TestCredentialsURIRetriesTransientFailures(t *testing.T) {
 
 func TestCredentialsURIAnswersNameWhatIsMissing(t *testing.T) {
 	for answer, want := range map[string]string{
-		`{"Code": "Success", "AccessKeyId": "a", "AccessKeySecret": "` + leak + `"}`:                              "lacks SecurityToken and Expiration",
-		`{"Code": "Failed", "AccessKeySecret": "` + leak + `"}`:                                                   `Code is not "Success"`,
+		`{"Code": "Success", "AccessKeyId": "a", "AccessKeySecret": "` + leak + `"}`:                               "lacks SecurityToken and Expiration",
+		`{"Code": "Failed", "AccessKeySecret": "` + leak + `"}`:                                                    `Code is not "Success"`,
 		`{"Code": "Success", "AccessKeyId": "a", "AccessKeySecret": "s", "SecurityToken": "t", "Expiration": "x"}`: "Expiration is not an RFC 3339 time",
 		`["` + leak + `"]`: "JSON of an unexpected shape",
 	} {
@@ -242,11 +242,11 @@ esac
 func TestCredentialsFileSource(t *testing.T) {
 	for content, want := range map[string]string{
 		"[default]\ntype = access_key\naccess_key_id = a\naccess_key_secret = s\n": "",
-		"[default]\ntype = access_key\n" + leak + "\n":                              "line 3 is neither",
-		"[default\ntype = access_key\n":                                             "line 1 opens a section",
-		"[other]\ntype = access_key\n":                                              "no section [default]",
-		"[default]\ntype = access_key\naccess_key_id = a\n":                         "needs access_key_secret",
-		"[default]\ntype = " + leak[:4] + "\n":                                      "is not one of access_key",
+		"[default]\ntype = access_key\n" + leak + "\n":                             "line 3 is neither",
+		"[default\ntype = access_key\n":                                            "line 1 opens a section",
+		"[other]\ntype = access_key\n":                                             "no section [default]",
+		"[default]\ntype = access_key\naccess_key_id = a\n":                        "needs access_key_secret",
+		"[default]\ntype = " + leak[:4] + "\n":                                     "is not one of access_key",
 	} {
 		src, err := credentialsFileSource(testFetcher(0), writeTemp(t, "credentials", content), "default")
 		if err == nil {
