@@ -120,10 +120,19 @@ func (u *uriSource) get(ctx context.Context) (*session, error) {
 var ecsMetadataEndpoint = "http://100.100.100.200"
 
 // ecsSource gets the credentials of an ECS instance's RAM role from the metadata service, with
-// the IMDSv2 token unless the service refuses it (and IMDSv1 is not disabled).
+// the IMDSv2 token unless the service refuses it (and IMDSv1 is not disabled). The service is on
+// the instance's own network: its connections get credentials-go's 1 s connect timeout, so that
+// the default chain off ECS moves on quickly (a dial failure is not retried).
 type ecsSource struct {
 	f        *fetcher
 	roleName string
+}
+
+func (e *ecsSource) fetcher() *fetcher {
+	f := *e.f
+	f.connect = min(f.connect, time.Second)
+	f.http = newHTTPClient(f.connect, f.read)
+	return &f
 }
 
 func (e *ecsSource) describe() string {
@@ -140,9 +149,10 @@ func (e *ecsSource) get(ctx context.Context) (*session, error) {
 			Fix: "run on an ECS instance with a RAM role and without that variable, or use another credential source"}
 	}
 	imdsv1 := !strings.EqualFold(os.Getenv("ALIBABA_CLOUD_IMDSV1_DISABLED"), "true")
-	return e.f.retry(ctx, what, func(ctx context.Context) (*session, error) {
+	f := e.fetcher()
+	return f.retry(ctx, what, func(ctx context.Context) (*session, error) {
 		header := http.Header{}
-		token, err := e.f.do(ctx, http.MethodPut, ecsMetadataEndpoint+"/latest/api/token",
+		token, err := f.do(ctx, http.MethodPut, ecsMetadataEndpoint+"/latest/api/token",
 			http.Header{"X-Aliyun-Ecs-Metadata-Token-Ttl-Seconds": {"21600"}})
 		switch {
 		case err == nil:
@@ -154,7 +164,7 @@ func (e *ecsSource) get(ctx context.Context) (*session, error) {
 		}
 		role := e.roleName
 		if role == "" {
-			name, err := e.f.do(ctx, http.MethodGet, ecsMetadataEndpoint+"/latest/meta-data/ram/security-credentials/", header)
+			name, err := f.do(ctx, http.MethodGet, ecsMetadataEndpoint+"/latest/meta-data/ram/security-credentials/", header)
 			if err != nil {
 				return nil, err
 			}
@@ -162,7 +172,7 @@ func (e *ecsSource) get(ctx context.Context) (*session, error) {
 				return nil, &CredentialError{Source: what, Problem: "the instance has no RAM role attached"}
 			}
 		}
-		body, err := e.f.do(ctx, http.MethodGet, ecsMetadataEndpoint+"/latest/meta-data/ram/security-credentials/"+role, header)
+		body, err := f.do(ctx, http.MethodGet, ecsMetadataEndpoint+"/latest/meta-data/ram/security-credentials/"+role, header)
 		if err != nil {
 			return nil, err
 		}
