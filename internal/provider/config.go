@@ -28,7 +28,7 @@ var (
 	envOIDCProvider  = []string{"ALIBABA_CLOUD_OIDC_PROVIDER_ARN"}
 	envOIDCTokenFile = []string{"ALIBABA_CLOUD_OIDC_TOKEN_FILE"}
 	envSTSEndpoint   = []string{"ALIBABA_CLOUD_STS_ENDPOINT"}
-	envCredsURI      = "ALIBABA_CLOUD_CREDENTIALS_URI"
+	envCredsURI      = "ALIBABA_CLOUD_CREDENTIALS_URI" //nolint:gosec // G101: the variable's name, not a credential
 )
 
 // vodRegions are the regions with a VOD endpoint (vod-api.md); skip_region_validation admits others.
@@ -149,11 +149,16 @@ func (c resolvedConfig) readProfile() (*vod.CLIProfile, error) {
 		if c.accessKey.set() || c.useOIDC() {
 			return nil, nil
 		}
-		if _, err := os.Stat(vod.DefaultCLIConfigFile()); err != nil {
+		if !fileExists(vod.DefaultCLIConfigFile()) {
 			return nil, nil
 		}
 	}
 	return vod.ReadCLIProfile(c.configFile.value, c.profile.value)
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // credentialSource applies the documented precedence: static keys (argument, then environment),

@@ -14,5 +14,6 @@ func reexec() {
 	if err != nil {
 		return
 	}
-	_ = syscall.Exec(exe, os.Args, os.Environ()) // on failure the run goes on, with the flags still read
+	// On failure the run goes on, with the flags still read.
+	_ = syscall.Exec(exe, os.Args, os.Environ()) //nolint:gosec // G204: this very program, its own arguments
 }

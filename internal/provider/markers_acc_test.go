@@ -189,12 +189,12 @@ esac
 	uri := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/no-token":
-			fmt.Fprintf(w, `{"Code": "Success", "AccessKeyId": "x", "AccessKeySecret": %q}`, uriSecret)
+			_, _ = fmt.Fprintf(w, `{"Code": "Success", "AccessKeyId": "x", "AccessKeySecret": %q}`, uriSecret)
 		case "/error":
 			w.WriteHeader(http.StatusForbidden)
-			fmt.Fprintf(w, `{"Code": "Denied", "Message": %q}`, uriBody)
+			_, _ = fmt.Fprintf(w, `{"Code": "Denied", "Message": %q}`, uriBody)
 		default:
-			fmt.Fprintf(w, "<html>%s</html>", uriHTML)
+			_, _ = fmt.Fprintf(w, "<html>%s</html>", uriHTML)
 		}
 	}))
 	t.Cleanup(uri.Close)
@@ -205,15 +205,15 @@ esac
 		_ = r.ParseForm()
 		switch r.Form.Get("RoleSessionName") {
 		case "ok":
-			fmt.Fprintf(w, `{"RequestId": "r", "Credentials": {"AccessKeyId": "STS.x", "AccessKeySecret": %q, "SecurityToken": %q, "Expiration": "2099-01-01T00:00:00Z"}}`, stsSecret, stsToken)
+			_, _ = fmt.Fprintf(w, `{"RequestId": "r", "Credentials": {"AccessKeyId": "STS.x", "AccessKeySecret": %q, "SecurityToken": %q, "Expiration": "2099-01-01T00:00:00Z"}}`, stsSecret, stsToken)
 		case "partial":
-			fmt.Fprintf(w, `{"RequestId": "r", "Credentials": {"AccessKeyId": "STS.x", "AccessKeySecret": %q}}`, stsSecret)
+			_, _ = fmt.Fprintf(w, `{"RequestId": "r", "Credentials": {"AccessKeyId": "STS.x", "AccessKeySecret": %q}}`, stsSecret)
 		case "error":
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, `{"RequestId": "r", "Code": "NoPermission", "Message": "denied", "HostId": %q, "Recommend": %q}`, stsErr, stsErr)
+			_, _ = fmt.Fprintf(w, `{"RequestId": "r", "Code": "NoPermission", "Message": "denied", "HostId": %q, "Recommend": %q}`, stsErr, stsErr)
 		default:
 			w.WriteHeader(http.StatusBadGateway)
-			fmt.Fprintf(w, "<html><body>%s</body></html>", stsHTML)
+			_, _ = fmt.Fprintf(w, "<html><body>%s</body></html>", stsHTML)
 		}
 	}))
 	t.Cleanup(fakeSTS.Close)

@@ -145,7 +145,7 @@ func defaultChain(f *fetcher) source {
 	if file == "" {
 		file = ExpandHome("~/.alibabacloud/credentials")
 	}
-	if _, err := os.Stat(file); err == nil {
+	if _, err := os.Stat(file); err == nil { //nolint:gosec // G703: the user's own credentials file
 		name := orText(os.Getenv("ALIBABA_CLOUD_PROFILE"), "default")
 		c.sources = append(c.sources, &lazy{what: "credentials file " + file, build: func() (source, error) {
 			return credentialsFileSource(f, file, name)

@@ -97,10 +97,10 @@ func flakyCredentialServer(n int32, status int, answer string) (*httptest.Server
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if calls.Add(1) <= n {
 			w.WriteHeader(status)
-			fmt.Fprintf(w, "<html>%s</html>", leak)
+			_, _ = fmt.Fprintf(w, "<html>%s</html>", leak)
 			return
 		}
-		fmt.Fprint(w, answer)
+		_, _ = fmt.Fprint(w, answer)
 	}))
 	return srv, &calls
 }
@@ -146,7 +146,7 @@ func TestCredentialsURIAnswersNameWhatIsMissing(t *testing.T) {
 		`{"Code": "Success", "AccessKeyId": "a", "AccessKeySecret": "s", "SecurityToken": "t", "Expiration": "x"}`: "Expiration is not an RFC 3339 time",
 		`["` + leak + `"]`: "JSON of an unexpected shape",
 	} {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, answer) }))
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, answer) }))
 		_, err := (&uriSource{f: testFetcher(0), uri: srv.URL}).get(context.Background())
 		srv.Close()
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -186,14 +186,14 @@ func TestECSMetadataSource(t *testing.T) {
 		switch {
 		case r.Method == http.MethodPut && r.URL.Path == "/latest/api/token":
 			tokenAsked.Add(1)
-			fmt.Fprint(w, "imds-token")
+			_, _ = fmt.Fprint(w, "imds-token")
 		case r.Header.Get("X-Aliyun-Ecs-Metadata-Token") != "imds-token":
 			v1.Add(1)
 			w.WriteHeader(http.StatusUnauthorized)
 		case r.URL.Path == "/latest/meta-data/ram/security-credentials/":
-			fmt.Fprint(w, "vod-reader\n")
+			_, _ = fmt.Fprint(w, "vod-reader\n")
 		case r.URL.Path == "/latest/meta-data/ram/security-credentials/vod-reader":
-			fmt.Fprint(w, goodURIAnswer)
+			_, _ = fmt.Fprint(w, goodURIAnswer)
 		default:
 			w.WriteHeader(http.StatusNotFound)
 		}

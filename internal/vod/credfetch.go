@@ -367,7 +367,8 @@ func (f *fetcher) callSTS(ctx context.Context, host, action string, params map[s
 			return nil, err
 		}
 		s, err := answer.Credentials.toSession(what, true)
-		if ce, ok := err.(*CredentialError); ok {
+		var ce *CredentialError
+		if errors.As(err, &ce) {
 			ce.RequestID = answer.RequestID
 		}
 		return s, err

@@ -204,7 +204,7 @@ func (x *externalSource) get(ctx context.Context) (*session, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, x.timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...) //nolint:gosec // G204: the profile's process_command, run as the CLI runs it
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout // its stderr is discarded too: helpers print secrets there as well
 	if err := cmd.Run(); err != nil {

@@ -94,7 +94,7 @@ func ReadCLIProfile(path, name string) (*CLIProfile, error) {
 		path = DefaultCLIConfigFile()
 	}
 	path = ExpandHome(path)
-	raw, err := os.ReadFile(path)
+	raw, err := os.ReadFile(path) //nolint:gosec // G304: the configuration file the user names
 	if err != nil {
 		return nil, &CredentialError{Source: "aliyun CLI config file " + path, Problem: fileProblem(err),
 			Fix: "check shared_credentials_file or ALIBABA_CLOUD_CONFIG_FILE; `aliyun configure` writes the file"}
@@ -313,7 +313,7 @@ func (p *CLIProfile) source(f *fetcher, seen map[string]bool) (source, error) {
 	case "CloudSSO":
 		return p.cloudSSO(mode)
 	case "OAuth":
-		return p.oauth(mode)
+		return p.oauth()
 	case "BearerToken":
 		return nil, &CredentialError{Source: p.what(), Problem: "mode BearerToken signs requests with a bearer token, which VOD's API does not accept",
 			Fix: "use a profile in a mode that yields an access key (AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole, OIDC, External, CredentialsURI, CloudSSO)"}
@@ -359,7 +359,7 @@ func (p *CLIProfile) cloudSSO(mode string) (source, error) {
 
 // oauth uses the STS credentials cached by the CLI's OAuth sign-in while they last, then its
 // refresh token (credentials-go's OAuth provider).
-func (p *CLIProfile) oauth(mode string) (source, error) {
+func (p *CLIProfile) oauth() (source, error) {
 	now := time.Now().Unix()
 	if p.StsExpiration > now && p.AccessKeyID != "" && p.AccessKeySecret != "" && p.StsToken != "" {
 		return &static{s: session{accessKeyID: p.AccessKeyID, accessKeySecret: p.AccessKeySecret, securityToken: p.StsToken,
@@ -402,7 +402,7 @@ func sortedKeys(m map[string]string) []string {
 // (~/.alibabacloud/credentials or ALIBABA_CLOUD_CREDENTIALS_FILE), with credentials-go's types
 // access_key, ecs_ram_role and ram_role_arn. Errors name the file and line, never a value.
 func credentialsFileSource(f *fetcher, path, profile string) (source, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := os.ReadFile(path) //nolint:gosec // G304: the credentials file the user names
 	if err != nil {
 		return nil, &CredentialError{Source: "credentials file " + path, Problem: fileProblem(err)}
 	}
