@@ -57,7 +57,8 @@ func TestAccSecretsMarkersStayOut(t *testing.T) {
 		}
 	}
 	rc := filepath.Join(dir, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/vodtf/vod\" = %q\n  }\n  direct {}\n}\n", pluginDir))
+	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/vodtf/vod\" = %[1]q\n"+
+		"    \"registry.opentofu.org/vodtf/vod\" = %[1]q\n  }\n  direct {}\n}\n", pluginDir))
 
 	markers := map[string]string{} // marker -> where it was planted
 	mark := func(where string) string {

@@ -111,8 +111,11 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		cfg.region = setting{value: profile.Region(), source: fmt.Sprintf("region_id of profile %q", profile.Name)}
 	}
 	if missing := cfg.missing(); len(missing) > 0 {
-		if profileErr != nil {
+		switch {
+		case profileErr != nil && cfg.profileInUse():
 			missing = append(missing, "- credentials: the selected profile cannot be used: "+profileErr.Error())
+		case profileErr != nil:
+			missing = append(missing, "- (the selected profile, read for its region_id, cannot be used: "+profileErr.Error()+")")
 		}
 		resp.Diagnostics.AddError("Missing VOD provider configuration",
 			"The VOD provider needs a region and credentials. Set:\n"+strings.Join(missing, "\n"))
