@@ -66,3 +66,22 @@ func stsConfig(t *testing.T, tg *acctest.Target, action string, maxRetries int) 
 	}
 	return providerBlock(tg, common+fmt.Sprintf("\n  shared_credentials_file = %q", file))
 }
+
+// Roles assumed by a ChainableRamRoleArn profile (whose source is a RamRoleArn profile: two
+// AssumeRole calls) get the same retries and sts_endpoint as assume_role.
+func TestAccCredentials_stsFaultsOnProfileRoles(t *testing.T) {
+	for _, kind := range []vodemu.FaultKind{vodemu.FaultThrottling, vodemu.FaultHTML502, vodemu.FaultReset} {
+		t.Run(string(kind), func(t *testing.T) {
+			tg := acctest.New(t)
+			tg.RequireEmulator(t)
+			tg.Emulator.Server.InjectNext(kind, 2, "AssumeRole")
+			file := writeProfiles(t, oidcTokenFile(t))
+			runSteps(t, true, readStep(providerBlock(tg, fmt.Sprintf("sts_endpoint = %q\n  max_retries = 2\n  shared_credentials_file = %q\n  profile = \"chained\"",
+				tg.STSEndpoint(), file)), ""))
+			st := tg.Emulator.Server.Stats()
+			if st.ByFault[string(kind)] != 2 || st.ProxyConnects != 0 {
+				t.Errorf("want two %s faults retried at sts_endpoint (no proxy): %+v", kind, st)
+			}
+		})
+	}
+}
