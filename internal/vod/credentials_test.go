@@ -278,3 +278,26 @@ func TestRedactURL(t *testing.T) {
 		t.Errorf("redactURL = %q", got)
 	}
 }
+
+// A refresh that fails while the current credentials are still valid keeps them; once they are
+// about to expire, the failure is reported.
+func TestCachedKeepsValidCredentialsWhenRefreshFails(t *testing.T) {
+	fail := &failingSource{}
+	c := newCached(fail)
+	c.cur = &session{accessKeyID: "a", expires: time.Now().Add(time.Minute)} // inside the refresh margin
+	if s, err := c.get(context.Background()); err != nil || s.accessKeyID != "a" || fail.calls != 1 {
+		t.Fatalf("got %+v, %v after %d refreshes; want the current credentials after one failed refresh", s, err, fail.calls)
+	}
+	c.cur.expires = time.Now().Add(10 * time.Second)
+	if _, err := c.get(context.Background()); err == nil {
+		t.Fatal("credentials about to expire were used although their refresh failed")
+	}
+}
+
+type failingSource struct{ calls int }
+
+func (f *failingSource) get(context.Context) (*session, error) {
+	f.calls++
+	return nil, &CredentialError{Source: "test", Problem: "down", Transient: true}
+}
+func (f *failingSource) describe() string { return "test" }

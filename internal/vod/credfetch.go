@@ -87,6 +87,9 @@ type session struct {
 // refreshMargin is how long before expiry temporary credentials are renewed, as credentials-go does.
 const refreshMargin = 3 * time.Minute
 
+// stillValidFor is how long credentials must stay valid to be used when their refresh failed.
+const stillValidFor = 30 * time.Second
+
 func (s *session) fresh(now time.Time) bool {
 	return s != nil && (s.expires.IsZero() || now.Add(refreshMargin).Before(s.expires))
 }
@@ -122,6 +125,11 @@ func (c *cached) get(ctx context.Context) (*session, error) {
 	}
 	s, err := c.src.get(ctx)
 	if err != nil {
+		// Credentials inside the refresh margin still work for a while: a failed early refresh
+		// keeps them, and is tried again at the next request.
+		if c.cur != nil && time.Now().Add(stillValidFor).Before(c.cur.expires) {
+			return c.cur, nil
+		}
 		return nil, err
 	}
 	c.cur = s

@@ -185,8 +185,8 @@ func (e *ecsSource) get(ctx context.Context) (*session, error) {
 }
 
 // externalSource runs a command that prints credentials as JSON, as the aliyun CLI's External
-// mode does: {"mode": "AK"|"StsToken", "access_key_id", "access_key_secret", "sts_token"}. Its
-// output is never shown, whatever it holds.
+// mode does: {"mode": "AK"|"StsToken", "access_key_id", "access_key_secret", "sts_token"}, plus
+// credentials-go's optional "expiration" (RFC 3339). Its output is never shown, whatever it holds.
 type externalSource struct {
 	command, profile string
 	timeout          time.Duration
@@ -224,6 +224,7 @@ func (x *externalSource) get(ctx context.Context) (*session, error) {
 		AccessKeyID     string `json:"access_key_id"`
 		AccessKeySecret string `json:"access_key_secret"`
 		SecurityToken   string `json:"sts_token"`
+		Expiration      string `json:"expiration"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		return nil, &CredentialError{Source: what, Problem: "its output is not one JSON object: " + jsonProblem(stdout.Bytes(), err),
@@ -233,7 +234,8 @@ func (x *externalSource) get(ctx context.Context) (*session, error) {
 	if mode != "AK" && mode != "StsToken" {
 		return nil, &CredentialError{Source: what, Problem: "its output's mode is neither \"AK\" nor \"StsToken\""}
 	}
-	a := sessionFields{AccessKeyID: out.AccessKeyID, AccessKeySecret: out.AccessKeySecret, SecurityToken: out.SecurityToken}
+	a := sessionFields{AccessKeyID: out.AccessKeyID, AccessKeySecret: out.AccessKeySecret, SecurityToken: out.SecurityToken,
+		Expiration: out.Expiration} // optional: without it, the command runs once per provider configuration
 	if mode == "StsToken" && a.SecurityToken == "" {
 		return nil, &CredentialError{Source: what, Problem: "its output's mode is StsToken but it lacks sts_token"}
 	}
