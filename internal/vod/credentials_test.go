@@ -301,3 +301,31 @@ func (f *failingSource) get(context.Context) (*session, error) {
 	return nil, &CredentialError{Source: "test", Problem: "down", Transient: true}
 }
 func (f *failingSource) describe() string { return "test" }
+
+// The metadata service's transient failures are retried like any other credential request.
+func TestECSMetadataRetries(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			_, _ = fmt.Fprint(w, "imds-token")
+			return
+		}
+		if calls.Add(1) <= 2 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = fmt.Fprint(w, goodURIAnswer)
+	}))
+	defer srv.Close()
+	old := ecsMetadataEndpoint
+	ecsMetadataEndpoint = srv.URL
+	defer func() { ecsMetadataEndpoint = old }()
+	if s, err := (&ecsSource{f: testFetcher(3), roleName: "r"}).get(context.Background()); err != nil || s.accessKeyID != "STS.a" {
+		t.Fatalf("got %+v, %v after %d requests", s, err, calls.Load())
+	}
+	calls.Store(-100)
+	_, err := (&ecsSource{f: testFetcher(1), roleName: "r"}).get(context.Background())
+	if !IsTransientCredentialError(err) || !strings.Contains(err.Error(), "2 attempts") {
+		t.Errorf("got %v, want a transient failure after 2 attempts", err)
+	}
+}
