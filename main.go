@@ -16,6 +16,7 @@ import (
 var version = "dev"
 
 func main() {
+	provider.DropLibraryDebug() // first: it may run the program again
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -27,6 +28,7 @@ var (
 	envOIDCProvider  = []string{"ALIBABA_CLOUD_OIDC_PROVIDER_ARN"}
 	envOIDCTokenFile = []string{"ALIBABA_CLOUD_OIDC_TOKEN_FILE"}
 	envSTSEndpoint   = []string{"ALIBABA_CLOUD_STS_ENDPOINT"}
+	envCredsURI      = "ALIBABA_CLOUD_CREDENTIALS_URI" //nolint:gosec // G101: the variable's name, not a credential
 )
 
 // vodRegions are the regions with a VOD endpoint (vod-api.md), and cn-hangzhou, which the official
@@ -107,8 +109,8 @@ func resolveConfig(m providerModel) resolvedConfig {
 func (c resolvedConfig) missing() []string {
 	var out []string
 	if !c.region.set() {
-		out = append(out, fmt.Sprintf("- region: the provider argument \"region\" or the environment variable %s",
-			strings.Join(envRegion, " or ")))
+		out = append(out, fmt.Sprintf("- region: the provider argument \"region\", the environment variable %s, "+
+			"or region_id in the selected aliyun CLI profile", strings.Join(envRegion, " or ")))
 	}
 	if c.assumeRole != nil && !c.roleARN.set() {
 		out = append(out, "- assume_role.role_arn: the block's argument \"role_arn\" or the environment variable ALIBABA_CLOUD_ROLE_ARN")
@@ -129,15 +131,48 @@ func (c resolvedConfig) useOIDC() bool {
 	return c.oidcRoleARN.set() && c.oidcProvider.set() && c.oidcTokenFile.set()
 }
 
+// credentialTuning is what every request made for credentials shares with the VOD client.
+type credentialTuning struct {
+	connectTimeout, readTimeout time.Duration
+	maxRetries                  int
+}
+
+// profileInUse reports whether credentials (or the region) come from a CLI profile: one was named,
+// or a file was, and no static keys or OIDC take precedence.
+func (c resolvedConfig) profileInUse() bool {
+	return !c.accessKey.set() && !c.useOIDC() && (c.profile.set() || c.configFile.set())
+}
+
+// readProfile reads the profile that supplies credentials or the region: the one named (profile,
+// shared_credentials_file), or, when credentials come from the default chain, the current profile of
+// ~/.aliyun/config.json if that file exists. It returns nil, nil when no profile is involved.
+func (c resolvedConfig) readProfile() (*vod.CLIProfile, error) {
+	if !c.profile.set() && !c.configFile.set() {
+		if c.accessKey.set() || c.useOIDC() {
+			return nil, nil
+		}
+		if !fileExists(vod.DefaultCLIConfigFile()) {
+			return nil, nil
+		}
+	}
+	return vod.ReadCLIProfile(c.configFile.value, c.profile.value)
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // credentialSource applies the documented precedence: static keys (argument, then environment),
-// then OIDC from the environment, then a CLI profile, then credentials-go's default chain; and
-// assume_role (or ALIBABA_CLOUD_ROLE_ARN) on top of whichever base was chosen. It returns a
-// description of the choice for logs and error messages.
-func (c resolvedConfig) credentialSource(stsConnectMillis, stsReadMillis int) (vod.CredentialSource, string) {
+// then OIDC from the environment, then a CLI profile, then the default chain; and assume_role (or
+// ALIBABA_CLOUD_ROLE_ARN) on top of whichever base was chosen. It returns a description of the
+// choice for logs and error messages; profile, if already read, is used rather than read again.
+func (c resolvedConfig) credentialSource(tune credentialTuning, profile *vod.CLIProfile) (vod.CredentialSource, string) {
 	src := vod.CredentialSource{
-		STSEndpoint:          c.stsEndpoint.value,
-		ConnectTimeoutMillis: stsConnectMillis,
-		ReadTimeoutMillis:    stsReadMillis,
+		STSEndpoint:    c.stsEndpoint.value,
+		ConnectTimeout: tune.connectTimeout,
+		ReadTimeout:    tune.readTimeout,
+		MaxRetries:     tune.maxRetries,
 	}
 	var desc string
 	switch {
@@ -147,18 +182,22 @@ func (c resolvedConfig) credentialSource(stsConnectMillis, stsReadMillis int) (v
 		if c.securityToken.set() {
 			desc += " with STS token from " + c.securityToken.source
 		}
+		src.KeysFrom = desc
 	case c.useOIDC():
 		src.OIDC = &vod.OIDCSource{
-			RoleARN: c.oidcRoleARN.value, ProviderARN: c.oidcProvider.value, TokenFile: c.oidcTokenFile.value,
+			RoleARN: c.oidcRoleARN.value, ProviderARN: c.oidcProvider.value, TokenFile: vod.ExpandHome(c.oidcTokenFile.value),
 			SessionName: c.sessionName.value,
 		}
 		desc = fmt.Sprintf("OIDC role %s (ALIBABA_CLOUD_ROLE_ARN) with the token in %s", c.oidcRoleARN.value, c.oidcTokenFile.value)
 	case c.profile.set() || c.configFile.set():
-		src.UseProfile, src.ProfileName, src.ProfileFile = true, c.profile.value, c.configFile.value
+		src.UseProfile, src.ProfileName, src.ProfileFile = true, c.profile.value, vod.ExpandHome(c.configFile.value)
+		if profile != nil {
+			src.Profile = profile
+		}
 		desc = fmt.Sprintf("profile %s in %s", orWord(quoted(c.profile.value), "(the current one)"),
 			orWord(c.configFile.value, "~/.aliyun/config.json"))
 	default:
-		desc = "the default credential chain (environment, OIDC, ~/.aliyun/config.json, ~/.alibabacloud/credentials, ECS RAM role, credentials URI)"
+		desc = "the default credential chain (~/.aliyun/config.json, ~/.alibabacloud/credentials, ECS RAM role, " + envCredsURI + ")"
 	}
 	if c.roleARN.set() {
 		ar := &vod.AssumeRole{RoleARN: c.roleARN.value, SessionName: c.sessionName.value}

@@ -152,7 +152,7 @@ func TestCredentialSourcePrecedence(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			src, desc := resolveConfig(tc.model).credentialSource(0, 0)
+			src, desc := resolveConfig(tc.model).credentialSource(credentialTuning{}, nil)
 			kind := "default"
 			switch {
 			case src.AccessKeyID != "":

@@ -256,9 +256,9 @@ func TestAccCredentials_profiles(t *testing.T) {
 		"ChainableRamRoleArn": {profile: "chained", shared: true},
 		"OIDC":                {profile: "oidc", shared: true},
 		"EcsRamRole without metadata": {profile: "ecs",
-			want: `Cannot get VOD credentials[\s\S]*profile "ecs"[\s\S]*IMDS credentials is disabled`},
+			want: `Cannot get VOD credentials[\s\S]*profile "ecs"[\s\S]*ALIBABA_CLOUD_ECS_METADATA_DISABLED`},
 		"profile not in the file": {profile: "nobody",
-			want: `Cannot get VOD credentials[\s\S]*profile "nobody"[\s\S]*unable to get profile with 'nobody'`},
+			want: `Cannot get VOD credentials[\s\S]*profile "nobody"[\s\S]*no profile named "nobody"`},
 		"profile with a wrong secret": {profile: "wrong-ak",
 			want: `SignatureDoesNotMatch[\s\S]*secret`},
 	} {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -43,6 +42,13 @@ func readImageError(imageID string, data *providerData, err error) diag.Diagnost
 func apiErrorDiagnostic(what, summary string, data *providerData, err error) diag.Diagnostic {
 	region := data.region
 	var apiErr *vod.APIError
+	var credErr *vod.CredentialError
+	if errors.As(err, &credErr) {
+		// Temporary credentials could not be refreshed during the run.
+		return diag.NewErrorDiagnostic("Cannot get VOD credentials",
+			fmt.Sprintf("Reading %s in region %s needed fresh credentials, and getting them failed:\n\n  %s\n\n%s", what, region,
+				strings.ReplaceAll(credErr.Error(), "\n", "\n  "), credentialAdvice(credErr)))
+	}
 	if !errors.As(err, &apiErr) {
 		if vod.IsUnreachable(err) {
 			return diag.NewErrorDiagnostic("VOD endpoint not reachable",
@@ -79,29 +85,34 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 	return diag.NewErrorDiagnostic(summary, b.String())
 }
 
-// credentialErrorDetail explains a failure to obtain credentials from the chosen source.
+// credentialErrorDetail explains a failure to obtain credentials from the chosen source. Its
+// text comes from vod.CredentialError, which quotes no file content, answer body or value; any
+// other error (which a library may have filled with what it read) is not quoted at all.
 func credentialErrorDetail(desc string, src vod.CredentialSource, err error) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "The provider tried %s and got:\n\n  %s\n\n", desc, err)
-	stsErr, fromSTS := embeddedAPIError(err.Error())
-	if fromSTS {
-		fmt.Fprintf(&b, "STS answered %s: %s\nRequest ID: %s\n\n", stsErr.Code, stsErr.Message, stsErr.RequestID)
+	var ce *vod.CredentialError
+	if !errors.As(err, &ce) {
+		fmt.Fprintf(&b, "The provider tried %s and failed (%T; its text is not shown, as it may hold credential material).\n\n", desc, err)
+	} else {
+		fmt.Fprintf(&b, "The provider tried %s and got:\n\n  %s\n\n", desc, strings.ReplaceAll(ce.Error(), "\n", "\n  "))
 	}
-	if fromSTS && stsErr.Code == "InvalidParameter.DurationSeconds" && src.AssumeRole != nil {
+	if ce != nil && ce.Code == "InvalidParameter.DurationSeconds" && src.AssumeRole != nil {
 		b.WriteString(sessionDurationHint(src.AssumeRole.DurationSeconds))
 		return b.String()
 	}
 	switch {
-	case strings.Contains(err.Error(), "IMDS credentials is disabled"):
-		b.WriteString("This source needs the ECS instance metadata service, which ALIBABA_CLOUD_ECS_METADATA_DISABLED=true " +
-			"switches off. Run on an ECS instance with a RAM role and without that variable, or use another source.")
-	case src.AssumeRole != nil || src.OIDC != nil:
+	case ce != nil && (ce.Transient || ce.Fix != ""):
+		b.WriteString(credentialAdvice(ce))
+	case ce != nil && ce.Code != "" && (src.AssumeRole != nil || src.OIDC != nil || src.UseProfile):
 		b.WriteString("Check that the role ARN exists, that its trust policy lets these credentials (or the OIDC " +
 			"provider) assume it, the external ID, and that the STS endpoint (sts_endpoint or " +
-			"ALIBABA_CLOUD_STS_ENDPOINT, default sts.aliyuncs.com) is reachable.")
+			"ALIBABA_CLOUD_STS_ENDPOINT, default sts.aliyuncs.com) is the right one.")
 	case src.UseProfile:
 		b.WriteString("Check the profile name (profile, ALIBABA_CLOUD_PROFILE) and the file (shared_credentials_file, " +
 			"ALIBABA_CLOUD_CONFIG_FILE); `aliyun configure list` shows the profiles the CLI knows.")
+	case src.AssumeRole != nil || src.OIDC != nil:
+		b.WriteString("Check the role ARN, the OIDC settings, and that the STS endpoint (sts_endpoint or " +
+			"ALIBABA_CLOUD_STS_ENDPOINT, default sts.aliyuncs.com) is reachable.")
 	case src.AccessKeyID == "":
 		b.WriteString("No credentials were found. Give them in one of these ways, in this order of precedence:\n" +
 			"- the provider arguments access_key and secret_key (and security_token for STS credentials);\n" +
@@ -114,23 +125,21 @@ func credentialErrorDetail(desc string, src vod.CredentialSource, err error) str
 	return b.String()
 }
 
-// apiErrorBody is the JSON error body of an Alibaba Cloud API.
-type apiErrorBody struct {
-	Code, Message string
-	RequestID     string `json:"RequestId"`
-}
-
-// embeddedAPIError finds the JSON error body that credentials-go quotes in its error messages.
-func embeddedAPIError(msg string) (apiErrorBody, bool) {
-	start, end := strings.Index(msg, "{"), strings.LastIndex(msg, "}")
-	if start < 0 || end < start {
-		return apiErrorBody{}, false
+// credentialAdvice says what to do about a transient failure or one with a known fix.
+func credentialAdvice(ce *vod.CredentialError) string {
+	switch {
+	case ce.Transient:
+		was := "attempts were"
+		if ce.Attempts == 1 {
+			was = "attempt was"
+		}
+		return fmt.Sprintf("This failure is transient (throttling, a server error, a broken connection or a garbled answer), "+
+			"not a sign that the configuration is wrong: %d %s made with backoff (max_retries sets how many). "+
+			"Run terraform again later, or raise max_retries.", ce.Attempts, was)
+	case ce.Fix != "":
+		return "To fix it: " + ce.Fix + "."
 	}
-	var body apiErrorBody
-	if json.Unmarshal([]byte(msg[start:end+1]), &body) != nil || body.Code == "" {
-		return apiErrorBody{}, false
-	}
-	return body, true
+	return "Check the credential source named above."
 }
 
 // sessionDurationHint says what to change when STS rejects the requested session duration: it

@@ -66,16 +66,34 @@ func TestReadImageError(t *testing.T) {
 }
 
 func TestCredentialErrorDetail(t *testing.T) {
-	err := errors.New(`refresh session token failed: {"RequestId":"R-9","Code":"EntityNotExist.Role","Message":"The role not exists: acs:ram::1:role/x."}`)
-	got := credentialErrorDetail("role acs:ram::1:role/x assumed with ...", vod.CredentialSource{AssumeRole: &vod.AssumeRole{}}, err)
-	for _, want := range []string{"The provider tried role acs:ram::1:role/x", "STS answered EntityNotExist.Role: The role not exists",
-		"Request ID: R-9", "trust policy"} {
+	stsErr := &vod.CredentialError{Source: "STS AssumeRole at sts.aliyuncs.com", Problem: "the service answered with an error: The role not exists.",
+		Code: "EntityNotExist.Role", HTTPStatus: 404, RequestID: "R-9", Attempts: 1}
+	got := credentialErrorDetail("role acs:ram::1:role/x assumed with ...", vod.CredentialSource{AssumeRole: &vod.AssumeRole{}}, stsErr)
+	for _, want := range []string{"The provider tried role acs:ram::1:role/x", "code EntityNotExist.Role", "request ID R-9", "trust policy"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("detail lacks %q:\n%s", want, got)
 		}
 	}
-	got = credentialErrorDetail("profile \"ecs\"", vod.CredentialSource{UseProfile: true}, errors.New("IMDS credentials is disabled"))
-	if !strings.Contains(got, "ALIBABA_CLOUD_ECS_METADATA_DISABLED") || strings.Contains(got, "STS answered") {
-		t.Errorf("unexpected detail for a disabled metadata service:\n%s", got)
+	transient := &vod.CredentialError{Source: "STS AssumeRole at sts.aliyuncs.com", Problem: "the service answered with an error",
+		Code: "Throttling.User", HTTPStatus: 400, Attempts: 4, Transient: true}
+	got = credentialErrorDetail("role x", vod.CredentialSource{AssumeRole: &vod.AssumeRole{}}, transient)
+	if !strings.Contains(got, "transient") || !strings.Contains(got, "4 attempts") || strings.Contains(got, "trust policy") {
+		t.Errorf("a transient failure must say so and how many attempts, without configuration advice:\n%s", got)
+	}
+	// An error that is not a vod.CredentialError may quote what a library read: not shown.
+	got = credentialErrorDetail("profile \"dev\"", vod.CredentialSource{UseProfile: true}, errors.New(`unmarshal failed: {"access_key_secret": "LEAK"}`))
+	if strings.Contains(got, "LEAK") {
+		t.Errorf("the text of a foreign error reached the diagnostic:\n%s", got)
+	}
+}
+
+// Credentials that cannot be refreshed during a read are reported as such, not as a network fault.
+func TestReadImageErrorFromCredentialRefresh(t *testing.T) {
+	err := fmt.Errorf("GetImageInfo: getting credentials: %w", &vod.CredentialError{Source: "STS AssumeRole at sts.aliyuncs.com",
+		Problem: "the service answered with an error", Code: "Throttling.User", Attempts: 4, Transient: true})
+	d := readImageError("img-1", &providerData{region: "cn-beijing", endpoint: "https://vod.cn-beijing.aliyuncs.com"}, err)
+	if d.Summary() != "Cannot get VOD credentials" || !strings.Contains(d.Detail(), "transient") ||
+		!strings.Contains(d.Detail(), "4 attempts were made") || !strings.Contains(d.Detail(), `image "img-1"`) {
+		t.Errorf("unexpected diagnostic: %s\n%s", d.Summary(), d.Detail())
 	}
 }

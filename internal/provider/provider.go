@@ -28,6 +28,7 @@ type vodProvider struct {
 
 // New returns a constructor of the provider, as providerserver.Serve and tests want it.
 func New(version string) func() provider.Provider {
+	captureStandardLog()
 	return func() provider.Provider { return &vodProvider{version: version} }
 }
 
@@ -103,7 +104,19 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 
 	cfg := resolveConfig(m)
+	// The selected profile is read first: its region_id is the region's last fallback (argument,
+	// environment, profile), and a profile that cannot be read is reported with a missing region.
+	profile, profileErr := cfg.readProfile()
+	if !cfg.region.set() && profile != nil && profile.Region() != "" {
+		cfg.region = setting{value: profile.Region(), source: fmt.Sprintf("region_id of profile %q", profile.Name)}
+	}
 	if missing := cfg.missing(); len(missing) > 0 {
+		switch {
+		case profileErr != nil && cfg.profileInUse():
+			missing = append(missing, "- credentials: the selected profile cannot be used: "+profileErr.Error())
+		case profileErr != nil:
+			missing = append(missing, "- (the selected profile, read for its region_id, cannot be used: "+profileErr.Error()+")")
+		}
 		resp.Diagnostics.AddError("Missing VOD provider configuration",
 			"The VOD provider needs a region and credentials. Set:\n"+strings.Join(missing, "\n"))
 		return
@@ -113,30 +126,40 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			fmt.Sprintf("The region from %s: %s", cfg.region.source, problem))
 		return
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets(cfg)...)
-	ctx = tflog.MaskMessageStrings(ctx, secrets(cfg)...)
+	secretValues := append(secrets(cfg), profileSecrets(profile)...)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secretValues...)
+	ctx = tflog.MaskMessageStrings(ctx, secretValues...)
 
 	connectTimeout := secondsOr(m.ConnectTimeout, defaultConnectTimeout)
 	readTimeout := secondsOr(m.ReadTimeout, defaultReadTimeout)
-	src, credDesc := cfg.credentialSource(int(connectTimeout/time.Millisecond), int(readTimeout/time.Millisecond))
-	cred, err := vod.NewCredential(src)
+	maxRetries := vod.DefaultMaxRetries
+	if !m.MaxRetries.IsNull() {
+		maxRetries = int(m.MaxRetries.ValueInt64())
+	}
+	if !cfg.profileInUse() {
+		profile, profileErr = nil, nil // read for the region only; credentials come from elsewhere
+	}
+	src, credDesc := cfg.credentialSource(credentialTuning{connectTimeout: connectTimeout, readTimeout: readTimeout,
+		maxRetries: maxRetries}, profile)
+	var cred *vod.Credential
+	err := profileErr
+	if err == nil {
+		cred, err = vod.NewCredential(src)
+	}
 	if err == nil {
 		// Resolve now, once, so that a missing profile or a role that cannot be assumed is reported
 		// here with its source rather than as a failure of every read.
-		_, err = cred.GetCredential()
+		err = cred.Resolve(ctx)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot get VOD credentials", credentialErrorDetail(credDesc, src, err))
 		return
 	}
+	secretValues = append(secretValues, cred.Secrets()...)
 
 	endpoint := cfg.endpoint.value
 	if endpoint == "" {
 		endpoint = vod.EndpointForRegion(cfg.region.value)
-	}
-	maxRetries := vod.DefaultMaxRetries
-	if !m.MaxRetries.IsNull() {
-		maxRetries = int(m.MaxRetries.ValueInt64())
 	}
 	client, err := vod.New(vod.Config{
 		Endpoint:       endpoint,
@@ -157,16 +180,17 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	tflog.Info(ctx, "configured the VOD client", map[string]any{
-		"endpoint":      endpoint,
-		"region":        cfg.region.value,
-		"region_from":   cfg.region.source,
-		"credentials":   credDesc,
-		"endpoint_from": orWord(cfg.endpoint.source, "region"),
-		"max_retries":   maxRetries,
-		"batch_reads":   m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
+		"endpoint":           endpoint,
+		"region":             cfg.region.value,
+		"region_from":        cfg.region.source,
+		"credentials":        credDesc,
+		"credentials_source": cred.Describe(),
+		"endpoint_from":      orWord(cfg.endpoint.source, "region"),
+		"max_retries":        maxRetries,
+		"batch_reads":        m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
 	})
 
-	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secrets(cfg)}
+	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secretValues}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
@@ -240,6 +264,20 @@ func secrets(c resolvedConfig) []string {
 	for _, s := range []setting{c.secretKey, c.securityToken} {
 		if s.set() {
 			out = append(out, s.value)
+		}
+	}
+	return out
+}
+
+// profileSecrets are a profile's secret values, masked in logs like the arguments'.
+func profileSecrets(p *vod.CLIProfile) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range []string{p.AccessKeySecret, p.StsToken, p.AccessToken, p.OAuthAccessToken, p.OAuthRefreshToken} {
+		if v != "" {
+			out = append(out, v)
 		}
 	}
 	return out

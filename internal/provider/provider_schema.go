@@ -38,7 +38,8 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Description: "Region of the VOD service, such as `cn-shanghai`; it selects the endpoint " +
 					"`https://vod.<region>.aliyuncs.com` (`cn-hangzhou` uses `vod.cn-shanghai.aliyuncs.com`, as " +
 					"Alibaba Cloud's own SDKs do). Defaults to the environment variable " +
-					"`ALIBABA_CLOUD_REGION`, then `ALIBABA_CLOUD_REGION_ID`, then `ALICLOUD_REGION`.",
+					"`ALIBABA_CLOUD_REGION`, then `ALIBABA_CLOUD_REGION_ID`, then `ALICLOUD_REGION`, then the `region_id` of " +
+					"the selected aliyun CLI profile.",
 			},
 			"endpoint": schema.StringAttribute{
 				Optional: true,
@@ -48,26 +49,30 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"profile": schema.StringAttribute{
 				Optional: true,
-				Description: "Name of a profile in the aliyun CLI's configuration file (modes `AK`, `StsToken`, " +
-					"`RamRoleArn`, `ChainableRamRoleArn`, `EcsRamRole`, `OIDC` and the others the CLI knows). Used when " +
-					"no access key is given. Defaults to the environment variable `ALIBABA_CLOUD_PROFILE`, then " +
-					"`ALICLOUD_PROFILE`, then the file's current profile.",
+				Description: "Name of a profile in the aliyun CLI's configuration file, read as the CLI reads it: modes " +
+					"`AK`, `StsToken`, `RamRoleArn`, `ChainableRamRoleArn`, `EcsRamRole`, `RamRoleArnWithRoleName`, `OIDC`, " +
+					"`External`, `CredentialsURI`, `CloudSSO` and `OAuth`, matched regardless of case (`BearerToken`, " +
+					"`Anonymous` and `RsaKeyPair` are refused with an explanation). Used when no access key is given; its " +
+					"`region_id` is the region when neither `region` nor a region variable is set. Defaults to the " +
+					"environment variable `ALIBABA_CLOUD_PROFILE`, then `ALICLOUD_PROFILE`, then the file's current profile.",
 			},
 			"shared_credentials_file": schema.StringAttribute{
 				Optional: true,
-				Description: "Path of the aliyun CLI's configuration file. Defaults to the environment variable " +
-					"`ALIBABA_CLOUD_CONFIG_FILE`, then `~/.aliyun/config.json`.",
+				Description: "Path of the aliyun CLI's configuration file; a leading `~` is the home directory. Defaults " +
+					"to the environment variable `ALIBABA_CLOUD_CONFIG_FILE`, then `~/.aliyun/config.json`.",
 			},
 			"sts_endpoint": schema.StringAttribute{
 				Optional: true,
-				Description: "Host (and port) of the STS API used to assume roles, such as " +
-					"`sts-vpc.cn-shanghai.aliyuncs.com`; always called over HTTPS. Defaults to the environment " +
-					"variable `ALIBABA_CLOUD_STS_ENDPOINT`, then `sts.aliyuncs.com`.",
+				Description: "Host (and port) of the STS API, such as `sts-vpc.cn-shanghai.aliyuncs.com`, for every STS " +
+					"call whichever source makes it (`assume_role`, OIDC, a role profile); always called over HTTPS. Defaults " +
+					"to the environment variable `ALIBABA_CLOUD_STS_ENDPOINT`, then the profile's `sts_region` endpoint, " +
+					"then `sts.aliyuncs.com`.",
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
 				Description: "How many times a request that failed with a retryable error (throttling, a 5xx " +
-					"answer, a broken connection or a timeout) is sent again, with exponential backoff. Default 3; 0 " +
+					"answer, a broken connection or a timeout) is sent again, with exponential backoff; this covers the " +
+					"requests made to get credentials (STS, a credentials URI, the ECS metadata service) too. Default 3; 0 " +
 					"disables retries.",
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},

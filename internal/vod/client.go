@@ -92,6 +92,9 @@ type Client struct {
 	reportMu   sync.Mutex    // serializes onAttempt
 	batcher    *batcher      // nil when batching is off
 	limiter    *rate.Limiter // nil when unlimited
+	// resolve, when the credential has a context-aware refresh (NewCredential's), gets fresh
+	// credentials with the request's context before each attempt.
+	resolve func(ctx context.Context) error
 }
 
 // EndpointForRegion returns the public VOD endpoint of a region.
@@ -145,6 +148,9 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{newSDK: newSDK, region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff,
 		onAttempt: cfg.OnAttempt}
 	c.sdks.Put(first)
+	if r, ok := cfg.Credential.(interface{ Resolve(context.Context) error }); ok {
+		c.resolve = r.Resolve
+	}
 	if cfg.Batch {
 		c.batcher = newBatcher(c, cfg.BatchWindow)
 	}
@@ -214,6 +220,13 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 			}
 		}
 		start := time.Now()
+		if c.resolve != nil {
+			// A credential failure has had its own retries (and says so): it is final here.
+			if err := c.resolve(ctx); err != nil {
+				c.report(ctx, Attempt{Action: action, Number: attempt + 1, Duration: time.Since(start), Err: err})
+				return fmt.Errorf("%s: getting credentials: %w", action, err)
+			}
+		}
 		res, err := sdk.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
 		if err == nil {
 			body, _ := res["body"].(string)

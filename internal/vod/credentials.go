@@ -1,34 +1,49 @@
 package vod
 
 import (
-	"fmt"
-	"sync"
+	"context"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/aliyun/credentials-go/credentials"
 	"github.com/aliyun/credentials-go/credentials/providers"
 )
 
-// CredentialSource says where credentials come from. Exactly one of the base sources is used:
-// static keys, OIDC, a CLI profile, or (when none is set) credentials-go's default chain. AssumeRole,
-// when set, exchanges the base credentials for a role's temporary ones. The resolution itself is
-// credentials-go's; this type only chooses it.
+// CredentialSource says where credentials come from. Exactly one base source is used: static
+// keys, OIDC, a CLI profile, or (when none is set) the default chain. AssumeRole, when set,
+// exchanges the base credentials for a role's temporary ones.
+//
+// Every request made to get or refresh credentials (STS AssumeRole and AssumeRoleWithOIDC, a
+// credentials URI, the ECS metadata service) goes through the client's transport (proxy from
+// HTTPS_PROXY/NO_PROXY, the timeouts) and its retry policy (IsRetryable, MaxRetries, backoff with
+// jitter, cancellation); every error is a *CredentialError, whose text holds no credential
+// material. credentials-go supplies the types and the CloudSSO and OAuth sign-in exchanges; its
+// own fetchers are not used, as they neither retry nor take a transport, and quote what they read
+// in their errors.
 type CredentialSource struct {
 	AccessKeyID, AccessKeySecret, SecurityToken string
+	// KeysFrom describes where the static keys came from, for messages.
+	KeysFrom string
 
 	OIDC *OIDCSource
 
-	// UseProfile selects a profile of the aliyun CLI's config.json: ProfileName (empty for the
-	// file's current profile) in ProfileFile (empty for ~/.aliyun/config.json).
+	// UseProfile selects a profile of the aliyun CLI's config.json: Profile, when already read
+	// (ReadCLIProfile), else ProfileName (empty for the file's current profile) in ProfileFile
+	// (empty for ~/.aliyun/config.json).
 	UseProfile               bool
+	Profile                  *CLIProfile
 	ProfileName, ProfileFile string
 
 	AssumeRole *AssumeRole
 
-	// STSEndpoint is the STS host[:port] for OIDC and role assumption (always called over HTTPS);
-	// empty for sts.aliyuncs.com.
+	// STSEndpoint is the STS host[:port] for every STS call, whichever source makes it (always
+	// HTTPS); empty for the profile's sts_region endpoint, else sts.aliyuncs.com.
 	STSEndpoint string
-	// Timeouts of STS calls, in milliseconds; zero for credentials-go's defaults.
-	ConnectTimeoutMillis, ReadTimeoutMillis int
+	// Timeouts and retries of credential requests; zero values take the client's defaults.
+	ConnectTimeout, ReadTimeout time.Duration
+	MaxRetries                  int
+	Backoff                     func(attempt int) time.Duration
 }
 
 // OIDCSource assumes a role with an OIDC token, as CI runners and Kubernetes RRSA provide it.
@@ -43,80 +58,171 @@ type AssumeRole struct {
 	DurationSeconds                          int
 }
 
-// NewCredential builds the credential that the client signs with. Temporary credentials are
-// refreshed by credentials-go before they expire.
-func NewCredential(src CredentialSource) (credentials.Credential, error) {
-	base, err := src.base()
+// Credential is what the client signs with: a credentials-go Credential for the SDK core, whose
+// temporary credentials are refreshed before they expire.
+type Credential struct {
+	credentials.Credential
+	top *cached
+}
+
+// Resolve gets (or refreshes) the credentials now, with ctx's cancellation; the SDK core's own
+// GetCredential then finds them fresh.
+func (c *Credential) Resolve(ctx context.Context) error {
+	_, err := c.top.get(ctx)
+	return err
+}
+
+// Describe says which source gave the credentials, for logs (never a value).
+func (c *Credential) Describe() string { return c.top.describe() }
+
+// NewCredential builds the credential that the client signs with. It makes no request; Resolve
+// does.
+func NewCredential(src CredentialSource) (*Credential, error) {
+	f := &fetcher{
+		connect:     orDefault(src.ConnectTimeout, DefaultConnectTimeout),
+		read:        orDefault(src.ReadTimeout, DefaultReadTimeout),
+		maxRetries:  max(src.MaxRetries, 0),
+		backoff:     src.Backoff,
+		stsEndpoint: src.STSEndpoint,
+	}
+	if f.backoff == nil {
+		f.backoff = exponentialBackoff
+	}
+	f.http = newHTTPClient(f.connect, f.read)
+	base, err := src.base(f)
 	if err != nil {
 		return nil, err
 	}
-	cp := base
 	if ar := src.AssumeRole; ar != nil {
-		cp, err = providers.NewRAMRoleARNCredentialsProviderBuilder().
-			WithCredentialsProvider(base).
-			WithRoleArn(ar.RoleARN).
-			WithRoleSessionName(ar.SessionName).
-			WithExternalId(ar.ExternalID).
-			WithPolicy(ar.Policy).
-			WithDurationSeconds(ar.DurationSeconds).
-			WithStsEndpoint(src.STSEndpoint).
-			WithHttpOptions(src.httpOptions()).
-			Build()
-		if err != nil {
-			return nil, fmt.Errorf("assume_role %s: %w", ar.RoleARN, err)
-		}
+		base = &roleSource{f: f, base: newCached(base), host: f.stsHost(""), roleARN: ar.RoleARN, sessionName: ar.SessionName,
+			externalID: ar.ExternalID, policy: ar.Policy, durationSeconds: ar.DurationSeconds}
 	}
-	return credentials.FromCredentialsProvider(cp.GetProviderName(), &serialized{inner: cp}), nil
+	top := newCached(base)
+	return &Credential{Credential: credentials.FromCredentialsProvider("vod", &sdkProvider{top: top}), top: top}, nil
 }
 
-func (src CredentialSource) base() (providers.CredentialsProvider, error) {
+func (src CredentialSource) base(f *fetcher) (source, error) {
 	switch {
-	case src.AccessKeyID != "" && src.SecurityToken != "":
-		return providers.NewStaticSTSCredentialsProviderBuilder().
-			WithAccessKeyId(src.AccessKeyID).WithAccessKeySecret(src.AccessKeySecret).
-			WithSecurityToken(src.SecurityToken).Build()
 	case src.AccessKeyID != "":
-		return providers.NewStaticAKCredentialsProviderBuilder().
-			WithAccessKeyId(src.AccessKeyID).WithAccessKeySecret(src.AccessKeySecret).Build()
+		return &static{s: session{accessKeyID: src.AccessKeyID, accessKeySecret: src.AccessKeySecret,
+			securityToken: src.SecurityToken}, from: orText(src.KeysFrom, "the access key given")}, nil
 	case src.OIDC != nil:
 		o := src.OIDC
-		p, err := providers.NewOIDCCredentialsProviderBuilder().
-			WithRoleArn(o.RoleARN).
-			WithOIDCProviderARN(o.ProviderARN).
-			WithOIDCTokenFilePath(o.TokenFile).
-			WithRoleSessionName(o.SessionName).
-			WithDurationSeconds(o.DurationSeconds).
-			WithSTSEndpoint(src.STSEndpoint).
-			WithHttpOptions(src.httpOptions()).
-			Build()
-		if err != nil {
-			return nil, fmt.Errorf("OIDC role %s: %w", o.RoleARN, err)
-		}
-		return p, nil
+		return &oidcSource{f: f, host: f.stsHost(""), roleARN: o.RoleARN, providerARN: o.ProviderARN,
+			tokenFile: ExpandHome(o.TokenFile), sessionName: o.SessionName, durationSeconds: o.DurationSeconds}, nil
 	case src.UseProfile:
-		return providers.NewCLIProfileCredentialsProviderBuilder().
-			WithProfileName(src.ProfileName).WithProfileFile(src.ProfileFile).Build()
+		p := src.Profile
+		if p == nil {
+			var err error
+			if p, err = ReadCLIProfile(src.ProfileFile, src.ProfileName); err != nil {
+				return nil, err
+			}
+		}
+		return p.source(f, map[string]bool{})
 	default:
-		return providers.NewDefaultCredentialsProvider(), nil
+		return defaultChain(f), nil
 	}
 }
 
-func (src CredentialSource) httpOptions() *providers.HttpOptions {
-	return &providers.HttpOptions{ConnectTimeout: src.ConnectTimeoutMillis, ReadTimeout: src.ReadTimeoutMillis}
+// defaultChain is credentials-go's default order after the environment's keys and OIDC (which
+// the provider handles itself): the aliyun CLI's current profile, the SDKs' credentials file, the
+// ECS RAM role, a credentials URI. Only sources that are present are tried.
+func defaultChain(f *fetcher) source {
+	c := &chainSource{}
+	if !strings.EqualFold(os.Getenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED"), "true") {
+		if _, err := os.Stat(DefaultCLIConfigFile()); err == nil {
+			name := os.Getenv("ALIBABA_CLOUD_PROFILE")
+			c.sources = append(c.sources, &lazy{what: "the aliyun CLI's " + DefaultCLIConfigFile(), build: func() (source, error) {
+				p, err := ReadCLIProfile("", name)
+				if err != nil {
+					return nil, err
+				}
+				return p.source(f, map[string]bool{})
+			}})
+		}
+	}
+	file := ExpandHome(os.Getenv("ALIBABA_CLOUD_CREDENTIALS_FILE"))
+	if file == "" {
+		file = ExpandHome("~/.alibabacloud/credentials")
+	}
+	if _, err := os.Stat(file); err == nil { //nolint:gosec // G703: the user's own credentials file
+		name := orText(os.Getenv("ALIBABA_CLOUD_PROFILE"), "default")
+		c.sources = append(c.sources, &lazy{what: "credentials file " + file, build: func() (source, error) {
+			return credentialsFileSource(f, file, name)
+		}})
+	}
+	if !strings.EqualFold(os.Getenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED"), "true") {
+		c.sources = append(c.sources, newCached(&ecsSource{f: f, roleName: os.Getenv("ALIBABA_CLOUD_ECS_METADATA")}))
+	}
+	if uri := os.Getenv("ALIBABA_CLOUD_CREDENTIALS_URI"); uri != "" {
+		c.sources = append(c.sources, newCached(&uriSource{f: f, uri: uri, from: "ALIBABA_CLOUD_CREDENTIALS_URI"}))
+	}
+	return c
 }
 
-// serialized makes a credentials provider safe for concurrent use: credentials-go's providers
-// refresh session credentials without locking, and Terraform reads data sources in parallel.
-// It also means one STS call per refresh, not one per concurrent reader.
-type serialized struct {
-	mu    sync.Mutex
-	inner providers.CredentialsProvider
+// lazy builds a source when first asked, so that a broken file fails the chain's attempt, not
+// the configuration.
+type lazy struct {
+	what  string
+	build func() (source, error)
+	src   source
 }
 
-func (s *serialized) GetCredentials() (*providers.Credentials, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.inner.GetCredentials()
+func (l *lazy) describe() string {
+	if l.src != nil {
+		return l.src.describe()
+	}
+	return l.what
 }
 
-func (s *serialized) GetProviderName() string { return s.inner.GetProviderName() }
+func (l *lazy) get(ctx context.Context) (*session, error) {
+	if l.src == nil {
+		src, err := l.build()
+		if err != nil {
+			return nil, err
+		}
+		l.src = src
+	}
+	return l.src.get(ctx)
+}
+
+func orText(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// sdkProvider is the credentials-go provider the SDK core asks for credentials. It has no
+// context: Client.call resolves with the request's context first, so this normally finds the
+// credentials fresh; otherwise it refreshes with a background context (still bounded by the
+// retries and timeouts).
+type sdkProvider struct{ top *cached }
+
+func (p *sdkProvider) GetCredentials() (*providers.Credentials, error) {
+	s, err := p.top.get(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return &providers.Credentials{AccessKeyId: s.accessKeyID, AccessKeySecret: s.accessKeySecret,
+		SecurityToken: s.securityToken, ProviderName: "vod"}, nil
+}
+
+func (p *sdkProvider) GetProviderName() string { return "vod" }
+
+// Secrets returns the secret values of the credentials now held (access key secret, token), for
+// log masking. It makes no request.
+func (c *Credential) Secrets() []string {
+	c.top.mu.Lock()
+	defer c.top.mu.Unlock()
+	if c.top.cur == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range []string{c.top.cur.accessKeySecret, c.top.cur.securityToken} {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -54,6 +54,10 @@ func IsRetryable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return false
 	}
+	var credErr *CredentialError
+	if errors.As(err, &credErr) { // retried already, by the credential's own requests
+		return false
+	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		switch {

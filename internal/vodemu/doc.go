@@ -332,7 +332,8 @@
 // # Faults and rate limit
 //
 // Faults apply to RPC requests only (never /_emulator/*), before the rate
-// limit and authentication. Kinds (FaultKind constants; the strings are what
+// limit and authentication; STS actions are RPC requests like VOD's, so
+// "throttling:next=1@AssumeRole" faults a role assumption. Kinds (FaultKind constants; the strings are what
 // flags and the control endpoint take):
 //   - throttling: 400 Throttling.User "Request was denied due to user flow control."
 //   - throttling-503: the same with 503.
