@@ -157,6 +157,23 @@ func TestPutImage(t *testing.T) {
 	}
 }
 
+func TestDeleteImage(t *testing.T) {
+	h := newHarness(t, nil)
+	h.run.Server.PutImage(Image{ImageId: "doomed", Title: "v1"})
+	if !h.run.Server.DeleteImage("doomed") {
+		t.Fatal("DeleteImage reported a stored image as absent")
+	}
+	if h.run.Server.DeleteImage("doomed") {
+		t.Fatal("DeleteImage reported a deleted image as present")
+	}
+	p := v1Params("GetImageInfo", testNow)
+	p.Set("ImageId", "doomed")
+	status, _, body := h.callV1(http.MethodPost, testSecret, p)
+	if status != http.StatusNotFound || !strings.Contains(string(body), "NoSuchResource") {
+		t.Fatalf("GetImageInfo of a deleted image: %d %s", status, body)
+	}
+}
+
 func TestGetImageInfos(t *testing.T) {
 	h := newHarness(t, nil)
 	p := v1Params("GetImageInfos", testNow)
