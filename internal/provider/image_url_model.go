@@ -79,10 +79,9 @@ func ossURLExpiry(signedURL string) (int64, bool) {
 	return n, true
 }
 
-// fill stores what VOD returned for a request sent at requested, and the times derived from it.
+// fill stores the URLs VOD returned for a request sent at requested, and the times derived from them.
 // AuthTimeout and RenewBefore must be known.
 func (m *imageURLModel) fill(img *vod.Image, requested time.Time) {
-	m.ID = types.StringValue(img.ImageID)
 	m.URL = types.StringValue(img.URL)
 	m.FileURL = types.StringNull()
 	if img.Mezzanine != nil {

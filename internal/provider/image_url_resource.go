@@ -79,7 +79,7 @@ func (r *imageURLResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 				Description: "Arbitrary map of strings that, when changed, replaces the URL with a fresh one, " +
 					"like `triggers` of the time provider's resources."},
-			"id": schema.StringAttribute{Computed: true, Description: "ID of the image (the same as `image_id`)."},
+			"id": schema.StringAttribute{Computed: true, Description: "The same as `image_id`."},
 			"url": schema.StringAttribute{Computed: true,
 				Description: "Access URL of the image, as VOD returned it when the resource was created: a CDN URL if a " +
 					"CDN domain is configured, otherwise an OSS URL, or as `output_type` asks. It is stored in the " +
@@ -123,17 +123,16 @@ func (r *imageURLResource) now() time.Time {
 }
 
 // computedURLPaths are the attributes a new URL changes.
-var computedURLPaths = []path.Path{
-	path.Root("id"), path.Root("url"), path.Root("file_url"), path.Root("expires_at"), path.Root("renew_at"),
-}
+var computedURLPaths = []path.Path{path.Root("url"), path.Root("file_url"), path.Root("expires_at"), path.Root("renew_at")}
 
-// ModifyPlan sets the default renew_before, and plans the replacement of a URL that is due.
+// ModifyPlan sets id and the default renew_before, and plans the replacement of a URL that is due.
 func (r *imageURLResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroyed
 	}
-	var outputType types.String
+	var imageID, outputType types.String
 	var authTimeout, renewBefore, configRenewBefore types.Int64
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("image_id"), &imageID)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("output_type"), &outputType)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("auth_timeout"), &authTimeout)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("renew_before"), &renewBefore)...)
@@ -141,6 +140,8 @@ func (r *imageURLResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// id is the image ID as configured: known when planning, so that a renewal shows only what changes.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), imageID)...)
 	if renewBefore.IsUnknown() && configRenewBefore.IsNull() && !authTimeout.IsUnknown() {
 		renewBefore = types.Int64Value(defaultRenewBefore(authTimeout.ValueInt64()))
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("renew_before"), renewBefore)...)
@@ -207,6 +208,7 @@ func (r *imageURLResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	m.fill(img, requested)
+	m.ID = m.ImageID // as planned, whatever case VOD writes the ID in
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	if due, _ := dueForRenewal(requested, m.RenewAt.ValueString()); due {
 		resp.Diagnostics.AddAttributeWarning(path.Root("renew_at"), "VOD image URL already due for renewal",

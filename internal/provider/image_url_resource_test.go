@@ -178,6 +178,7 @@ func TestAccImageURLResource_renewal(t *testing.T) {
 					plancheck.ExpectResourceAction(consumer, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(imageURL, tfjsonpath.New("url")),
 					plancheck.ExpectUnknownValue(imageURL, tfjsonpath.New("expires_at")),
+					plancheck.ExpectKnownValue(imageURL, tfjsonpath.New("id"), knownvalue.StringExact(acctest.ImageOSS)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					urlChanges.AddStateValue(imageURL, tfjsonpath.New("url")),
