@@ -6,8 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
 )
@@ -117,4 +121,124 @@ func TestImageURLImportRefused(t *testing.T) {
 	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics[0].Detail(), "Declare the resource") {
 		t.Errorf("import: %v", resp.Diagnostics)
 	}
+}
+
+// planFor builds the ModifyPlan request of vod_image_url for a configuration and a prior state
+// (nil for a create), with the resource's schema.
+func planFor(t *testing.T, config, state map[string]tftypes.Value) (resource.ModifyPlanRequest, *resource.ModifyPlanResponse) {
+	t.Helper()
+	var sresp resource.SchemaResponse
+	(&imageURLResource{}).Schema(context.Background(), resource.SchemaRequest{}, &sresp)
+	sch := sresp.Schema
+	typ := sch.Type().TerraformType(context.Background()).(tftypes.Object)
+	object := func(vals map[string]tftypes.Value) tftypes.Value {
+		if vals == nil {
+			return tftypes.NewValue(typ, nil)
+		}
+		full := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			full[name] = tftypes.NewValue(at, nil)
+			if v, ok := vals[name]; ok {
+				full[name] = v
+			}
+		}
+		return tftypes.NewValue(typ, full)
+	}
+	req := resource.ModifyPlanRequest{
+		Config: tfsdk.Config{Schema: sch, Raw: object(config)},
+		State:  tfsdk.State{Schema: sch, Raw: object(state)},
+	}
+	// The plan as the framework hands it over: the state's values, or the configuration's with the
+	// computed attributes unknown and auth_timeout's default.
+	planned := map[string]tftypes.Value{}
+	if state != nil {
+		planned = state
+	} else {
+		for k, v := range config {
+			planned[k] = v
+		}
+		for _, name := range []string{"id", "url", "file_url", "expires_at", "renew_at"} {
+			planned[name] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+		}
+		if _, ok := planned["auth_timeout"]; !ok {
+			planned["auth_timeout"] = tftypes.NewValue(tftypes.Number, defaultURLAuthTimeout)
+		}
+		if _, ok := planned["renew_before"]; !ok {
+			planned["renew_before"] = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
+		}
+	}
+	req.Plan = tfsdk.Plan{Schema: sch, Raw: object(planned)}
+	return req, &resource.ModifyPlanResponse{Plan: req.Plan}
+}
+
+func TestImageURLModifyPlan(t *testing.T) {
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	r := &imageURLResource{data: &providerData{now: func() time.Time { return now }}}
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	num := func(n int64) tftypes.Value { return tftypes.NewValue(tftypes.Number, n) }
+	config := map[string]tftypes.Value{"image_id": str("abc"), "auth_timeout": num(600)}
+	stored := func(renewAt string) map[string]tftypes.Value {
+		return map[string]tftypes.Value{
+			"image_id": str("abc"), "auth_timeout": num(600), "renew_before": num(300), "id": str("abc"),
+			"url": str("https://u"), "expires_at": str("2026-11-30T10:05:00Z"), "renew_at": str(renewAt),
+		}
+	}
+	get := func(t *testing.T, resp *resource.ModifyPlanResponse, name string) attr.Value {
+		t.Helper()
+		var v attr.Value
+		if d := resp.Plan.GetAttribute(context.Background(), path.Root(name), &v); d.HasError() {
+			t.Fatal(d)
+		}
+		return v
+	}
+
+	t.Run("create: renew_before defaults to half of auth_timeout, id is the image ID", func(t *testing.T) {
+		req, resp := planFor(t, config, nil)
+		r.ModifyPlan(context.Background(), req, resp)
+		if resp.Diagnostics.HasError() || len(resp.RequiresReplace) != 0 {
+			t.Fatal(resp.Diagnostics, resp.RequiresReplace)
+		}
+		if rb := get(t, resp, "renew_before"); !rb.Equal(types.Int64Value(300)) {
+			t.Errorf("renew_before = %s", rb)
+		}
+		if id := get(t, resp, "id"); !id.Equal(types.StringValue("abc")) {
+			t.Errorf("id = %s", id)
+		}
+	})
+	t.Run("not due: the plan is the state", func(t *testing.T) {
+		req, resp := planFor(t, config, stored("2026-11-30T10:00:01Z"))
+		r.ModifyPlan(context.Background(), req, resp)
+		if resp.Diagnostics.HasError() || len(resp.RequiresReplace) != 0 || !resp.Plan.Raw.Equal(req.State.Raw) {
+			t.Errorf("diagnostics %v, replace %v, plan %s", resp.Diagnostics, resp.RequiresReplace, resp.Plan.Raw)
+		}
+	})
+	for name, renewAt := range map[string]string{"due": "2026-11-30T10:00:00Z", "unreadable renew_at": "soon"} {
+		t.Run(name+": replaced, with a new URL", func(t *testing.T) {
+			req, resp := planFor(t, config, stored(renewAt))
+			r.ModifyPlan(context.Background(), req, resp)
+			if resp.Diagnostics.HasError() || !resp.RequiresReplace.Contains(path.Root("renew_at")) {
+				t.Fatalf("diagnostics %v, replace %v", resp.Diagnostics, resp.RequiresReplace)
+			}
+			if (renewAt == "soon") != (resp.Diagnostics.WarningsCount() == 1) {
+				t.Errorf("warnings: %v", resp.Diagnostics)
+			}
+			for _, name := range []string{"url", "expires_at", "renew_at", "file_url"} {
+				if v := get(t, resp, name); !v.IsUnknown() {
+					t.Errorf("%s = %s, want unknown", name, v)
+				}
+			}
+			if id := get(t, resp, "id"); !id.Equal(types.StringValue("abc")) {
+				t.Errorf("id = %s", id)
+			}
+		})
+	}
+	t.Run("destroy: nothing to do", func(t *testing.T) {
+		req, resp := planFor(t, config, stored("2026-11-30T10:00:00Z"))
+		req.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), nil)
+		resp.Plan = req.Plan
+		r.ModifyPlan(context.Background(), req, resp)
+		if resp.Diagnostics.HasError() || len(resp.RequiresReplace) != 0 {
+			t.Errorf("diagnostics %v, replace %v", resp.Diagnostics, resp.RequiresReplace)
+		}
+	})
 }

@@ -162,10 +162,11 @@ func (r *imageURLResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	now := r.now()
 	due, err := dueForRenewal(now, renewAt.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("renew_at"), "Unreadable renew_at in the state",
+		// Only an edited state gets here: a new URL puts a readable renew_at back.
+		resp.Diagnostics.AddAttributeWarning(path.Root("renew_at"), "Unreadable renew_at in the state",
 			fmt.Sprintf("The stored renew_at %q is not an RFC 3339 time (%s), so whether the URL is due for renewal "+
-				"cannot be told. Replace the resource to get a new URL: terraform apply -replace=<address>.", renewAt.ValueString(), err))
-		return
+				"cannot be told: it is replaced with a fresh one.", renewAt.ValueString(), err))
+		due = true
 	}
 	if !due {
 		return

@@ -371,3 +371,54 @@ resource "vod_image_url" "test" {
 		}},
 	})
 }
+
+// Many URLs are created and checked through batched reads, each resource getting its own image's
+// URL; an image deleted from the middle of a batch takes out its own URL only.
+func TestAccImageURLResource_batched(t *testing.T) {
+	tg := acctest.New(t, withManyImages)
+	tg.RequireEmulator(t)
+	ids := make([]string, manyImages)
+	for i := range ids {
+		ids[i] = manyImageID(i)
+	}
+	const deleted = 7
+	config := tg.ProviderConfig() + fmt.Sprintf(`
+locals {
+  ids = %s
+}
+
+resource "vod_image_url" "many" {
+  count       = length(local.ids)
+  image_id    = local.ids[count.index]
+  output_type = "cdn"
+}
+`, hclList(ids))
+	var stateChecks []statecheck.StateCheck
+	for i := range ids {
+		stateChecks = append(stateChecks, statecheck.ExpectKnownValue(fmt.Sprintf("vod_image_url.many[%d]", i),
+			tfjsonpath.New("url"), knownvalue.StringRegexp(regexp.MustCompile(fmt.Sprintf(`/%d\.jpg\?auth_key=`, i)))))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: stateChecks},
+			{
+				PreConfig: func() {
+					single, batches := tg.Count("GetImageInfo", ""), tg.Count("GetImageInfos", "")
+					if batches == 0 || single+batches >= manyImages {
+						t.Errorf("creating and refreshing %d URLs made %d GetImageInfo and %d GetImageInfos calls: not coalesced",
+							manyImages, single, batches)
+					}
+					t.Logf("%d URLs created and refreshed with %d GetImageInfo and %d GetImageInfos calls", manyImages, single, batches)
+					tg.Emulator.Server.DeleteImage(ids[deleted])
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(fmt.Sprintf("vod_image_url.many[%d]", deleted), plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(fmt.Sprintf("vod_image_url.many[%d]", deleted+1), plancheck.ResourceActionNoop),
+				}},
+				ExpectError: regexp.MustCompile(`VOD image not found[\s\S]*` + ids[deleted]),
+			},
+		},
+	})
+}
