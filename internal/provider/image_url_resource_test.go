@@ -143,7 +143,13 @@ func TestAccImageURLResource_renewal(t *testing.T) {
 	tg.RequireEmulator(t)
 	config := imageURLConfig(tg, acctest.ImageOSS, `output_type = "oss"
   auth_timeout = 300
-  renew_before = 60`)
+  renew_before = 60`) + `
+resource "terraform_data" "poster" {
+  lifecycle {
+    replace_triggered_by = [vod_image_url.test]
+  }
+}
+`
 	urlChanges := statecheck.CompareValue(compare.ValuesDiffer())
 	renewed := start.Add(240 * time.Second)
 	resource.ParallelTest(t, resource.TestCase{
@@ -176,6 +182,8 @@ func TestAccImageURLResource_renewal(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(imageURL, plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectResourceAction(consumer, plancheck.ResourceActionUpdate),
+					// A renewal is a replacement, which replace_triggered_by sees.
+					plancheck.ExpectResourceAction("terraform_data.poster", plancheck.ResourceActionReplace),
 					plancheck.ExpectUnknownValue(imageURL, tfjsonpath.New("url")),
 					plancheck.ExpectUnknownValue(imageURL, tfjsonpath.New("expires_at")),
 					plancheck.ExpectKnownValue(imageURL, tfjsonpath.New("id"), knownvalue.StringExact(acctest.ImageOSS)),
