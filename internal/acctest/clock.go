@@ -14,8 +14,9 @@ import (
 // Clock is a clock that a test moves by hand, shared by the provider and the test's emulator, so
 // that what depends on time passing (a URL falling due for renewal) is tested without waiting and
 // whatever the machine's speed. It starts at the real time, to the second, and stands still until
-// Advance: the emulator checks request timestamps against it (within 15 minutes), so a test should
-// move it by minutes, not days.
+// Advance, so that expiry times can be checked exactly. The emulator checks the timestamps of
+// requests, which are signed with the real time, against it and accepts 15 minutes either way: a
+// test moves it by a few minutes in all, which leaves it more than ten minutes of real time to run.
 type Clock struct {
 	mu  sync.Mutex
 	now time.Time
