@@ -236,13 +236,11 @@ func (r *imageURLResource) Read(ctx context.Context, req resource.ReadRequest, r
 	imageID := m.ImageID.ValueString()
 	ctx = r.data.readContext(ctx, imageID)
 	tflog.Debug(ctx, "checking that the image of a stored URL still exists")
-	// The same options as Create's, so that the check shares batches with data sources that ask
-	// for the same kind of URL.
-	_, err := r.data.client.GetImage(ctx, vod.GetImageInfoInput{
-		ImageID:     imageID,
-		OutputType:  m.OutputType.ValueString(),
-		AuthTimeout: m.AuthTimeout.ValueInt64(),
-	})
+	// Without URL options: the URL this read returns is thrown away, and options that VOD came to
+	// refuse (an image moved to a bucket with a shorter maximum) must not fail the refresh, which
+	// would block even the plan that changes them. Reads of other vod_image_url resources and of
+	// data sources without options share its batch.
+	_, err := r.data.client.GetImage(ctx, vod.GetImageInfoInput{ImageID: imageID})
 	switch {
 	case vod.IsNotFound(err):
 		tflog.Warn(ctx, "the image no longer exists in VOD: removing its URL from the state")
