@@ -172,6 +172,37 @@ func TestDeleteImage(t *testing.T) {
 	if status != http.StatusNotFound || !strings.Contains(string(body), "NoSuchResource") {
 		t.Fatalf("GetImageInfo of a deleted image: %d %s", status, body)
 	}
+
+	// The same through the control endpoint.
+	h.run.Server.PutImage(Image{ImageId: "doomed", Title: "v2"})
+	for _, tc := range []struct {
+		method, path string
+		want         int
+	}{
+		{http.MethodGet, "/_emulator/images/doomed", http.StatusMethodNotAllowed},
+		{http.MethodDelete, "/_emulator/images/doomed", http.StatusNoContent},
+		{http.MethodDelete, "/_emulator/images/doomed", http.StatusNotFound},
+		{http.MethodDelete, "/_emulator/images/", http.StatusNotFound},
+	} {
+		req, err := http.NewRequest(tc.method, h.run.URL+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s %s: %d, want %d", tc.method, tc.path, resp.StatusCode, tc.want)
+		}
+	}
+	if _, ok := h.run.Server.image("doomed"); ok {
+		t.Error("DELETE /_emulator/images/doomed left the image")
+	}
+	if n := h.run.Server.Stats().Requests; n != 1 {
+		t.Errorf("%d requests counted; control requests are not", n)
+	}
 }
 
 func TestGetImageInfos(t *testing.T) {
