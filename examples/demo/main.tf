@@ -56,3 +56,21 @@ output "recent" {
     total  = data.vod_images.recent.total_count
   }
 }
+
+# A signed URL of the cover that stays the same from run to run: a second plan shows no change,
+# until less than renew_before (here 12 of the 24 hours) is left, when a plan replaces it once.
+resource "vod_image_url" "cover" {
+  image_id     = local.images.cover
+  output_type  = "oss"
+  auth_timeout = 86400
+  renew_before = 43200
+}
+
+output "cover_url" {
+  description = "The cover's stored URL, when it expires and from when a plan renews it."
+  value = {
+    url        = vod_image_url.cover.url
+    expires_at = vod_image_url.cover.expires_at
+    renew_at   = vod_image_url.cover.renew_at
+  }
+}

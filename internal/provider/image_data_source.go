@@ -31,7 +31,12 @@ func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	attrs["id"] = schema.StringAttribute{Computed: true, Description: "ID of the image (the same as `image_id`)."}
 	resp.Schema = schema.Schema{
 		Description: "Reads one ApsaraVideo VOD image: its access URL and metadata, with the GetImageInfo operation. " +
-			"The URL is stored in the state; the ephemeral `vod_image` gives the same without storing it.",
+			"The URL is stored in the state; the ephemeral `vod_image` gives the same without storing it.\n\n" +
+			"The URL changes at every read: VOD signs a new one each time, with a new expiry, so whatever uses `url` " +
+			"(a resource argument, an output) changes in every plan, and `terraform plan -detailed-exitcode` exits 2 " +
+			"on an unchanged configuration. To keep a URL stable from run to run, use the `vod_image_url` resource, which stores " +
+			"one and replaces it only when it is due for renewal; where the consumer accepts ephemeral values, " +
+			"use the ephemeral `vod_image`, which stores none.",
 		Attributes: attrs,
 	}
 }

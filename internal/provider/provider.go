@@ -24,12 +24,20 @@ var _ provider.ProviderWithEphemeralResources = (*vodProvider)(nil)
 
 type vodProvider struct {
 	version string
+	now     func() time.Time
 }
 
 // New returns a constructor of the provider, as providerserver.Serve and tests want it.
 func New(version string) func() provider.Provider {
+	return NewWithClock(version, time.Now)
+}
+
+// NewWithClock is New with the provider's clock replaced: vod_image_url reads the time from it to
+// derive expires_at and to decide when a URL is due for renewal. Tests pass a clock they move by
+// hand, so that renewal is tested without waiting for real time to pass.
+func NewWithClock(version string, now func() time.Time) func() provider.Provider {
 	captureStandardLog()
-	return func() provider.Provider { return &vodProvider{version: version} }
+	return func() provider.Provider { return &vodProvider{version: version, now: now} }
 }
 
 // providerData is what Configure hands to data sources.
@@ -39,6 +47,8 @@ type providerData struct {
 	endpoint string
 	// secrets are masked in every log line written while reading.
 	secrets []string
+	// now is the provider's clock (time.Now outside tests).
+	now func() time.Time
 }
 
 // readContext prepares a read's logging: the image ID (if one) on every line, the API subsystem
@@ -190,7 +200,7 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"batch_reads":        m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
 	})
 
-	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secretValues}
+	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secretValues, now: p.now}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
@@ -205,7 +215,7 @@ func (p *vodProvider) EphemeralResources(_ context.Context) []func() ephemeral.E
 }
 
 func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{newImageURLResource}
 }
 
 // apiLog is the tflog subsystem of API requests: TF_LOG_PROVIDER_VOD_API sets its level alone, else

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 )
 
 // serveControl answers the emulator's own endpoints; they need no auth, are
@@ -17,6 +18,19 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.serveFaults(w, r)
+		return
+	}
+	if id, ok := strings.CutPrefix(r.URL.Path, "/_emulator/images/"); ok {
+		if r.Method != http.MethodDelete {
+			w.Header().Set("Allow", http.MethodDelete)
+			http.Error(w, "method not allowed: DELETE an image", http.StatusMethodNotAllowed)
+			return
+		}
+		if id == "" || !s.DeleteImage(id) {
+			http.Error(w, "no such image: "+id, http.StatusNotFound)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

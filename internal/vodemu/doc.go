@@ -377,7 +377,9 @@
 // {"kind":"reset","rate":0.1,"actions":["GetImageInfo"]} or {"clear":true}
 // ("clear" may come with a kind: clear first, then add), answers 204, and
 // 400 for bad JSON, unknown fields or kinds, "next" < 1 without "rate", or
-// "rate" outside [0, 1]. None needs a signature, gets faults, or is counted.
+// "rate" outside [0, 1]. DELETE /_emulator/images/<ImageId> removes an image, as
+// deleting it in VOD would (later reads answer NoSuchResource): 204, or 404 if
+// there is no such image. None needs a signature, gets faults, or is counted.
 //
 // # Command
 //

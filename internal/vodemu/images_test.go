@@ -176,6 +176,54 @@ func TestPutImage(t *testing.T) {
 	}
 }
 
+func TestDeleteImage(t *testing.T) {
+	h := newHarness(t, nil)
+	h.run.Server.PutImage(Image{ImageId: "doomed", Title: "v1"})
+	if !h.run.Server.DeleteImage("doomed") {
+		t.Fatal("DeleteImage reported a stored image as absent")
+	}
+	if h.run.Server.DeleteImage("doomed") {
+		t.Fatal("DeleteImage reported a deleted image as present")
+	}
+	p := v1Params("GetImageInfo", testNow)
+	p.Set("ImageId", "doomed")
+	status, _, body := h.callV1(http.MethodPost, testSecret, p)
+	if status != http.StatusNotFound || !strings.Contains(string(body), "NoSuchResource") {
+		t.Fatalf("GetImageInfo of a deleted image: %d %s", status, body)
+	}
+
+	// The same through the control endpoint.
+	h.run.Server.PutImage(Image{ImageId: "doomed", Title: "v2"})
+	for _, tc := range []struct {
+		method, path string
+		want         int
+	}{
+		{http.MethodGet, "/_emulator/images/doomed", http.StatusMethodNotAllowed},
+		{http.MethodDelete, "/_emulator/images/doomed", http.StatusNoContent},
+		{http.MethodDelete, "/_emulator/images/doomed", http.StatusNotFound},
+		{http.MethodDelete, "/_emulator/images/", http.StatusNotFound},
+	} {
+		req, err := http.NewRequest(tc.method, h.run.URL+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s %s: %d, want %d", tc.method, tc.path, resp.StatusCode, tc.want)
+		}
+	}
+	if _, ok := h.run.Server.image("doomed"); ok {
+		t.Error("DELETE /_emulator/images/doomed left the image")
+	}
+	if n := h.run.Server.Stats().Requests; n != 1 {
+		t.Errorf("%d requests counted; control requests are not", n)
+	}
+}
+
 func TestGetImageInfos(t *testing.T) {
 	h := newHarness(t, nil)
 	p := v1Params("GetImageInfos", testNow)

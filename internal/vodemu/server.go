@@ -153,6 +153,16 @@ func (s *Server) PutImage(img Image) error {
 	return nil
 }
 
+// DeleteImage removes an image at runtime, as deleting it in VOD (DeleteImage) would: later reads
+// answer NoSuchResource. It reports whether the image existed.
+func (s *Server) DeleteImage(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.images[id]
+	delete(s.images, id)
+	return ok
+}
+
 func (s *Server) image(id string) (Image, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
