@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -13,17 +14,18 @@ import (
 
 // hints say what to do about the API error codes a user is most likely to meet.
 var hints = map[string]string{
-	"InvalidAccessKeyId.NotFound":    "The access key ID is not known to Alibaba Cloud: check access_key or ALIBABA_CLOUD_ACCESS_KEY_ID, and that the key has not been deleted.",
-	"InvalidAccessKeyId.Inactive":    "The access key is disabled: enable it in the RAM console or use another one.",
-	"SignatureDoesNotMatch":          "The access key secret does not match the access key ID: check secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
-	"InvalidSecurityToken.Expired":   "The STS security token has expired: obtain new temporary credentials.",
-	"InvalidSecurityToken.Mismatch":  "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
-	"InvalidSecurityToken.Malformed": "The STS security token is not valid: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN, and that it belongs to the temporary access key.",
-	"InvalidTimeStamp.Expired":       "The request's timestamp was rejected: check that this machine's clock is correct.",
-	"Forbidden.RAM":                  "The RAM user or role lacks permission: grant it vod:{action}.",
-	"Forbidden":                      "The caller is not allowed to make this request: check its RAM permissions (vod:{action}).",
-	"Throttling.User":                "The account's request rate limit was reached: lower terraform's -parallelism or retry later.",
-	"Throttling":                     "VOD throttled the request: lower terraform's -parallelism or retry later.",
+	"InvalidAccessKeyId.NotFound":                "The access key ID is not known to Alibaba Cloud: check access_key or ALIBABA_CLOUD_ACCESS_KEY_ID, and that the key has not been deleted.",
+	"InvalidAccessKeyId.Inactive":                "The access key is disabled: enable it in the RAM console or use another one.",
+	"SignatureDoesNotMatch":                      "The access key secret does not match the access key ID: check secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
+	"InvalidSecurityToken.Expired":               "The STS security token has expired: obtain new temporary credentials.",
+	"InvalidSecurityToken.Mismatch":              "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
+	"InvalidSecurityToken.MismatchWithAccessKey": "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
+	"InvalidSecurityToken.Malformed":             "The STS security token is not valid: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN, and that it belongs to the temporary access key.",
+	"InvalidTimeStamp.Expired":                   "The request's timestamp was rejected: check that this machine's clock is correct.",
+	"Forbidden.RAM":                              "The RAM user or role lacks permission: grant it vod:{action}.",
+	"Forbidden":                                  "The caller is not allowed to make this request: check its RAM permissions (vod:{action}).",
+	"Throttling.User":                            "The account's request rate limit was reached: lower terraform's -parallelism or retry later.",
+	"Throttling":                                 "VOD throttled the request: lower terraform's -parallelism or retry later.",
 }
 
 // readImageError turns an error from reading one image into a diagnostic that names the image and
@@ -62,7 +64,19 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 				"Check the endpoint and your network connection; TF_LOG=DEBUG shows each attempt.", what, region, data.endpoint, err))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Reading %s in region %s failed.\n\n", what, region)
+	if key := providerWideCause(apiErr); key != "" {
+		first, isFirst := data.explained.claim(key, what)
+		if !isFirst {
+			return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Reading %s failed with %s (request ID %s), for the reason "+
+				"that the error %q explains (for %s).", what, apiErr.Code, apiErr.RequestID, providerWideSummary(apiErr.Code), first))
+		}
+		summary = providerWideSummary(apiErr.Code)
+		fmt.Fprintf(&b, "VOD rejected the request to read %s in region %s, made with access key ID %s (%s). "+
+			"Every request with these credentials fails the same way: the other reads that fail with %s "+
+			"refer to this error.\n\n", what, region, orWord(data.accessKeyID, "(none)"), orWord(data.credentials, "credentials of the provider"), apiErr.Code)
+	} else {
+		fmt.Fprintf(&b, "Reading %s in region %s failed.\n\n", what, region)
+	}
 	fmt.Fprintf(&b, "Action:     %s\n", apiErr.Action)
 	fmt.Fprintf(&b, "Code:       %s (HTTP %d)\n", apiErr.Code, apiErr.HTTPStatus)
 	if apiErr.Attempts > 1 {
@@ -77,6 +91,64 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 		fmt.Fprintf(&b, "\n%s", strings.ReplaceAll(hint, "{action}", apiErr.Action))
 	}
 	return diag.NewErrorDiagnostic(summary, b.String())
+}
+
+// providerWideSummary is the summary of the one error that explains a provider-wide failure.
+func providerWideSummary(code string) string {
+	switch {
+	case strings.HasPrefix(code, "Forbidden"):
+		return "The provider's credentials lack a VOD permission"
+	case code == "InvalidTimeStamp.Expired":
+		return "VOD rejected this machine's clock"
+	}
+	return "VOD rejected the provider's credentials"
+}
+
+// providerWideCause says whether an API error is caused by the provider's credentials (or this
+// machine's clock) rather than by what was read, so that every request fails the same way: it
+// returns the key under which such failures are explained once, "" for any other error.
+// Permissions are granted per action (vod:GetImageInfo, vod:SearchMedia), so a Forbidden error is
+// keyed by its action too.
+func providerWideCause(apiErr *vod.APIError) string {
+	switch code := apiErr.Code; {
+	case strings.HasPrefix(code, "InvalidAccessKeyId"), strings.HasPrefix(code, "InvalidSecurityToken"),
+		code == "SignatureDoesNotMatch", code == "IncompleteSignature", code == "InvalidTimeStamp.Expired":
+		return code
+	case strings.HasPrefix(code, "Forbidden"):
+		return code + " " + apiErr.Action
+	}
+	return ""
+}
+
+// explainedOnce remembers which provider-wide failures have been explained in full, and for what
+// read. Its zero value is ready to use.
+type explainedOnce struct {
+	mu    sync.Mutex
+	first map[string]string
+}
+
+// claim returns true for the first read to fail with key; later ones get that read's description.
+func (e *explainedOnce) claim(key, what string) (first string, isFirst bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if prior, ok := e.first[key]; ok {
+		return prior, false
+	}
+	if e.first == nil {
+		e.first = map[string]string{}
+	}
+	e.first[key] = what
+	return what, true
+}
+
+// maskAccessKeyID shows the last three characters of an access key ID after "***", as
+// `aliyun configure list` (aliyun-cli, config/configure_list.go) shows the key of a profile:
+// enough to tell keys apart, not enough to use one.
+func maskAccessKeyID(id string) string {
+	if len(id) <= 6 {
+		return "***"
+	}
+	return "***" + id[len(id)-3:]
 }
 
 // credentialErrorDetail explains a failure to obtain credentials from the chosen source.

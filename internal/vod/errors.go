@@ -85,7 +85,7 @@ func apiErrorFrom(action string, err error) error {
 	apiErr := &APIError{
 		Action:    action,
 		Code:      dara.StringValue(respErr.GetCode()),
-		Message:   stringField(data, "Message", "message"),
+		Message:   withoutStringToSign(stringField(data, "Message", "message")),
 		RequestID: stringField(data, "RequestId", "requestId"),
 		HostID:    stringField(data, "HostId", "hostId"),
 		Recommend: stringField(data, "Recommend", "recommend"),
@@ -97,6 +97,17 @@ func apiErrorFrom(action string, err error) error {
 		apiErr.Code = "Unknown"
 	}
 	return apiErr
+}
+
+// withoutStringToSign drops what SignatureDoesNotMatch appends to its message: "server string to
+// sign is:" and the server's canonical request (vod-api.md, Errors). It cannot help a user, takes
+// several lines, and in the older signature versions it holds the request's parameters, an STS
+// token among them.
+func withoutStringToSign(msg string) string {
+	if i := strings.Index(strings.ToLower(msg), "server string to sign is"); i >= 0 {
+		msg = strings.TrimRight(msg[:i], " \t\n.") + "."
+	}
+	return msg
 }
 
 func stringField(data map[string]interface{}, names ...string) string {
