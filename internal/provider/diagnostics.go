@@ -65,15 +65,14 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 	}
 	var b strings.Builder
 	if key := providerWideCause(apiErr); key != "" {
-		first, isFirst := data.explained.claim(key, what)
-		if !isFirst {
-			return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Reading %s failed with %s (request ID %s), for the reason "+
-				"that the error %q explains (for %s).", what, apiErr.Code, apiErr.RequestID, providerWideSummary(apiErr.Code), first))
+		if !data.explained.claim(key) {
+			return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Reading %s failed: %s (request ID %s), which the error %q explains.",
+				what, apiErr.Code, apiErr.RequestID, providerWideSummary(apiErr.Code)))
 		}
 		summary = providerWideSummary(apiErr.Code)
-		fmt.Fprintf(&b, "VOD rejected the request to read %s in region %s, made with access key ID %s (%s). "+
-			"Every request with these credentials fails the same way: the other reads that fail with %s "+
-			"refer to this error.\n\n", what, region, orWord(data.accessKeyID, "(none)"), orWord(data.credentials, "credentials of the provider"), apiErr.Code)
+		fmt.Fprintf(&b, "Reading %s in region %s with access key ID %s (%s) failed. Other reads that fail with "+
+			"%s have this cause and refer to this error.\n\n",
+			what, region, orWord(data.accessKeyID, "(none)"), orWord(data.credentials, "the provider's credentials"), apiErr.Code)
 	} else {
 		fmt.Fprintf(&b, "Reading %s in region %s failed.\n\n", what, region)
 	}
@@ -120,25 +119,25 @@ func providerWideCause(apiErr *vod.APIError) string {
 	return ""
 }
 
-// explainedOnce remembers which provider-wide failures have been explained in full, and for what
-// read. Its zero value is ready to use.
+// explainedOnce remembers which provider-wide failures have been explained in full. Its zero
+// value is ready to use.
 type explainedOnce struct {
-	mu    sync.Mutex
-	first map[string]string
+	mu   sync.Mutex
+	seen map[string]bool
 }
 
-// claim returns true for the first read to fail with key; later ones get that read's description.
-func (e *explainedOnce) claim(key, what string) (first string, isFirst bool) {
+// claim reports whether this is the first failure with key, the one to explain in full.
+func (e *explainedOnce) claim(key string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if prior, ok := e.first[key]; ok {
-		return prior, false
+	if e.seen[key] {
+		return false
 	}
-	if e.first == nil {
-		e.first = map[string]string{}
+	if e.seen == nil {
+		e.seen = map[string]bool{}
 	}
-	e.first[key] = what
-	return what, true
+	e.seen[key] = true
+	return true
 }
 
 // maskAccessKeyID shows the last three characters of an access key ID after "***", as
