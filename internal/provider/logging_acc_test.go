@@ -144,20 +144,23 @@ func TestAccLoggingVariables(t *testing.T) {
 		return check{"output says " + s, func(out, _ string) bool { return strings.Contains(flat(out), s) }}
 	}
 	silent := check{"no warning about logs", func(out, _ string) bool { return !strings.Contains(out, notShown) }}
-	coreLine := "Terraform version:" // a line of Terraform's own log, at INFO
+	// A line of Terraform's (or OpenTofu's) own log, at INFO.
+	coreLog := regexp.MustCompile(`\[INFO\] +(Terraform|OpenTofu) version: `)
+	hasCore := check{"log has Terraform's own lines", func(_, log string) bool { return coreLog.MatchString(log) }}
+	lacksCore := check{"log lacks Terraform's own lines", func(_, log string) bool { return !coreLog.MatchString(log) }}
 
 	for _, tc := range []struct {
 		env    []string
 		checks []check
 	}{
-		{nil, []check{lacks("provider.terraform-provider-vod"), lacks(coreLine), silent}},
+		{nil, []check{lacks("provider.terraform-provider-vod"), lacksCore, silent}},
 		{[]string{"TF_LOG_PROVIDER_VOD=DEBUG"}, []check{lacks("provider.terraform-provider-vod"), says(notShown),
 			says("Add TF_LOG_PROVIDER=DEBUG")}},
 		{[]string{"TF_LOG_PROVIDER_VOD=DEBUG", "TF_LOG=WARN"}, []check{lacks(configured), lacks(request), says(notShown),
 			says("only from level WARN")}},
-		{[]string{"TF_LOG=DEBUG"}, []check{has(coreLine), has(configured), has(request), lacks(semantic), silent}},
-		{[]string{"TF_LOG_PROVIDER=DEBUG"}, []check{lacks(coreLine), has(configured), has(request), lacks(semantic)}},
-		{[]string{"TF_LOG_PROVIDER=TRACE"}, []check{lacks(coreLine), has("reading VOD image"), has("@module=sdk.proto"), has(semantic)}},
+		{[]string{"TF_LOG=DEBUG"}, []check{hasCore, has(configured), has(request), lacks(semantic), silent}},
+		{[]string{"TF_LOG_PROVIDER=DEBUG"}, []check{lacksCore, has(configured), has(request), lacks(semantic)}},
+		{[]string{"TF_LOG_PROVIDER=TRACE"}, []check{lacksCore, has("reading VOD image"), has("@module=sdk.proto"), has(semantic)}},
 		{[]string{"TF_LOG_PROVIDER=TRACE", "TF_LOG_SDK=OFF"}, []check{has("reading VOD image"), has(request), lacks("@module=sdk.")}},
 		{[]string{"TF_LOG_PROVIDER=TRACE", "TF_LOG_PROVIDER_VOD=INFO"}, []check{has(configured), lacks(request),
 			lacks("reading VOD image"), has("@module=sdk.proto")}},

@@ -117,8 +117,8 @@ func TestAccProvider_missingConfiguration(t *testing.T) {
 			want:     `Unsupported VOD region[\s\S]*"mars-north-1"[\s\S]*skip_region_validation`,
 		},
 		"mistyped region": {
-			provider: fmt.Sprintf("region = \"cn-shanghia\"\n  access_key = %q\n  secret_key = %q", acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret),
-			want:     `Unsupported VOD region[\s\S]*"cn-shanghia"[\s\S]*Did\s+you\s+mean\s+"cn-shanghai"\?`,
+			provider: fmt.Sprintf("region = \"cn-shanhgai\"\n  access_key = %q\n  secret_key = %q", acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret),
+			want:     `Unsupported VOD region[\s\S]*"cn-shanhgai"[\s\S]*Did\s+you\s+mean\s+"cn-shanghai"\?`,
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

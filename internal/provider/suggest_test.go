@@ -7,7 +7,7 @@ import (
 
 func TestRegionSuggestion(t *testing.T) {
 	for region, want := range map[string]string{
-		"cn-shanghia":    `Did you mean "cn-shanghai"?`,
+		"cn-shanhgai":    `Did you mean "cn-shanghai"?`,
 		"cn-shangai":     `Did you mean "cn-shanghai"?`,
 		"CN-Beijing":     `Did you mean "cn-beijing"?`,
 		"shanghai":       `Did you mean "cn-shanghai"?`,
