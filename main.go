@@ -1,11 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/vodtf/terraform-provider-vod/internal/provider"
 )
@@ -17,15 +17,17 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-	if !debug {
-		// Terraform filters the provider's log lines; -debug sends them to this process's stderr.
-		provider.AdjustLogging()
-	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/vodtf/vod",
-		Debug:   debug,
-	})
+	// providerserver.Serve, with go-plugin's logger chosen here: Terraform filters the provider's
+	// log lines, and -debug sends them to this process's stderr instead.
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		provider.AdjustLogging()
+		opts = append(opts, tf6server.WithGoPluginLogger(provider.GoPluginLogger()))
+	}
+	err := tf6server.Serve("registry.terraform.io/vodtf/vod", providerserver.NewProtocol6(provider.New(version)()), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -62,6 +62,18 @@ func adjustLogging(getenv func(string) string, setenv func(string, string)) (hin
 	return hint
 }
 
+// GoPluginLogger is the logger of go-plugin's server side in a provider process that Terraform
+// started: at TRACE it writes all (as go-plugin's default logger does), else warnings and errors
+// only, leaving out the two lines each provider process writes as it starts ("configuring server
+// automatic mTLS", "plugin address"), three processes for a plan.
+func GoPluginLogger() hclog.Logger {
+	level := hclog.Warn
+	if terraformProviderLevel(os.Getenv) == hclog.Trace {
+		level = hclog.Trace
+	}
+	return hclog.New(&hclog.LoggerOptions{Level: level, Output: os.Stderr, JSONFormat: true})
+}
+
 // terraformProviderLevel is the level from which Terraform and OpenTofu write a provider's log
 // lines, hclog.Off when they write none. Their rules: TF_LOG_PROVIDER, else TF_LOG; upper-cased;
 // JSON means TRACE; a value that is no level name means TRACE.
