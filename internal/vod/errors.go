@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -104,11 +105,13 @@ func apiErrorFrom(action string, err error) error {
 // several lines, and in the older signature versions it holds the request's parameters, an STS
 // token among them.
 func withoutStringToSign(msg string) string {
-	if i := strings.Index(strings.ToLower(msg), "server string to sign is"); i >= 0 {
-		msg = strings.TrimRight(msg[:i], " \t\n.") + "."
+	if loc := stringToSign.FindStringIndex(msg); loc != nil {
+		msg = strings.TrimRight(msg[:loc[0]], " \t\n.") + "."
 	}
 	return msg
 }
+
+var stringToSign = regexp.MustCompile(`(?i)server\s+string\s+to\s+sign\s+is`)
 
 func stringField(data map[string]interface{}, names ...string) string {
 	for _, name := range names {
