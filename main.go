@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
-	"os"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/vodtf/terraform-provider-vod/internal/provider"
 )
@@ -20,32 +18,18 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-	if !debug {
-		quietLogsUnlessAsked()
-	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/vodtf/vod",
-		Debug:   debug,
-	})
+	// providerserver.Serve, with go-plugin's logger chosen here: Terraform filters the provider's
+	// log lines, and -debug sends them to this process's stderr instead.
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		provider.AdjustLogging()
+		opts = append(opts, tf6server.WithGoPluginLogger(provider.GoPluginLogger()))
+	}
+	err := tf6server.Serve("registry.terraform.io/vodtf/vod", providerserver.NewProtocol6(provider.New(version)()), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
-	}
-}
-
-// quietLogsUnlessAsked turns the plugin SDK's and the provider's loggers off when no TF_LOG*
-// variable is set. Terraform then shows none of their lines, yet by default they are still written
-// at TRACE and parsed by Terraform: a quarter of the provider's CPU in a 1,000-image plan. Any
-// TF_LOG* variable (TF_LOG=DEBUG, TF_LOG_PROVIDER=TRACE, ...) leaves logging as the user set it.
-func quietLogsUnlessAsked() {
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "TF_LOG") {
-			return
-		}
-	}
-	// terraform-plugin-go sets the provider's logger from TF_LOG_PROVIDER_VOD; the api subsystem
-	// inherits it.
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_VOD"} {
-		_ = os.Setenv(name, "off")
 	}
 }

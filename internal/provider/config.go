@@ -217,8 +217,8 @@ func regionProblem(region string, skip bool) string {
 	if skip || slices.Contains(vodRegions, region) {
 		return ""
 	}
-	return fmt.Sprintf("%q is not a region with ApsaraVideo VOD. Use one of %s, or set skip_region_validation = true "+
-		"for a region newer than this provider.", region, strings.Join(vodRegions, ", "))
+	return fmt.Sprintf("%q is not a region with ApsaraVideo VOD.%s Use one of %s, or set skip_region_validation = true "+
+		"for a region newer than this provider.", region, didYouMean(region, vodRegions), strings.Join(vodRegions, ", "))
 }
 
 func quoted(s string) string {

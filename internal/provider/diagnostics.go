@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -16,6 +17,7 @@ var hints = map[string]string{
 	"InvalidAccessKeyId.Inactive":                "The access key is disabled: enable it in the RAM console or use another one.",
 	"SignatureDoesNotMatch":                      "The access key secret does not match the access key ID: check secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
 	"InvalidSecurityToken.Expired":               "The STS security token has expired: obtain new temporary credentials.",
+	"InvalidSecurityToken.Mismatch":              "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
 	"InvalidSecurityToken.MismatchWithAccessKey": "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
 	"InvalidSecurityToken.Malformed":             "The STS security token is not valid: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN, and that it belongs to the temporary access key.",
 	"InvalidTimeStamp.Expired":                   "The request's timestamp was rejected: check that this machine's clock is correct.",
@@ -68,7 +70,18 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 				"Check the endpoint and your network connection; TF_LOG=DEBUG shows each attempt.", what, region, data.endpoint, err))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Reading %s in region %s failed.\n\n", what, region)
+	if key := providerWideCause(apiErr); key != "" {
+		if !data.explained.claim(key) {
+			return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Reading %s failed: %s (request ID %s), which the error %q explains.",
+				what, apiErr.Code, apiErr.RequestID, providerWideSummary(apiErr.Code)))
+		}
+		summary = providerWideSummary(apiErr.Code)
+		fmt.Fprintf(&b, "Reading %s in region %s with access key ID %s (%s) failed. Other reads that fail with "+
+			"%s have this cause and refer to this error.\n\n",
+			what, region, orWord(data.accessKeyID, "(none)"), orWord(data.credentials, "the provider's credentials"), apiErr.Code)
+	} else {
+		fmt.Fprintf(&b, "Reading %s in region %s failed.\n\n", what, region)
+	}
 	fmt.Fprintf(&b, "Action:     %s\n", apiErr.Action)
 	fmt.Fprintf(&b, "Code:       %s (HTTP %d)\n", apiErr.Code, apiErr.HTTPStatus)
 	if apiErr.Attempts > 1 {
@@ -83,6 +96,64 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 		fmt.Fprintf(&b, "\n%s", strings.ReplaceAll(hint, "{action}", apiErr.Action))
 	}
 	return diag.NewErrorDiagnostic(summary, b.String())
+}
+
+// providerWideSummary is the summary of the one error that explains a provider-wide failure.
+func providerWideSummary(code string) string {
+	switch {
+	case strings.HasPrefix(code, "Forbidden"):
+		return "The provider's credentials lack a VOD permission"
+	case code == "InvalidTimeStamp.Expired":
+		return "VOD rejected this machine's clock"
+	}
+	return "VOD rejected the provider's credentials"
+}
+
+// providerWideCause says whether an API error is caused by the provider's credentials (or this
+// machine's clock) rather than by what was read, so that every request fails the same way: it
+// returns the key under which such failures are explained once, "" for any other error.
+// Permissions are granted per action (vod:GetImageInfo, vod:SearchMedia), so a Forbidden error is
+// keyed by its action too.
+func providerWideCause(apiErr *vod.APIError) string {
+	switch code := apiErr.Code; {
+	case strings.HasPrefix(code, "InvalidAccessKeyId"), strings.HasPrefix(code, "InvalidSecurityToken"),
+		code == "SignatureDoesNotMatch", code == "IncompleteSignature", code == "InvalidTimeStamp.Expired":
+		return code
+	case strings.HasPrefix(code, "Forbidden"):
+		return code + " " + apiErr.Action
+	}
+	return ""
+}
+
+// explainedOnce remembers which provider-wide failures have been explained in full. Its zero
+// value is ready to use.
+type explainedOnce struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// claim reports whether this is the first failure with key, the one to explain in full.
+func (e *explainedOnce) claim(key string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.seen[key] {
+		return false
+	}
+	if e.seen == nil {
+		e.seen = map[string]bool{}
+	}
+	e.seen[key] = true
+	return true
+}
+
+// maskAccessKeyID shows the last three characters of an access key ID after "***", as
+// `aliyun configure list` (aliyun-cli, config/configure_list.go) shows the key of a profile:
+// enough to tell keys apart, not enough to use one.
+func maskAccessKeyID(id string) string {
+	if len(id) <= 6 {
+		return "***"
+	}
+	return "***" + id[len(id)-3:]
 }
 
 // credentialErrorDetail explains a failure to obtain credentials from the chosen source. Its

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
 )
 
@@ -26,9 +28,9 @@ func TestReadImageError(t *testing.T) {
 		"wrong secret": {
 			err: fmt.Errorf("wrapped: %w", &vod.APIError{Code: "SignatureDoesNotMatch", HTTPStatus: 400, RequestID: "REQ-2",
 				Message: "Specified signature is not matched", Recommend: "https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch"}),
-			wantSummary: "Failed to read VOD image",
+			wantSummary: "VOD rejected the provider's credentials",
 			wantDetail: []string{`"img-1"`, "SignatureDoesNotMatch (HTTP 400)", "Request ID: REQ-2",
-				"Recommend:  https://api.aliyun.com/troubleshoot", "secret_key"},
+				"Recommend:  https://api.aliyun.com/troubleshoot", "secret_key", "access key ID (none)"},
 		},
 		"throttled after retries": {
 			err:         fmt.Errorf("%w (after 4 attempts)", &vod.APIError{Code: "Throttling.User", HTTPStatus: 400, RequestID: "REQ-3"}),
@@ -95,5 +97,67 @@ func TestReadImageErrorFromCredentialRefresh(t *testing.T) {
 	if d.Summary() != "Cannot get VOD credentials" || !strings.Contains(d.Detail(), "transient") ||
 		!strings.Contains(d.Detail(), "4 attempts were made") || !strings.Contains(d.Detail(), `image "img-1"`) {
 		t.Errorf("unexpected diagnostic: %s\n%s", d.Summary(), d.Detail())
+	}
+}
+
+// A failure that the provider's credentials cause is explained in full once; every other read that
+// fails the same way says so in one line that names what it read, the code and the request ID.
+func TestProviderWideFailureExplainedOnce(t *testing.T) {
+	data := &providerData{region: "cn-shanghai", accessKeyID: maskAccessKeyID("LTAI5tEmulatorTestKey01"),
+		credentials: "access key from environment variable ALIBABA_CLOUD_ACCESS_KEY_ID"}
+	wrongSecret := func(action, requestID string) error {
+		return &vod.APIError{Action: action, Code: "SignatureDoesNotMatch", HTTPStatus: 400, RequestID: requestID,
+			Message: "Specified signature is not matched with our calculation."}
+	}
+	first := readImageError("img-1", data, wrongSecret("GetImageInfo", "REQ-1"))
+	if first.Summary() != "VOD rejected the provider's credentials" {
+		t.Fatalf("first summary %q", first.Summary())
+	}
+	for _, want := range []string{`image "img-1"`, "access key ID ***y01", "ALIBABA_CLOUD_ACCESS_KEY_ID", "Request ID: REQ-1",
+		"secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET", "refer to this error"} {
+		if !strings.Contains(first.Detail(), want) {
+			t.Errorf("first detail lacks %q:\n%s", want, first.Detail())
+		}
+	}
+	for i, d := range []diag.Diagnostic{
+		readImageError("img-2", data, wrongSecret("GetImageInfos", "REQ-2")),
+		apiErrorDiagnostic("the images that match \"x\" (SearchMedia)", "Failed to search VOD images", data, wrongSecret("SearchMedia", "REQ-3")),
+	} {
+		if strings.Contains(d.Detail(), "\n") || !strings.Contains(d.Detail(), fmt.Sprintf("request ID REQ-%d", i+2)) ||
+			!strings.Contains(d.Detail(), `"VOD rejected the provider's credentials"`) ||
+			!strings.Contains(d.Detail(), "SignatureDoesNotMatch") {
+			t.Errorf("pointer %d: %q / %q", i, d.Summary(), d.Detail())
+		}
+	}
+	if d := readImageError("img-2", data, wrongSecret("GetImageInfo", "REQ-4")); strings.Contains(d.Detail(), "LTAI5tEmulatorTestKey01") {
+		t.Errorf("the full access key ID is shown: %s", d.Detail())
+	}
+	// Another cause is explained in full again, once; so is a permission missing for another action.
+	forbidden := func(action string) error {
+		return &vod.APIError{Action: action, Code: "Forbidden.RAM", HTTPStatus: 403, RequestID: "REQ-F"}
+	}
+	for _, tc := range []struct {
+		err      error
+		wantFull bool
+	}{{forbidden("GetImageInfo"), true}, {forbidden("GetImageInfo"), false}, {forbidden("SearchMedia"), true}} {
+		d := readImageError("img-3", data, tc.err)
+		if full := strings.Contains(d.Detail(), "\n"); full != tc.wantFull {
+			t.Errorf("%v: full=%v, want %v:\n%s", tc.err, full, tc.wantFull, d.Detail())
+		}
+	}
+	// Errors of the image, not of the credentials, are all explained in full.
+	for range 2 {
+		d := readImageError("img-4", data, &vod.APIError{Action: "GetImageInfo", Code: "InvalidParameter", HTTPStatus: 400, RequestID: "REQ-P"})
+		if !strings.Contains(d.Detail(), "Code:       InvalidParameter") {
+			t.Errorf("not in full: %s", d.Detail())
+		}
+	}
+}
+
+func TestMaskAccessKeyID(t *testing.T) {
+	for id, want := range map[string]string{"LTAI5tEmulatorTestKey01": "***y01", "STS.NUz7abc": "***abc", "short": "***", "": "***"} {
+		if got := maskAccessKeyID(id); got != want {
+			t.Errorf("maskAccessKeyID(%q) = %q, want %q", id, got, want)
+		}
 	}
 }

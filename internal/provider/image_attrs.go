@@ -262,7 +262,7 @@ func readImageValue(ctx context.Context, data *providerData, config tftypes.Valu
 	}
 	imageID := m.ImageID.ValueString()
 	ctx = data.readContext(ctx, imageID)
-	tflog.Debug(ctx, "reading VOD image")
+	tflog.Trace(ctx, "reading VOD image")
 	img, err := data.client.GetImage(ctx, vod.GetImageInfoInput{
 		ImageID:     imageID,
 		OutputType:  m.OutputType.ValueString(),

@@ -199,7 +199,7 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 		in := vod.SearchImagesInput{Filter: filter, SortBy: m.Sort.ValueString(), MaxResults: int(m.MaxResults.ValueInt64())}
 		match := filter.Match()
-		tflog.Debug(ctx, "searching VOD images", map[string]any{"match": match, "sort": in.SortBy})
+		tflog.Trace(ctx, "searching VOD images", map[string]any{"match": match, "sort": in.SortBy})
 		found, err := d.data.client.SearchImages(ctx, in)
 		if err != nil {
 			resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("the images that match %q (SearchMedia)", match),
@@ -222,7 +222,7 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 
 	images, missing := []imagesItemModel{}, []string{}
 	if len(ids) > 0 {
-		tflog.Debug(ctx, "reading VOD images", map[string]any{"count": len(ids)})
+		tflog.Trace(ctx, "reading VOD images", map[string]any{"count": len(ids)})
 		out, err := d.data.client.GetImages(ctx, ids, m.OutputType.ValueString(), m.AuthTimeout.ValueInt64())
 		if err != nil {
 			resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("%d images (GetImageInfos)", len(ids)),

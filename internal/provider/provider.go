@@ -49,6 +49,11 @@ type providerData struct {
 	secrets []string
 	// now is the provider's clock (time.Now outside tests).
 	now func() time.Time
+	// accessKeyID is the masked access key ID the credentials had at Configure, and credentials
+	// where they came from, for errors that the credentials cause.
+	accessKeyID, credentials string
+	// explained remembers the provider-wide failures already explained in full.
+	explained explainedOnce
 }
 
 // readContext prepares a read's logging: the image ID (if one) on every line, the API subsystem
@@ -96,6 +101,9 @@ type assumeRoleModel struct {
 }
 
 func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	if logHint != "" {
+		resp.Diagnostics.AddWarning("VOD provider log lines not shown", logHint)
+	}
 	var m providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -165,6 +173,7 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		resp.Diagnostics.AddError("Cannot get VOD credentials", credentialErrorDetail(credDesc, src, err))
 		return
 	}
+	accessKeyID := maskAccessKeyID(cred.AccessKeyID())
 	secretValues = append(secretValues, cred.Secrets()...)
 
 	endpoint := cfg.endpoint.value
@@ -200,7 +209,8 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"batch_reads":        m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
 	})
 
-	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secretValues, now: p.now}
+	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secretValues, now: p.now,
+		accessKeyID: accessKeyID, credentials: credDesc}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
@@ -222,7 +232,8 @@ func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {
 // it has the provider's.
 const apiLog = "api"
 
-// logAttempt writes one structured line per API request: what TF_LOG=DEBUG shows of each read.
+// logAttempt writes one line per API request, with the request's parameters: what TF_LOG=DEBUG
+// shows of each read. An error is written on one line, as multi-line values become indented blocks.
 func logAttempt(ctx context.Context, a vod.Attempt) {
 	fields := map[string]any{
 		"action":      a.Action,
@@ -230,16 +241,39 @@ func logAttempt(ctx context.Context, a vod.Attempt) {
 		"duration_ms": a.Duration.Milliseconds(),
 		"request_id":  a.RequestID,
 	}
+	for name, value := range a.Query {
+		fields[snakeCase(name)] = value
+	}
 	switch {
 	case a.Err == nil:
 		tflog.SubsystemDebug(ctx, apiLog, "VOD request succeeded", fields)
 	case a.Retrying:
-		fields["error"] = a.Err.Error()
+		fields["error"] = oneLine(a.Err.Error())
 		tflog.SubsystemWarn(ctx, apiLog, "VOD request failed, retrying", fields)
 	default:
-		fields["error"] = a.Err.Error()
+		fields["error"] = oneLine(a.Err.Error())
 		tflog.SubsystemDebug(ctx, apiLog, "VOD request failed", fields)
 	}
+}
+
+// snakeCase turns an API parameter name (ImageIds, SortBy) into a log field name (image_ids, sort_by).
+func snakeCase(name string) string {
+	var b strings.Builder
+	for i, r := range name {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// oneLine joins the lines of s with spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // unknownArguments names the string arguments whose values are not known yet.

@@ -116,6 +116,10 @@ func TestAccProvider_missingConfiguration(t *testing.T) {
 			provider: fmt.Sprintf("region = \"mars-north-1\"\n  access_key = %q\n  secret_key = %q", acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret),
 			want:     `Unsupported VOD region[\s\S]*"mars-north-1"[\s\S]*skip_region_validation`,
 		},
+		"mistyped region": {
+			provider: fmt.Sprintf("region = \"cn-shanhgai\"\n  access_key = %q\n  secret_key = %q", acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret),
+			want:     `Unsupported VOD region[\s\S]*"cn-shanhgai"[\s\S]*Did\s+you\s+mean\s+"cn-shanghai"\?`,
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			tg := acctest.New(t)

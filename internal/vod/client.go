@@ -70,7 +70,10 @@ type Config struct {
 
 // Attempt describes one request sent, for logs. It holds no credentials.
 type Attempt struct {
-	Action    string
+	Action string
+	// Query holds the action's own parameters (ImageIds, Match, OutputType, ...): no signature,
+	// key or token, which the SDK adds. Read it only during the call.
+	Query     map[string]string
 	Number    int
 	Duration  time.Duration
 	RequestID string // when VOD answered
@@ -235,7 +238,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 			err = apiErrorFrom(action, err)
 		}
 		final := err == nil || ctx.Err() != nil || attempt >= c.maxRetries || !IsRetryable(err)
-		c.report(ctx, Attempt{Action: action, Number: attempt + 1, Duration: time.Since(start), Err: err, Retrying: !final,
+		c.report(ctx, Attempt{Action: action, Query: query, Number: attempt + 1, Duration: time.Since(start), Err: err, Retrying: !final,
 			RequestID: requestID(res, err)})
 		if err == nil {
 			return nil

@@ -226,3 +226,14 @@ func (c *Credential) Secrets() []string {
 	}
 	return out
 }
+
+// AccessKeyID returns the access key ID of the credentials now held ("" before Resolve), for
+// errors that name the key tried (masked by the caller). It makes no request.
+func (c *Credential) AccessKeyID() string {
+	c.top.mu.Lock()
+	defer c.top.mu.Unlock()
+	if c.top.cur == nil {
+		return ""
+	}
+	return c.top.cur.accessKeyID
+}

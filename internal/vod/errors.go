@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -89,7 +90,7 @@ func apiErrorFrom(action string, err error) error {
 	apiErr := &APIError{
 		Action:    action,
 		Code:      dara.StringValue(respErr.GetCode()),
-		Message:   stringField(data, "Message", "message"),
+		Message:   withoutStringToSign(stringField(data, "Message", "message")),
 		RequestID: stringField(data, "RequestId", "requestId"),
 		HostID:    stringField(data, "HostId", "hostId"),
 		Recommend: stringField(data, "Recommend", "recommend"),
@@ -102,6 +103,19 @@ func apiErrorFrom(action string, err error) error {
 	}
 	return apiErr
 }
+
+// withoutStringToSign drops what SignatureDoesNotMatch appends to its message: "server string to
+// sign is:" and the server's canonical request (vod-api.md, Errors). It cannot help a user, takes
+// several lines, and in the older signature versions it holds the request's parameters, an STS
+// token among them.
+func withoutStringToSign(msg string) string {
+	if loc := stringToSign.FindStringIndex(msg); loc != nil {
+		msg = strings.TrimRight(msg[:loc[0]], " \t\n.") + "."
+	}
+	return msg
+}
+
+var stringToSign = regexp.MustCompile(`(?i)server\s+string\s+to\s+sign\s+is`)
 
 func stringField(data map[string]interface{}, names ...string) string {
 	for _, name := range names {

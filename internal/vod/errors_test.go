@@ -79,3 +79,17 @@ func TestSplitEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// SignatureDoesNotMatch's message ends with the server's string to sign, several lines long and,
+// in older signature versions, holding the request's parameters: it is cut off.
+func TestWithoutStringToSign(t *testing.T) {
+	for in, want := range map[string]string{
+		"Specified signature is not matched with our calculation. server string to sign is:ACS3-HMAC-SHA256\nc451":  "Specified signature is not matched with our calculation.",
+		"Specified signature is not matched with our calculation. Server string to sign is:POST&%2F&AccessKeyId%3D": "Specified signature is not matched with our calculation.",
+		"The specified resource does not exist.": "The specified resource does not exist.",
+	} {
+		if got := withoutStringToSign(in); got != want {
+			t.Errorf("withoutStringToSign(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
