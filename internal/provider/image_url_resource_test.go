@@ -289,7 +289,9 @@ func TestAccImageURLResource_imageDeleted(t *testing.T) {
 		StorageLocation: "outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com",
 		URL:             "https://outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com/image/default/deleted.png",
 	}
-	tg.Emulator.Server.PutImage(img)
+	if err := tg.Emulator.Server.PutImage(img); err != nil {
+		t.Fatal(err)
+	}
 	config := imageURLConfig(tg, id, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -308,7 +310,11 @@ func TestAccImageURLResource_imageDeleted(t *testing.T) {
 				ExpectError: regexp.MustCompile(`VOD image not found[\s\S]*` + id + `[\s\S]*request\s+ID\s+[0-9A-F-]{8,}`),
 			},
 			{
-				PreConfig: func() { tg.Emulator.Server.PutImage(img) },
+				PreConfig: func() {
+					if err := tg.Emulator.Server.PutImage(img); err != nil {
+						t.Fatal(err)
+					}
+				},
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(imageURL, plancheck.ResourceActionCreate),

@@ -178,7 +178,9 @@ func TestPutImage(t *testing.T) {
 
 func TestDeleteImage(t *testing.T) {
 	h := newHarness(t, nil)
-	h.run.Server.PutImage(Image{ImageId: "doomed", Title: "v1"})
+	if err := h.run.Server.PutImage(Image{ImageId: "doomed", Title: "v1", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/d.png"}); err != nil {
+		t.Fatal(err)
+	}
 	if !h.run.Server.DeleteImage("doomed") {
 		t.Fatal("DeleteImage reported a stored image as absent")
 	}
@@ -193,7 +195,9 @@ func TestDeleteImage(t *testing.T) {
 	}
 
 	// The same through the control endpoint.
-	h.run.Server.PutImage(Image{ImageId: "doomed", Title: "v2"})
+	if err := h.run.Server.PutImage(Image{ImageId: "doomed", Title: "v2", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/d.png"}); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		method, path string
 		want         int
