@@ -315,7 +315,7 @@ func TestAccImageURLResource_imageDeleted(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config:    config,
+				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(imageURL, plancheck.ResourceActionCreate),
 				}},
