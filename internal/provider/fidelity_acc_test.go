@@ -113,7 +113,7 @@ func TestAccCredentials_sessionExpirationAboveRoleMaximum(t *testing.T) {
 		tg.RequireEmulator(t)
 		runSteps(t, true, resource.TestStep{
 			Config: block(tg),
-			ExpectError: regexp.MustCompile(`InvalidParameter\.DurationSeconds:\s+The\s+Min/Max\s+value\s+of\s+DurationSeconds\s+is\s+15min/1hr` +
+			ExpectError: regexp.MustCompile(`The\s+Min/Max\s+value\s+of\s+DurationSeconds\s+is\s+15min/1hr\.\s+\(code\s+InvalidParameter\.DurationSeconds` +
 				`[\s\S]*assume_role\.session_expiration\s+\(7200\s+s\)[\s\S]*Lower\s+assume_role\.session_expiration`),
 		})
 		if n := tg.Count("GetImageInfo", ""); n != 0 {
