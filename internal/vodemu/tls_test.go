@@ -7,9 +7,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -119,16 +121,16 @@ func TestSilentConnectionBlocksNobody(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = resp.Body.Close()
-	start := time.Now()
+	// Close gives up (with an error) after its own 5 s grace period: no error means the silent
+	// connection did not hold it up. No elapsed-time check, which a loaded machine could fail.
 	if err := r.Close(); err != nil {
-		t.Fatal(err)
+		t.Fatalf("Close with a silent connection open: %v", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Fatalf("Close took %v with a silent connection open", d)
-	}
-	_ = silent.SetReadDeadline(time.Now().Add(2 * time.Second))
-	if n, err := silent.Read(make([]byte, 1)); err == nil {
-		t.Fatalf("silent connection still open (%d bytes)", n)
+	// A closed connection reads EOF at once; the deadline only stops a test whose connection
+	// stayed open, and its timeout is the failure.
+	_ = silent.SetReadDeadline(time.Now().Add(time.Minute))
+	if n, err := silent.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("silent connection still open (%d bytes, %v)", n, err)
 	}
 }
 
