@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vodtf/terraform-provider-vod/internal/acctest"
+	"github.com/vodtf/terraform-provider-vod/internal/devoverrides"
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
 
@@ -36,14 +37,9 @@ func TestAccSecretsStayOutOfTraceLogs(t *testing.T) {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
 	rc := filepath.Join(dir, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/vodtf/vod" = %[1]q
-    "registry.opentofu.org/vodtf/vod" = %[1]q
-  }
-  direct {}
-}
-`, pluginDir))
+	if err := devoverrides.Write(rc, map[string]string{"vodtf/vod": pluginDir}); err != nil {
+		t.Fatal(err)
+	}
 	config := filepath.Join(dir, "config")
 	writeFile(t, filepath.Join(config, "main.tf"), fmt.Sprintf(`
 terraform {
