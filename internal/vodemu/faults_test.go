@@ -146,7 +146,7 @@ func TestSlowFaultStopsWhenClientLeaves(t *testing.T) {
 
 func TestFaultScope(t *testing.T) {
 	h := newHarness(t, func(o *Options) { o.STS = testSTS() })
-	client := &http.Client{Timeout: 5 * time.Second}
+	client := &http.Client{Timeout: time.Minute}
 	// Only the named actions get the fault.
 	h.run.Server.InjectNext(FaultUnavailable, 1, "GetImageInfos")
 	if resp, body, err := tryV1(h, client, imageParams(h)); err != nil || resp.StatusCode != 200 {

@@ -43,7 +43,7 @@ func TestNewCA(t *testing.T) {
 // tlsTo handshakes with r as a client with serverName (SNI) trusting only ca.
 func tlsTo(r *Running, ca *CA, serverName string) (*x509.Certificate, error) {
 	conf := &tls.Config{RootCAs: ca.CertPool(), ServerName: serverName}
-	c, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", r.Addr, conf)
+	c, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Minute}, "tcp", r.Addr, conf)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func TestNoTLSWithoutCA(t *testing.T) {
 		t.Fatalf("%+v", h.run)
 	}
 	conf := &tls.Config{RootCAs: testCA.CertPool(), ServerName: "localhost"}
-	c, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", h.run.Addr, conf)
+	c, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Minute}, "tcp", h.run.Addr, conf)
 	if err == nil {
 		_ = c.Close()
 		t.Fatal("TLS without a CA")
