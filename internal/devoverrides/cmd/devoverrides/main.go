@@ -18,7 +18,7 @@ import (
 func main() {
 	out := flag.String("o", "", "write the CLI configuration to this `file` instead of standard output")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: devoverrides [-o FILE] DIR\n\n"+
+		_, _ = fmt.Fprintln(flag.CommandLine.Output(), "usage: devoverrides [-o FILE] DIR\n\n"+
 			"Prints a Terraform/OpenTofu CLI configuration whose dev_overrides use the\n"+
 			"terraform-provider-vod binary in DIR for source \"vodtf/vod\".")
 		flag.PrintDefaults()
