@@ -3,6 +3,7 @@ package devoverrides
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +35,20 @@ func TestWrite(t *testing.T) {
 	}
 	if st, _ := os.Stat(file); st.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v", st.Mode())
+	}
+}
+
+// README.md and the docs index show exactly what `make install` prints, for a Go bin directory
+// of /home/you/go/bin.
+func TestDocumented(t *testing.T) {
+	want := Config(map[string]string{"vodtf/vod": "/home/you/go/bin"})
+	for _, doc := range []string{"README.md", filepath.Join("templates", "index.md.tmpl"), filepath.Join("docs", "index.md")} {
+		b, err := os.ReadFile(filepath.Join("..", "..", doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "```terraform\n"+want+"```\n") {
+			t.Errorf("%s does not show the CLI configuration make install prints:\n%s", doc, want)
+		}
 	}
 }
