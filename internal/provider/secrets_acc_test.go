@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -29,8 +28,9 @@ func TestAccSecretsStayOutOfTraceLogs(t *testing.T) {
 
 	dir := t.TempDir()
 	pluginDir := filepath.Join(dir, "plugins")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	// No deadline of its own (go test's -timeout bounds it): building the provider from a cold
+	// cache while other acceptance tests run takes minutes on a 2-core machine.
+	ctx := t.Context()
 	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-vod"), "../..")
 	build.Env = acctest.GoBuildEnv()
 	if out, err := build.CombinedOutput(); err != nil {
