@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vodtf/terraform-provider-vod/internal/acctest"
 	"github.com/vodtf/terraform-provider-vod/internal/devoverrides"
