@@ -9,7 +9,7 @@ vodemu_bin=${VODEMU_BIN:-$vodemu_dir/vodemu}
 [[ -n ${VODEMU_BIN:-} ]] || go build -o "$vodemu_bin" ./internal/vodemu/cmd/vodemu || return 1
 "$vodemu_bin" -data "$VODEMU_DATA" -access-key-id "$VODEMU_ACCESS_KEY_ID" >"$vodemu_dir/out" 2>"$vodemu_dir/log" &
 vodemu_pid=$!
-stop_vodemu() { kill "$vodemu_pid" 2>/dev/null && wait "$vodemu_pid"; rm -rf "$vodemu_dir"; }
+stop_vodemu() { kill "$vodemu_pid" 2>/dev/null && wait "$vodemu_pid" || true; rm -rf "$vodemu_dir"; }
 trap stop_vodemu EXIT
 until grep -q '^endpoint=' "$vodemu_dir/out"; do # it prints this line once it listens
   kill -0 "$vodemu_pid" 2>/dev/null || { cat "$vodemu_dir/log" >&2; return 1; }
