@@ -30,19 +30,21 @@ func TestAccProvider_retries(t *testing.T) {
 		"connection reset, then read": {fault: "reset", next: 1},
 		"retries switched off": {fault: "throttling", next: 1, args: "max_retries = 0",
 			want: `Throttling.User[\s\S]*Request ID:\s+\S+[\s\S]*-parallelism`, wantCode: "Throttling.User", wantCount: 1},
-		"slower than read_timeout, then read": {fault: "slow", next: 1, args: "read_timeout = 1"},
+		"slower than read_timeout, then read": {fault: "slow", next: 1, args: "read_timeout = 10"},
 		"HTML 502 from a proxy, then read":    {fault: "html-502", next: 1},
 		"malformed JSON, then read":           {fault: "malformed-json", next: 1},
 		"truncated body, then read":           {fault: "truncated", next: 1},
 		"empty 200, then read":                {fault: "empty-200", next: 1},
 		"wrong Content-Type":                  {fault: "wrong-content-type", next: 1},
-		"slower than read_timeout, no retries": {fault: "slow", next: 1, args: "read_timeout = 1\n  max_retries = 0",
+		"slower than read_timeout, no retries": {fault: "slow", next: 1, args: "read_timeout = 10\n  max_retries = 0",
 			want: `Failed to read VOD image[\s\S]*(?i)timeout`},
 		"retry budget exhausted": {fault: "internal", next: 10, args: "max_retries = 2",
 			want: `InternalError \(HTTP 500\)\s+Attempts:\s+3`, wantCode: "InternalError", wantCount: 3},
 	} {
 		t.Run(name, func(t *testing.T) {
-			tg := acctest.New(t)
+			// read_timeout = 10 against a slow answer of a minute: the slow attempt times out, and an
+			// answer of a loaded machine's emulator (milliseconds, seconds at worst) never does.
+			tg := acctest.New(t, func(o *vodemu.Options) { o.Faults.SlowDelay = time.Minute })
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(tc.fault, tc.next, "GetImageInfo")
 			runSteps(t, true, readStep(providerBlock(tg, keys()+"\n  "+tc.args), tc.want))
