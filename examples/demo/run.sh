@@ -1,73 +1,85 @@
 #!/usr/bin/env bash
-# Runs the demo: starts the VOD emulator with the demo images, then plans and applies main.tf with
-# the locally built provider through dev_overrides (no init, no network), and prints the images.
-# Usage: run.sh PROVIDER_BINARY EMULATOR_BINARY TERRAFORM_BINARY   (`make demo` passes all three)
+# Runs the demo: starts the VOD emulator with the demo images (examples/ci/vodemu.sh, the recipe
+# README.md gives for your own CI), then plans and applies main.tf with the locally built provider
+# through dev_overrides (no init, no network), and prints what the configuration read.
+# Usage: run.sh CLI_CONFIG EMULATOR_BINARY TERRAFORM_BINARY   (`make demo` passes all three;
+# CLI_CONFIG is the dev_overrides file `go run ./internal/devoverrides/cmd/devoverrides` writes)
 set -euo pipefail
 
-provider_bin=$1 emulator_bin=$2 terraform=$3
+cli_config=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") emulator_bin=$2 terraform=$3
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
-emu_pid=
-
-cleanup() {
-  if [[ -n $emu_pid ]] && kill -0 "$emu_pid" 2>/dev/null; then
-    kill -TERM "$emu_pid" && wait "$emu_pid" || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 # Demo credentials: the emulator accepts exactly these. They are not secrets of any real account.
-access_key=LTAI5tDemoAccessKey0001
-export VODEMU_ACCESS_KEY_SECRET=demo-secret-for-the-bundled-emulator
+export VODEMU_DATA=$here/images.json VODEMU_BIN=$emulator_bin
+export VODEMU_ACCESS_KEY_ID=LTAI5tDemoAccessKey0001 VODEMU_ACCESS_KEY_SECRET=demo-secret-for-the-bundled-emulator
+cd "$root"
+# shellcheck source=../ci/vodemu.sh
+source examples/ci/vodemu.sh
+trap 'stop_vodemu; rm -rf "$work"' EXIT
 
-"$emulator_bin" -data "$here/images.json" -access-key-id "$access_key" \
-  >"$work/emulator.out" 2>"$work/emulator.log" &
-emu_pid=$!
-
-endpoint=
-for _ in $(seq 100); do
-  endpoint=$(sed -n 's/^endpoint=//p' "$work/emulator.out")
-  [[ -n $endpoint ]] && break
-  kill -0 "$emu_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; echo "demo: the emulator exited" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -n $endpoint ]] || { echo "demo: the emulator did not start within 10 s" >&2; exit 1; }
-echo "VOD emulator listening at $endpoint"
-
-provider_dir=$(cd "$(dirname "$provider_bin")" && pwd)
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/vodtf/vod" = "$provider_dir"
-    "registry.opentofu.org/vodtf/vod" = "$provider_dir"
-  }
-  direct {}
-}
-RC
-mkdir "$work/config"
-cp "$here/main.tf" "$work/config/"
-
-export TF_CLI_CONFIG_FILE=$work/terraformrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+export TF_CLI_CONFIG_FILE=$cli_config CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true
-export ALIBABA_CLOUD_ACCESS_KEY_ID=$access_key
-export ALIBABA_CLOUD_ACCESS_KEY_SECRET=$VODEMU_ACCESS_KEY_SECRET
+export ALIBABA_CLOUD_ACCESS_KEY_ID=$VODEMU_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET=$VODEMU_ACCESS_KEY_SECRET
 export ALIBABA_CLOUD_REGION=cn-shanghai
-export ALIBABA_CLOUD_ENDPOINT_VOD=$endpoint
 unset ALIBABA_CLOUD_SECURITY_TOKEN ALICLOUD_SECURITY_TOKEN
-
+mkdir "$work/config"
+cp "$here"/*.tf "$work/config/"
 cd "$work/config"
-echo "== $("$terraform" version | sed -n 1p): plan"
-"$terraform" plan -input=false -no-color -out=demo.tfplan
-echo "== apply"
-"$terraform" apply -input=false -no-color demo.tfplan
+
+cli=$("$terraform" version | sed -n 1p)
+provider_dir=$(sed -n 's/^ *"registry\.[a-z.]*\/vodtf\/vod" = "\(.*\)"$/\1/p' "$cli_config" | sed -n 1p)
+echo "VOD emulator:  $ALIBABA_CLOUD_ENDPOINT_VOD, serving examples/demo/images.json"
+echo "CLI:           $cli ($terraform)"
+echo "Provider:      $provider_dir/terraform-provider-vod, through dev_overrides (no init)"
+
+# The CLI's own output goes to a log, shown only if a step fails: it repeats the dev_overrides
+# warning at every command, which this demo has just explained once.
+run() {
+  if ! "$terraform" "$1" -input=false -no-color "${@:2}" >>"$work/terraform.log" 2>&1; then
+    cat "$work/terraform.log" >&2
+    echo "demo: terraform $1 failed (its output is above)" >&2
+    exit 1
+  fi
+}
+run plan -out=demo.tfplan
+run apply demo.tfplan
+echo "Plan and apply: OK"
+echo
 
 "$terraform" output -no-color -json images >"$work/images.json"
-
 count=$(grep -oE '"url": ?"https?://' "$work/images.json" | wc -l)
 [[ $count -eq 3 ]] || { echo "demo: expected 3 image URLs, got $count" >&2; exit 1; }
 recent=$("$terraform" output -no-color -json recent)
 want='{"titles":["Product walkthrough frame","Spring campaign cover"],"total":2}'
 [[ $recent == "$want" ]] || { echo "demo: vod_images found $recent, want $want" >&2; exit 1; }
-echo "== emulator statistics: $(curl -fsS "$endpoint/_emulator/stats" 2>/dev/null || echo unavailable)"
+
+echo "What the configuration read (terraform output):"
+"$terraform" output -no-color | sed 's/^/  /'
+cat <<'TEXT'
+
+Why one URL is a CDN URL and two are OSS URLs: main.tf leaves output_type unset, so each image
+gets a CDN URL when it has a CDN domain, else an OSS URL. The cover is served from the CDN domain
+img.vod-demo.example.com, so its URL is a signed CDN URL (auth_key=...); the snapshot and the logo
+are stored in OSS only, so theirs are signed OSS URLs (OSSAccessKeyId, Expires, Signature). Both
+kinds stay valid for auth_timeout = 3600 seconds. The search (vod_images) asks for output_type =
+"oss", so its images get OSS URLs.
+TEXT
+
+stats=$(curl -fsS "$ALIBABA_CLOUD_ENDPOINT_VOD/_emulator/stats" 2>/dev/null || true)
+by_action=$(sed -n 's/.*"by_action":{\([^}]*\)}.*/\1/p' <<<"$stats" | sed 's/"\([^"]*\)":\([0-9]*\)/\2 \1/g; s/,/, /g')
+[[ -z $by_action ]] || echo "
+Requests the emulator answered: $by_action. The three vod_image reads went out together as
+GetImageInfos calls (up to 20 images each) rather than one GetImageInfo per image."
+
+cat <<'TEXT'
+
+Try next:
+  - change output_type or auth_timeout in examples/demo/main.tf and run make demo again;
+  - use the provider from your own folder: README.md, "Installing a build (local development)";
+  - start the emulator in your own CI: README.md, "Using the emulator in your own CI";
+  - make test: the whole suite, with every supported Terraform and OpenTofu.
+TEXT
+echo
 echo "demo: OK, read 3 images by ID and found the 2 of 2024 by search"

@@ -237,29 +237,3 @@ func TestAccImagesDataSource_searchError(t *testing.T) {
 		}},
 	})
 }
-
-// SearchMedia pages through only its first 5,000 hits: a filter that matches more lists 5,000 and
-// says in total_count how many matched.
-func TestAccImagesDataSource_pagingCap(t *testing.T) {
-	const n = 5001
-	extra := make([]vodemu.Image, n)
-	for i := range extra {
-		extra[i] = vodemu.Image{ImageId: fmt.Sprintf("%032x", 0xcafe0000+i), Title: "bulk", Status: "Normal",
-			CreationTime:    time.Date(2023, 1, 1, 0, 0, i, 0, time.UTC).Format(time.RFC3339),
-			URL:             fmt.Sprintf("https://img.example-cdn.com/image/default/bulk-%d.jpg", i),
-			StorageLocation: "outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com"}
-	}
-	tg := acctest.New(t, func(o *vodemu.Options) { o.Images = append(o.Images, extra...) })
-	tg.RequireEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: imagesConfig(tg, `  filter { title = "bulk" }`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				check(images, "images", knownvalue.ListSizeExact(5000)),
-				check(images, "total_count", knownvalue.Int64Exact(n)),
-				imageAt(0, "image_id", knownvalue.StringExact(fmt.Sprintf("%032x", 0xcafe0000+n-1))), // newest first
-			},
-		}},
-	})
-}

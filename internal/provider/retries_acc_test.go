@@ -30,19 +30,21 @@ func TestAccProvider_retries(t *testing.T) {
 		"connection reset, then read": {fault: "reset", next: 1},
 		"retries switched off": {fault: "throttling", next: 1, args: "max_retries = 0",
 			want: `Throttling.User[\s\S]*Request ID:\s+\S+[\s\S]*-parallelism`, wantCode: "Throttling.User", wantCount: 1},
-		"slower than read_timeout, then read": {fault: "slow", next: 1, args: "read_timeout = 1"},
+		"slower than read_timeout, then read": {fault: "slow", next: 1, args: "read_timeout = 10"},
 		"HTML 502 from a proxy, then read":    {fault: "html-502", next: 1},
 		"malformed JSON, then read":           {fault: "malformed-json", next: 1},
 		"truncated body, then read":           {fault: "truncated", next: 1},
 		"empty 200, then read":                {fault: "empty-200", next: 1},
 		"wrong Content-Type":                  {fault: "wrong-content-type", next: 1},
-		"slower than read_timeout, no retries": {fault: "slow", next: 1, args: "read_timeout = 1\n  max_retries = 0",
+		"slower than read_timeout, no retries": {fault: "slow", next: 1, args: "read_timeout = 10\n  max_retries = 0",
 			want: `Failed to read VOD image[\s\S]*(?i)timeout`},
 		"retry budget exhausted": {fault: "internal", next: 10, args: "max_retries = 2",
 			want: `InternalError \(HTTP 500\)\s+Attempts:\s+3`, wantCode: "InternalError", wantCount: 3},
 	} {
 		t.Run(name, func(t *testing.T) {
-			tg := acctest.New(t)
+			// read_timeout = 10 against a slow answer of a minute: the slow attempt times out, and an
+			// answer of a loaded machine's emulator (milliseconds, seconds at worst) never does.
+			tg := acctest.New(t, func(o *vodemu.Options) { o.Faults.SlowDelay = time.Minute })
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(tc.fault, tc.next, "GetImageInfo")
 			runSteps(t, true, readStep(providerBlock(tg, keys()+"\n  "+tc.args), tc.want))
@@ -83,10 +85,17 @@ func TestAccProvider_persistentFaults(t *testing.T) {
 			if !ok {
 				t.Fatalf("no expectation for the emulator's fault %q: add it to this table and to README.md", kind)
 			}
-			tg := acctest.New(t, func(o *vodemu.Options) { o.Faults.SlowDelay = 3 * time.Second })
+			// Only the slow fault is meant to meet read_timeout: a second, against a slow answer of a
+			// minute. Every other kind keeps the default 30 s, so that a loaded machine's slow answer
+			// is never mistaken for a timeout.
+			tg := acctest.New(t, func(o *vodemu.Options) { o.Faults.SlowDelay = time.Minute })
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(kind, 1000, "GetImageInfo")
-			runSteps(t, true, readStep(providerBlock(tg, keys()+"\n  max_retries = 1\n  read_timeout = 1"), pattern))
+			args := keys() + "\n  max_retries = 1"
+			if kind == vodemu.FaultSlow {
+				args += "\n  read_timeout = 1"
+			}
+			runSteps(t, true, readStep(providerBlock(tg, args), pattern))
 		})
 	}
 }

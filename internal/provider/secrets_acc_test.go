@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -10,9 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vodtf/terraform-provider-vod/internal/acctest"
+	"github.com/vodtf/terraform-provider-vod/internal/devoverrides"
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
 
@@ -28,22 +27,18 @@ func TestAccSecretsStayOutOfTraceLogs(t *testing.T) {
 
 	dir := t.TempDir()
 	pluginDir := filepath.Join(dir, "plugins")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	// No deadline of its own (go test's -timeout bounds it): building the provider from a cold
+	// cache while other acceptance tests run takes minutes on a 2-core machine.
+	ctx := t.Context()
 	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-vod"), "../..")
 	build.Env = acctest.GoBuildEnv()
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
 	rc := filepath.Join(dir, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/vodtf/vod" = %[1]q
-    "registry.opentofu.org/vodtf/vod" = %[1]q
-  }
-  direct {}
-}
-`, pluginDir))
+	if err := devoverrides.Write(rc, map[string]string{"vodtf/vod": pluginDir}); err != nil {
+		t.Fatal(err)
+	}
 	config := filepath.Join(dir, "config")
 	writeFile(t, filepath.Join(config, "main.tf"), fmt.Sprintf(`
 terraform {

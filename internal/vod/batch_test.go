@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -47,6 +48,14 @@ func batchEmulator(t *testing.T, n int) *vodemu.Running {
 	return emu
 }
 
+// The windows below are sized for a loaded machine: a test that counts batches fails if a reader's
+// goroutine is stalled for longer than the batcher's pause (half a window) while the others
+// arrive, so windows are hundreds of milliseconds, not the default 25 ms. Slower machines only
+// make such tests wait longer, never send more batches.
+const (
+	countWindow = 500 * time.Millisecond // tests that count the requests a burst of reads makes
+)
+
 func batchClient(t *testing.T, emu *vodemu.Running, window time.Duration) *Client {
 	t.Helper()
 	c, err := New(Config{Endpoint: emu.URL, RegionID: "cn-shanghai", Credential: testCredential(t, testSecret),
@@ -76,7 +85,7 @@ func readAll(c *Client, ids []string, in GetImageInfoInput) ([]*Image, []error) 
 
 func TestBatchCoalescesConcurrentReads(t *testing.T) {
 	emu := batchEmulator(t, 50)
-	c := batchClient(t, emu, 100*time.Millisecond)
+	c := batchClient(t, emu, countWindow)
 	ids := imageIDs(50)
 	imgs, errs := readAll(c, ids, GetImageInfoInput{OutputType: OutputTypeOSS})
 	for i := range ids {
@@ -161,7 +170,7 @@ func TestBatchLoneReadUsesGetImageInfo(t *testing.T) {
 // Reads with different output types or validity never share a request; duplicates share one ID.
 func TestBatchKeysAndDuplicates(t *testing.T) {
 	emu := batchEmulator(t, 4)
-	c := batchClient(t, emu, 50*time.Millisecond)
+	c := batchClient(t, emu, countWindow)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for _, in := range []GetImageInfoInput{
@@ -192,10 +201,17 @@ func TestBatchKeysAndDuplicates(t *testing.T) {
 	}
 }
 
-// A reader that is cancelled stops waiting at once; the batch still serves the others.
+// A reader that is cancelled stops waiting at once, even while its batch is being answered; the
+// batch still serves the others. The batch is held in flight until the cancelled reader has
+// returned, so the outcome does not depend on how fast a loaded machine runs the readers.
 func TestBatchCancelledReader(t *testing.T) {
 	emu := batchEmulator(t, 2)
 	c := batchClient(t, emu, 300*time.Millisecond)
+	sent, release := make(chan []string, 2), make(chan struct{})
+	c.batcher.sent = func(ids []string, _ string) {
+		sent <- ids
+		<-release
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -207,12 +223,21 @@ func TestBatchCancelledReader(t *testing.T) {
 		_, err := c.GetImage(context.Background(), GetImageInfoInput{ImageID: imageID(1)})
 		other <- err
 	}()
-	time.Sleep(20 * time.Millisecond)
-	start := time.Now()
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) || time.Since(start) > 100*time.Millisecond {
-		t.Errorf("cancelled reader: %v after %s", err, time.Since(start))
+	for ids := range sent { // the two reads may share a batch or not
+		if slices.Contains(ids, imageID(0)) {
+			break
+		}
 	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled reader: %v", err)
+		}
+	case <-time.After(time.Minute): // its batch is held: a reader still here waits for it
+		t.Errorf("the cancelled reader still waits for its batch")
+	}
+	close(release)
 	if err := <-other; err != nil {
 		t.Errorf("the other reader: %v", err)
 	}
@@ -222,7 +247,7 @@ func TestBatchCancelledReader(t *testing.T) {
 func TestBatchErrorReachesEveryReader(t *testing.T) {
 	emu := batchEmulator(t, 3)
 	emu.Server.InjectNext(vodemu.FaultKind("internal"), 1)
-	c := batchClient(t, emu, 50*time.Millisecond)
+	c := batchClient(t, emu, countWindow)
 	_, errs := readAll(c, []string{imageID(0), imageID(1), imageID(2)}, GetImageInfoInput{})
 	for i, err := range errs {
 		if err == nil || !IsRetryable(err) {
@@ -234,10 +259,13 @@ func TestBatchErrorReachesEveryReader(t *testing.T) {
 // With RequestsPerSecond a little under the server's limit, a burst of reads paces itself instead of being
 // throttled; without it, the same burst meets Throttling.User.
 func TestRequestsPerSecondAvoidsThrottling(t *testing.T) {
+	// Unpaced, 40 reads meet the limit unless they take over 3 s (a bucket of 10, refilled at 10
+	// a second): milliseconds each on loopback, even on a loaded machine. Paced, 15 take 2 s.
 	for _, tc := range []struct {
 		rps           float64
+		reads         int
 		wantThrottled bool
-	}{{8, false}, {0, true}} {
+	}{{8, 15, false}, {0, 40, true}} {
 		t.Run(fmt.Sprintf("rps=%v", tc.rps), func(t *testing.T) {
 			emu, err := vodemu.Start(vodemu.Options{AccessKeyID: testKeyID, AccessKeySecret: testSecret, QPS: 10,
 				Images: []vodemu.Image{{ImageId: testImage, StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", URL: "https://img.example.com/a.png"}}})
@@ -249,7 +277,7 @@ func TestRequestsPerSecondAvoidsThrottling(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for range 15 {
+			for range tc.reads {
 				_, _ = c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
 			}
 			if throttled := emu.Server.Stats().ByCode["Throttling.User"] > 0; throttled != tc.wantThrottled {
@@ -306,7 +334,7 @@ func readLikeTerraformThinking(t *testing.T, c *Client, workers int, ids []strin
 // the last of them arrives, not when a timer runs out.
 func TestBatchTakesEveryReadGoing(t *testing.T) {
 	emu := batchEmulator(t, 100)
-	c := batchClient(t, emu, time.Second) // long enough that no timer cuts a batch short
+	c := batchClient(t, emu, 2*time.Second) // long enough that no timer cuts a batch short
 	ids := imageIDs(100)
 	sizes := readLikeTerraform(t, c, 10, ids)
 	if len(sizes) != 10 {
@@ -317,7 +345,7 @@ func TestBatchTakesEveryReadGoing(t *testing.T) {
 // With more reads going than a batch holds, batches are full: one fills while another is answered.
 func TestBatchFillsWhileAnotherIsAnswered(t *testing.T) {
 	emu := batchEmulator(t, 400)
-	c := batchClient(t, emu, 200*time.Millisecond)
+	c := batchClient(t, emu, time.Second) // at most 8 s for a batch to fill: answering one takes ms
 	ids := imageIDs(400)
 	sizes := readLikeTerraform(t, c, 32, ids)
 	for i, n := range sizes {
@@ -332,11 +360,13 @@ func TestBatchFillsWhileAnotherIsAnswered(t *testing.T) {
 // a batch fills up even when filling takes longer than the window, as long as reads keep coming.
 func TestBatchWaitsForSlowReaders(t *testing.T) {
 	emu := batchEmulator(t, 160)
-	c := batchClient(t, emu, 100*time.Millisecond)
+	const window = 250 * time.Millisecond
+	c := batchClient(t, emu, window)
 	ids := imageIDs(160)
-	// 32 workers coming back over 250 ms: a batch takes about 160 ms to fill, longer than the
-	// window but far less than the quietWindows windows without any read that end the wait.
-	sizes := readLikeTerraformThinking(t, c, 32, ids, func(w int) time.Duration { return time.Duration(w) * 8 * time.Millisecond })
+	// 32 workers coming back over 2.5 windows: a batch takes about 1.6 windows to fill, longer
+	// than the window but far less than the quietWindows windows without any read that end the
+	// wait (a stall of a whole window between two reads still leaves three to spare).
+	sizes := readLikeTerraformThinking(t, c, 32, ids, func(w int) time.Duration { return time.Duration(w) * window / 12 })
 	for i, n := range sizes {
 		if n != MaxImageIDsPerBatch && i < len(sizes)-1 {
 			t.Errorf("160 reads by 32 slow workers were sent in batches of %v, want all but the last full", sizes)

@@ -21,7 +21,7 @@ func proxyClient(t *testing.T, r *Running) *http.Client {
 	}
 	tr := &http.Transport{Proxy: http.ProxyURL(u), TLSClientConfig: &tls.Config{RootCAs: testCA.CertPool()}}
 	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	return &http.Client{Transport: tr, Timeout: time.Minute}
 }
 
 func TestConnectProxy(t *testing.T) {

@@ -3,11 +3,32 @@ package vodemu
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
+// stepClock is a monotonic clock that moves only when a test advances it, so that what a rate
+// limit test counts does not depend on how fast a loaded machine sends the requests.
+type stepClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *stepClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// rateLimitHarness is a harness whose rate limiter runs on a stepClock.
+func rateLimitHarness(t *testing.T, qps float64) (*harness, *stepClock) {
+	h := newHarness(t, func(o *Options) { o.QPS = qps })
+	clock := &stepClock{t: time.Now()}
+	h.run.Server.limit.now = clock.Now
+	return h, clock
+}
+
 func TestRateLimit(t *testing.T) {
+	var clock *stepClock
 	statuses := func(h *harness, n int, action string, gap time.Duration) (ok, throttled int) {
 		for range n {
 			p := v1Params(action, testNow)
@@ -23,14 +44,13 @@ func TestRateLimit(t *testing.T) {
 				}
 				throttled++
 			}
-			time.Sleep(gap)
+			clock.Advance(gap)
 		}
 		return ok, throttled
 	}
-	// A burst above QPS: the bucket holds 5 tokens, and 12 quick requests
-	// refill well under one more.
-	h := newHarness(t, func(o *Options) { o.QPS = 5 })
-	if ok, throttled := statuses(h, 12, "GetImageInfo", 0); ok < 5 || ok > 6 || throttled != 12-ok {
+	// A burst above QPS: the bucket holds 5 tokens, and 12 requests at one instant get 5.
+	h, clock := rateLimitHarness(t, 5)
+	if ok, throttled := statuses(h, 12, "GetImageInfo", 0); ok != 5 || throttled != 7 {
 		t.Fatalf("burst: %d ok, %d throttled", ok, throttled)
 	}
 	// Each Action has its own bucket.
@@ -43,16 +63,16 @@ func TestRateLimit(t *testing.T) {
 	status, hdr, body := h.callV1(http.MethodGet, "wrong secret", p)
 	checkError(t, status, hdr, body, 400, "Throttling.User")
 	st := h.run.Server.Stats()
-	if st.ByCode["Throttling.User"] < 6 || len(st.ByFault) != 0 {
+	if st.ByCode["Throttling.User"] != 8 || len(st.ByFault) != 0 {
 		t.Fatalf("stats %+v", st)
 	}
 
 	// Once the burst is spent, requests spaced above 1/QPS all pass.
-	h = newHarness(t, func(o *Options) { o.QPS = 20 })
-	if _, throttled := statuses(h, 22, "GetImageInfo", 0); throttled == 0 {
-		t.Fatal("burst of 22 at QPS 20 not throttled")
+	h, clock = rateLimitHarness(t, 20)
+	if ok, throttled := statuses(h, 22, "GetImageInfo", 0); ok != 20 || throttled != 2 {
+		t.Fatalf("burst of 22 at QPS 20: %d ok, %d throttled", ok, throttled)
 	}
-	time.Sleep(60 * time.Millisecond)
+	clock.Advance(60 * time.Millisecond)
 	if ok, throttled := statuses(h, 5, "GetImageInfo", 60*time.Millisecond); throttled != 0 {
 		t.Fatalf("spaced: %d ok, %d throttled", ok, throttled)
 	}

@@ -36,8 +36,8 @@ func newSDKClient(t *testing.T, to sdkTarget, ak, secret, token, algorithm strin
 		Protocol:        ptr(to.protocol),
 		RetryOptions:    to.retry,
 		RegionId:        ptr("cn-shanghai"),
-		ReadTimeout:     ptr(5000),
-		ConnectTimeout:  ptr(5000),
+		ReadTimeout:     ptr(60000), // ms; hang guards only: loopback answers take milliseconds
+		ConnectTimeout:  ptr(60000),
 	}
 	if token != "" {
 		cfg.SecurityToken = ptr(token)
@@ -63,7 +63,7 @@ func sdkCall(c *openapi.Client, action, method string, query map[string]string) 
 		Action: ptr(action), Version: ptr("2017-03-21"), Protocol: ptr("HTTP"), Pathname: ptr("/"),
 		Method: ptr(method), AuthType: ptr("AK"), Style: ptr("RPC"), ReqBodyType: ptr("formData"), BodyType: ptr("json"),
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard, not a timing target
 	defer cancel()
 	return c.CallApiWithCtx(ctx, params, &openapiutil.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
 }

@@ -7,9 +7,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +43,7 @@ func TestNewCA(t *testing.T) {
 // tlsTo handshakes with r as a client with serverName (SNI) trusting only ca.
 func tlsTo(r *Running, ca *CA, serverName string) (*x509.Certificate, error) {
 	conf := &tls.Config{RootCAs: ca.CertPool(), ServerName: serverName}
-	c, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", r.Addr, conf)
+	c, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Minute}, "tcp", r.Addr, conf)
 	if err != nil {
 		return nil, err
 	}
@@ -119,16 +121,16 @@ func TestSilentConnectionBlocksNobody(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = resp.Body.Close()
-	start := time.Now()
+	// Close gives up (with an error) after its own 5 s grace period: no error means the silent
+	// connection did not hold it up. No elapsed-time check, which a loaded machine could fail.
 	if err := r.Close(); err != nil {
-		t.Fatal(err)
+		t.Fatalf("Close with a silent connection open: %v", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Fatalf("Close took %v with a silent connection open", d)
-	}
-	_ = silent.SetReadDeadline(time.Now().Add(2 * time.Second))
-	if n, err := silent.Read(make([]byte, 1)); err == nil {
-		t.Fatalf("silent connection still open (%d bytes)", n)
+	// A closed connection reads EOF at once; the deadline only stops a test whose connection
+	// stayed open, and its timeout is the failure.
+	_ = silent.SetReadDeadline(time.Now().Add(time.Minute))
+	if n, err := silent.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("silent connection still open (%d bytes, %v)", n, err)
 	}
 }
 
@@ -138,7 +140,7 @@ func TestNoTLSWithoutCA(t *testing.T) {
 		t.Fatalf("%+v", h.run)
 	}
 	conf := &tls.Config{RootCAs: testCA.CertPool(), ServerName: "localhost"}
-	c, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", h.run.Addr, conf)
+	c, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Minute}, "tcp", h.run.Addr, conf)
 	if err == nil {
 		_ = c.Close()
 		t.Fatal("TLS without a CA")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vodtf/terraform-provider-vod/internal/devoverrides"
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
 
@@ -99,13 +100,5 @@ func writeProvider(dir string, c *benchCase, endpoint string) error {
 // writeCLIConfig writes a CLI configuration whose dev_overrides send both providers, under both
 // registries' host names, to the RSS wrappers.
 func writeCLIConfig(file string, dirs map[string]string) error {
-	var b strings.Builder
-	b.WriteString("provider_installation {\n  dev_overrides {\n")
-	for _, name := range []string{"vod", "noop"} {
-		for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
-			fmt.Fprintf(&b, "    %q = %q\n", host+"/vodtf/"+name, dirs[name])
-		}
-	}
-	b.WriteString("  }\n  direct {}\n}\n")
-	return os.WriteFile(file, []byte(b.String()), 0o600)
+	return devoverrides.Write(file, map[string]string{"vodtf/vod": dirs["vod"], "vodtf/noop": dirs["noop"]})
 }
