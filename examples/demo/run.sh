@@ -62,16 +62,22 @@ cat <<'TEXT'
 Why one URL is a CDN URL and two are OSS URLs: main.tf leaves output_type unset, so each image
 gets a CDN URL when it has a CDN domain, else an OSS URL. The cover is served from the CDN domain
 img.vod-demo.example.com, so its URL is a signed CDN URL (auth_key=...); the snapshot and the logo
-are stored in OSS only, so theirs are signed OSS URLs (OSSAccessKeyId, Expires, Signature). Both
-kinds stay valid for auth_timeout = 3600 seconds. The search (vod_images) asks for output_type =
-"oss", so its images get OSS URLs.
+are stored in OSS only, so theirs are signed OSS URLs (OSSAccessKeyId, Expires, Signature), valid
+for auth_timeout = 3600 seconds (a CDN URL also gets the CDN domain's own validity on top). The
+search (vod_images) asks for output_type = "oss", so its images get OSS URLs.
+
+These data sources sign a new URL at every read, so anything that uses one changes at every plan.
+cover_url comes from the vod_image_url resource instead: it keeps its URL in the state and a plan
+replaces it only from renew_at on (here 12 hours before expires_at), so a second plan of this
+configuration in your own folder shows no change for it.
 TEXT
 
 stats=$(curl -fsS "$ALIBABA_CLOUD_ENDPOINT_VOD/_emulator/stats" 2>/dev/null || true)
 by_action=$(sed -n 's/.*"by_action":{\([^}]*\)}.*/\1/p' <<<"$stats" | sed 's/"\([^"]*\)":\([0-9]*\)/\2 \1/g; s/,/, /g')
 [[ -z $by_action ]] || echo "
-Requests the emulator answered: $by_action. The three vod_image reads went out together as
-GetImageInfos calls (up to 20 images each) rather than one GetImageInfo per image."
+Requests the emulator answered, plan and apply together: $by_action. Reads that Terraform makes
+at the same time go out together as GetImageInfos calls (up to 20 images each); a read alone, such
+as the vod_image_url's, is one GetImageInfo."
 
 cat <<'TEXT'
 
