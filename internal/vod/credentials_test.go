@@ -202,6 +202,8 @@ func TestECSMetadataSource(t *testing.T) {
 	old := ecsMetadataEndpoint
 	ecsMetadataEndpoint = srv.URL
 	defer func() { ecsMetadataEndpoint = old }()
+	// The suite disables metadata lookups; this test pins them to its own loopback server.
+	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "")
 	s, err := (&ecsSource{f: testFetcher(0)}).get(context.Background())
 	if err != nil || s.accessKeyID != "STS.a" || tokenAsked.Load() != 1 || v1.Load() != 0 {
 		t.Fatalf("got %+v, %v (token asked %d, IMDSv1 requests %d)", s, err, tokenAsked.Load(), v1.Load())
@@ -320,6 +322,8 @@ func TestECSMetadataRetries(t *testing.T) {
 	old := ecsMetadataEndpoint
 	ecsMetadataEndpoint = srv.URL
 	defer func() { ecsMetadataEndpoint = old }()
+	// The suite disables metadata lookups; this test pins them to its own loopback server.
+	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "")
 	if s, err := (&ecsSource{f: testFetcher(3), roleName: "r"}).get(context.Background()); err != nil || s.accessKeyID != "STS.a" {
 		t.Fatalf("got %+v, %v after %d requests", s, err, calls.Load())
 	}
