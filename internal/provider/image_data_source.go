@@ -28,7 +28,7 @@ func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *imageDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	resp.Diagnostics.Append(validateImageConfig(ctx, req.Config.Raw)...)
+	resp.Diagnostics.Append(validateImageConfig(ctx, req.Config)...)
 }
 
 func (d *imageDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -36,8 +36,8 @@ func (d *imageDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	value, diags := readImageValue(ctx, d.data, req.Config.Raw, "vod_image data source")
+	obj, diags := readImage(ctx, d.data, req.Config, "vod_image data source")
 	if resp.Diagnostics.Append(diags...); !diags.HasError() {
-		resp.State.Raw = value
+		resp.Diagnostics.Append(resp.State.Set(ctx, obj)...)
 	}
 }

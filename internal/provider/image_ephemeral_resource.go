@@ -29,7 +29,7 @@ func (e *imageEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, re
 }
 
 func (e *imageEphemeral) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
-	resp.Diagnostics.Append(validateImageConfig(ctx, req.Config.Raw)...)
+	resp.Diagnostics.Append(validateImageConfig(ctx, req.Config)...)
 }
 
 func (e *imageEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
@@ -37,8 +37,8 @@ func (e *imageEphemeral) Configure(_ context.Context, req ephemeral.ConfigureReq
 }
 
 func (e *imageEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	value, diags := readImageValue(ctx, e.data, req.Config.Raw, "ephemeral vod_image")
+	obj, diags := readImage(ctx, e.data, req.Config, "ephemeral vod_image")
 	if resp.Diagnostics.Append(diags...); !diags.HasError() {
-		resp.Result.Raw = value
+		resp.Diagnostics.Append(resp.Result.Set(ctx, obj)...)
 	}
 }

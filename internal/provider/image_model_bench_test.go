@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -98,34 +99,24 @@ func BenchmarkImagesElements(b *testing.B) {
 
 // convertImage is vod_image's conversion: ValidateConfig's and Read's reads of the configuration,
 // and Read's write of the state.
-func convertImage(ctx context.Context, _ any, raw tftypes.Value, img *vod.Image) (tftypes.Value, diag.Diagnostics) {
-	var m imageModel
-	if d := m.fromConfig(ctx, raw); d.HasError() {
+func convertImage(ctx context.Context, schema dschema.Schema, raw tftypes.Value, img *vod.Image) (tftypes.Value, diag.Diagnostics) {
+	config := tfsdk.Config{Raw: raw, Schema: schema}
+	if d := validateImageConfig(ctx, config); d.HasError() {
 		return tftypes.Value{}, d
 	}
-	if d := m.fromConfig(ctx, raw); d.HasError() {
+	var m imageModel
+	if d := m.readConfig(ctx, config); d.HasError() {
 		return tftypes.Value{}, d
 	}
 	m.ID = types.StringValue(img.ImageID)
 	if d := m.fill(ctx, img); d.HasError() {
 		return tftypes.Value{}, d
 	}
-	return m.terraformValue(ctx, raw.Type())
-}
-
-// imagesList builds vod_images' images from what GetImageInfos returned, as Read does.
-func imagesList(ctx context.Context, images []*vod.Image, modified map[string]string) (types.List, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	items := make([]imagesItemModel, 0, len(images))
-	for _, img := range images {
-		item := imagesItemModel{ImageID: types.StringValue(img.ImageID), ModificationTime: types.StringNull()}
-		if t, ok := modified[img.ImageID]; ok {
-			item.ModificationTime = types.StringValue(t)
-		}
-		diags.Append(item.fill(ctx, img)...)
-		items = append(items, item)
+	obj, d := m.objectValue()
+	if d.HasError() {
+		return tftypes.Value{}, d
 	}
-	l, d := types.ListValueFrom(ctx, imagesItemType, items)
-	diags.Append(d...)
-	return l, diags
+	state := tfsdk.State{Schema: schema, Raw: tftypes.NewValue(raw.Type(), nil)}
+	d = state.Set(ctx, obj)
+	return state.Raw, d
 }

@@ -109,7 +109,7 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 	}
 
-	images, missing := []imagesItemModel{}, []string{}
+	images, missing := []*vod.Image{}, []string{}
 	if len(ids) > 0 {
 		tflog.Trace(ctx, "reading VOD images", map[string]any{"count": len(ids)})
 		out, err := d.data.client.GetImages(ctx, ids, m.OutputType.ValueString(), m.AuthTimeout.ValueInt64())
@@ -133,16 +133,9 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			return
 		}
 		for _, img := range out.Images {
-			if img == nil {
-				continue
+			if img != nil {
+				images = append(images, img)
 			}
-			// GetImageInfos does not return the last-modified time; SearchMedia does.
-			item := imagesItemModel{ImageID: types.StringValue(img.ImageID), ModificationTime: types.StringNull()}
-			if t, ok := modified[img.ImageID]; ok {
-				item.ModificationTime = types.StringValue(t)
-			}
-			resp.Diagnostics.Append(item.fill(ctx, img)...)
-			images = append(images, item)
 		}
 	}
 	if total < 0 {
@@ -151,10 +144,9 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 
 	m.TotalCount = types.Int64Value(total)
 	var diags diag.Diagnostics
-	m.Images, diags = types.ListValueFrom(ctx, imagesItemType, images)
+	m.Images, diags = imagesList(ctx, images, modified)
 	resp.Diagnostics.Append(diags...)
-	m.MissingIDs, diags = types.ListValueFrom(ctx, types.StringType, missing)
-	resp.Diagnostics.Append(diags...)
+	m.MissingIDs = stringList(missing)
 	if resp.Diagnostics.HasError() {
 		return
 	}

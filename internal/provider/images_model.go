@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -69,7 +70,9 @@ func (f *filterModel) vodFilter(ctx context.Context) (vod.ImageFilter, diag.Diag
 	return out, diags
 }
 
-// imagesItemModel is one element of vod_images' images.
+// imagesItemModel is one element of vod_images' images. Like imageModel, it is converted with
+// attributeValues, not the framework's struct reflection (see image_model.go), which would run
+// once per element.
 type imagesItemModel struct {
 	ImageID types.String `tfsdk:"image_id"`
 	imageAttrsModel
@@ -83,3 +86,34 @@ var imagesItemType = func() types.ObjectType {
 	attrs["modification_time"] = types.StringType
 	return types.ObjectType{AttrTypes: attrs}
 }()
+
+// objectValue returns item as a value of imagesItemType.
+func (item *imagesItemModel) objectValue() (types.Object, diag.Diagnostics) {
+	values := item.attributeValues(2)
+	values["image_id"] = item.ImageID
+	values["modification_time"] = item.ModificationTime
+	return types.ObjectValue(imagesItemType.AttrTypes, values)
+}
+
+// imagesList returns images as vod_images' images, with the modification times SearchMedia
+// reported by image ID (GetImageInfos does not return them; nil for images read by ids).
+func imagesList(ctx context.Context, images []*vod.Image, modified map[string]string) (types.List, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	elems := make([]attr.Value, 0, len(images))
+	for _, img := range images {
+		item := imagesItemModel{ImageID: types.StringValue(img.ImageID), ModificationTime: types.StringNull()}
+		if t, ok := modified[img.ImageID]; ok {
+			item.ModificationTime = types.StringValue(t)
+		}
+		diags.Append(item.fill(ctx, img)...)
+		obj, d := item.objectValue()
+		diags.Append(d...)
+		elems = append(elems, obj)
+	}
+	if diags.HasError() {
+		return types.ListNull(imagesItemType), diags
+	}
+	list, d := types.ListValue(imagesItemType, elems)
+	diags.Append(d...)
+	return list, diags
+}
