@@ -274,29 +274,6 @@ func (tg *Target) RequireEmulator(t *testing.T) {
 	}
 }
 
-// ProviderConfig is the provider block: explicit emulator settings, or empty so that the real
-// credentials come from the environment.
-func (tg *Target) ProviderConfig() string {
-	if tg.Emulator == nil {
-		return "provider \"vod\" {}\n"
-	}
-	return tg.ProviderConfigWith(EmulatorAccessKeySecret)
-}
-
-// ProviderConfigWith is ProviderConfig with another secret key, for tests of wrong credentials.
-func (tg *Target) ProviderConfigWith(secret string) string {
-	if tg.Emulator == nil {
-		return fmt.Sprintf("provider \"vod\" {\n  secret_key = %q\n}\n", secret)
-	}
-	return fmt.Sprintf(`provider "vod" {
-  endpoint   = %q
-  region     = %q
-  access_key = %q
-  secret_key = %q
-}
-`, tg.Emulator.URL, EmulatorRegion, EmulatorAccessKeyID, secret)
-}
-
 // Requests is the number of API requests the emulator has answered.
 func (tg *Target) Requests() int64 { return tg.Count("", "") }
 
