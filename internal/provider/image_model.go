@@ -8,12 +8,14 @@ package provider
 //
 //  1. internal/vod: parse the field into vod.Image (GetImageInfo's and GetImageInfos' answers
 //     fill the same struct), with a test of the parsing.
-//  2. internal/vodemu: serve it from the fixture's image (images.go) if the emulator does not yet,
-//     citing the API reference in doc.go; give it a value in internal/acctest/testdata/images.json.
+//  2. internal/vodemu: serve it (images.go) if the emulator does not yet, citing the API
+//     reference in doc.go; give the fixture images a value in internal/acctest/testdata/images.json.
 //  3. image_schema.go: one line in imageAttrs (or mezzanineAttrs): name, kind, description.
 //  4. here: one field in imageAttrsModel, one line in fill, one line in attributeValues.
-//  5. an acceptance check in image_data_source_test.go; go test ./internal/provider/ checks
-//     that the model, the schemas and the framework's own conversion agree (image_model_test.go).
+//  5. internal/acctest/fixture.go: one line in ImageChecks, the fixture's expected values that the
+//     data source's and the ephemeral resource's acceptance tests check. go test
+//     ./internal/provider/ checks that the model, the schemas and the framework's own conversion
+//     agree (image_model_test.go).
 //  6. make docs, and a line under "Unreleased" in CHANGELOG.md.
 //
 // Why attributeValues rather than the framework's struct conversion (Config.Get, State.Set of a
