@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// The fuzz target of the request path of server.go and auth.go: FuzzRequestParsing. The shared
+// The fuzz target of the request path (pipeline.go, auth.go): FuzzRequestParsing. The shared
 // harness is in fuzz_test.go.
 
 // fuzzV1Query is a V1 query string (without Signature) for action.
