@@ -234,7 +234,7 @@ type Target struct {
 
 // New starts an emulator of the test's own (so its statistics are the test's alone), or returns
 // the real-cloud target. Options, if given, adjust the emulator's configuration.
-func New(t *testing.T, adjust ...func(*vodemu.Options)) *Target {
+func New(t testing.TB, adjust ...func(*vodemu.Options)) *Target {
 	t.Helper()
 	if realCloud {
 		region := firstEnv("ALIBABA_CLOUD_REGION", "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION")
