@@ -1,6 +1,8 @@
 package provider_test
 
-// Helpers shared by the acceptance tests (the *_acc_test.go files). Provider blocks are written
+// Helpers shared by the acceptance tests. The naming rule: a file of TF_ACC tests (TestAcc...) is
+// <subject>_acc_test.go, such as image_data_source_acc_test.go; unit tests are in <file>_test.go
+// next to the file they test; benchmarks in <subject>_bench_test.go. Provider blocks are written
 // by acctest.ProviderBlock and the Target's ProviderBlock and ProviderConfig; expected values of
 // the fixture images come from acctest.Fixture and acctest.ImageChecks; plan and state scanners
 // are in acctest too.
