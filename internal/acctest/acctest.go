@@ -234,7 +234,7 @@ type Target struct {
 
 // New starts an emulator of the test's own (so its statistics are the test's alone), or returns
 // the real-cloud target. Options, if given, adjust the emulator's configuration.
-func New(t *testing.T, adjust ...func(*vodemu.Options)) *Target {
+func New(t testing.TB, adjust ...func(*vodemu.Options)) *Target {
 	t.Helper()
 	if realCloud {
 		region := firstEnv("ALIBABA_CLOUD_REGION", "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION")
@@ -272,29 +272,6 @@ func (tg *Target) RequireEmulator(t *testing.T) {
 	if tg.Emulator == nil {
 		t.Skip("needs the emulator's fixture images or statistics; running against the real cloud")
 	}
-}
-
-// ProviderConfig is the provider block: explicit emulator settings, or empty so that the real
-// credentials come from the environment.
-func (tg *Target) ProviderConfig() string {
-	if tg.Emulator == nil {
-		return "provider \"vod\" {}\n"
-	}
-	return tg.ProviderConfigWith(EmulatorAccessKeySecret)
-}
-
-// ProviderConfigWith is ProviderConfig with another secret key, for tests of wrong credentials.
-func (tg *Target) ProviderConfigWith(secret string) string {
-	if tg.Emulator == nil {
-		return fmt.Sprintf("provider \"vod\" {\n  secret_key = %q\n}\n", secret)
-	}
-	return fmt.Sprintf(`provider "vod" {
-  endpoint   = %q
-  region     = %q
-  access_key = %q
-  secret_key = %q
-}
-`, tg.Emulator.URL, EmulatorRegion, EmulatorAccessKeyID, secret)
 }
 
 // Requests is the number of API requests the emulator has answered.

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -32,7 +31,7 @@ func withManyImages(o *vodemu.Options) {
 
 // manyImagesConfig reads ids with for_each and outputs every title and width.
 func manyImagesConfig(tg *acctest.Target, providerArgs string, ids []string) string {
-	return providerBlockOnly(tg, keys()+"\n  "+providerArgs) + fmt.Sprintf(`
+	return tg.ProviderBlock(acctest.Keys()+"\n  "+providerArgs) + fmt.Sprintf(`
 data "vod_image" "many" {
   for_each    = toset(%s)
   image_id    = each.value
@@ -43,14 +42,6 @@ output "widths" {
   value = { for id, img in data.vod_image.many : id => img.mezzanine.width }
 }
 `, hclList(ids))
-}
-
-func providerBlockOnly(tg *acctest.Target, args string) string {
-	return fmt.Sprintf("provider \"vod\" {\n  endpoint = %q\n  region   = %q\n  %s\n}\n", tg.Emulator.URL, acctest.EmulatorRegion, args)
-}
-
-func hclList(items []string) string {
-	return `["` + strings.Join(items, `", "`) + `"]`
 }
 
 // Many reads in one plan are coalesced into GetImageInfos calls, with the same results as single

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/vodtf/terraform-provider-vod/internal/acctest"
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
@@ -19,47 +17,6 @@ import (
 // Acceptance tests of every credential source. They need the emulator's STS and so run only in
 // emulator mode.
 
-const readTitle = `
-data "vod_image" "test" {
-  image_id = %q
-}
-`
-
-// readStep reads the fixture cover image with config and expects its title, or the error want.
-func readStep(config, want string) resource.TestStep {
-	step := resource.TestStep{Config: config}
-	if want == "" {
-		step.ConfigStateChecks = titleIs("Spring catalogue cover")
-	} else {
-		step.ExpectError = regexp.MustCompile(want)
-	}
-	return step
-}
-
-func titleIs(want string) []statecheck.StateCheck {
-	return []statecheck.StateCheck{check(image, "title", knownvalue.StringExact(want))}
-}
-
-// providerBlock is a provider block on the emulator with the given extra arguments.
-func providerBlock(tg *acctest.Target, args string) string {
-	return fmt.Sprintf("provider \"vod\" {\n  endpoint = %q\n  region   = %q\n  %s\n}\n", tg.Emulator.URL, acctest.EmulatorRegion, args) +
-		fmt.Sprintf(readTitle, acctest.ImageCDN)
-}
-
-func keys() string {
-	return fmt.Sprintf("access_key = %q\n  secret_key = %q", acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret)
-}
-
-func runSteps(t *testing.T, parallel bool, steps ...resource.TestStep) {
-	t.Helper()
-	tc := resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories, Steps: steps}
-	if parallel {
-		resource.ParallelTest(t, tc)
-	} else {
-		resource.Test(t, tc)
-	}
-}
-
 func TestAccCredentials_stsToken(t *testing.T) {
 	const token = "CAIS-acctest-security-token"
 	withToken := func(o *vodemu.Options) { o.SecurityToken = token }
@@ -67,15 +24,15 @@ func TestAccCredentials_stsToken(t *testing.T) {
 		tg := acctest.New(t, withToken)
 		tg.RequireEmulator(t)
 		runSteps(t, true, resource.TestStep{
-			Config:            providerBlock(tg, keys()+fmt.Sprintf("\n  security_token = %q", token)),
-			ConfigStateChecks: titleIs("Spring catalogue cover"),
+			Config:            coverConfig(tg, acctest.Keys()+fmt.Sprintf("\n  security_token = %q", token)),
+			ConfigStateChecks: titleIs(coverTitle),
 		})
 	})
 	t.Run("wrong token", func(t *testing.T) {
 		tg := acctest.New(t, withToken)
 		tg.RequireEmulator(t)
 		runSteps(t, true, resource.TestStep{
-			Config:      providerBlock(tg, keys()+"\n  security_token = \"CAIS-not-this-one\""),
+			Config:      coverConfig(tg, acctest.Keys()+"\n  security_token = \"CAIS-not-this-one\""),
 			ExpectError: regexp.MustCompile(`InvalidSecurityToken[\s\S]*Request ID:\s+\S+[\s\S]*security_token`),
 		})
 	})
@@ -85,8 +42,8 @@ func TestAccCredentials_stsToken(t *testing.T) {
 			tg.RequireEmulator(t)
 			t.Setenv(name, token)
 			runSteps(t, false, resource.TestStep{
-				Config:            providerBlock(tg, keys()),
-				ConfigStateChecks: titleIs("Spring catalogue cover"),
+				Config:            coverConfig(tg, acctest.Keys()),
+				ConfigStateChecks: titleIs(coverTitle),
 			})
 		})
 	}
@@ -96,7 +53,7 @@ func TestAccCredentials_assumeRole(t *testing.T) {
 	tg := acctest.New(t)
 	tg.RequireEmulator(t)
 	runSteps(t, true, resource.TestStep{
-		Config: providerBlock(tg, keys()+fmt.Sprintf(`
+		Config: coverConfig(tg, acctest.Keys()+fmt.Sprintf(`
   sts_endpoint = %q
   assume_role {
     role_arn           = %q
@@ -105,7 +62,7 @@ func TestAccCredentials_assumeRole(t *testing.T) {
     session_expiration = 900
     policy             = jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = "vod:GetImageInfo", Resource = "*" }] })
   }`, tg.STSEndpoint(), acctest.RoleARN, acctest.RoleExternalID)),
-		ConfigStateChecks: titleIs("Spring catalogue cover"),
+		ConfigStateChecks: titleIs(coverTitle),
 	})
 	if n := tg.Count("AssumeRole", ""); n < 1 {
 		t.Errorf("AssumeRole was called %d times, want at least once", n)
@@ -130,7 +87,7 @@ func TestAccCredentials_assumeRoleErrors(t *testing.T) {
 			tg := acctest.New(t)
 			tg.RequireEmulator(t)
 			runSteps(t, true, resource.TestStep{
-				Config:      providerBlock(tg, keys()+fmt.Sprintf("\n  sts_endpoint = %q\n  assume_role {\n    %s\n  }", tg.STSEndpoint(), tc.block)),
+				Config:      coverConfig(tg, acctest.Keys()+fmt.Sprintf("\n  sts_endpoint = %q\n  assume_role {\n    %s\n  }", tg.STSEndpoint(), tc.block)),
 				ExpectError: regexp.MustCompile(tc.want),
 			})
 			if n := tg.Count("GetImageInfo", ""); n != 0 {
@@ -148,8 +105,8 @@ func TestAccCredentials_assumeRoleFromEnvironment(t *testing.T) {
 	t.Setenv("ALIBABA_CLOUD_ROLE_SESSION_NAME", "from-env")
 	t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", tg.STSEndpoint())
 	runSteps(t, false, resource.TestStep{
-		Config:            providerBlock(tg, keys()+"\n  assume_role {}"),
-		ConfigStateChecks: titleIs("Spring catalogue cover"),
+		Config:            coverConfig(tg, acctest.Keys()+"\n  assume_role {}"),
+		ConfigStateChecks: titleIs(coverTitle),
 	})
 	if n := tg.Count("AssumeRole", ""); n < 1 {
 		t.Errorf("AssumeRole was called %d times, want at least once", n)
@@ -170,7 +127,7 @@ func TestAccCredentials_assumeRoleValidation(t *testing.T) {
 			tg := acctest.New(t)
 			tg.RequireEmulator(t)
 			runSteps(t, true, resource.TestStep{
-				Config:      providerBlock(tg, keys()+fmt.Sprintf("\n  assume_role {\n    %s\n  }", tc.block)),
+				Config:      coverConfig(tg, acctest.Keys()+fmt.Sprintf("\n  assume_role {\n    %s\n  }", tc.block)),
 				ExpectError: regexp.MustCompile(tc.want),
 			})
 			if n := tg.Requests(); n != 0 {
@@ -200,7 +157,7 @@ func TestAccCredentials_oidc(t *testing.T) {
 			t.Setenv("ALIBABA_CLOUD_OIDC_PROVIDER_ARN", acctest.OIDCProviderARN)
 			t.Setenv("ALIBABA_CLOUD_OIDC_TOKEN_FILE", tokenFile)
 			t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", tg.STSEndpoint())
-			runSteps(t, false, readStep(providerBlock(tg, ""), tc.want))
+			runSteps(t, false, readStep(coverConfig(tg, ""), tc.want))
 			if tc.want == "" && tg.Count("AssumeRoleWithOIDC", "") < 1 {
 				t.Error("AssumeRoleWithOIDC was never called")
 			}
@@ -273,7 +230,7 @@ func TestAccCredentials_profiles(t *testing.T) {
 			if tc.profile != "" {
 				args += fmt.Sprintf("\n  profile = %q", tc.profile)
 			}
-			runSteps(t, true, readStep(providerBlock(tg, args), tc.want))
+			runSteps(t, true, readStep(coverConfig(tg, args), tc.want))
 			if st := tg.Emulator.Server.Stats(); tc.shared && (st.ProxyConnects == 0 || st.ByAction["AssumeRole"]+st.ByAction["AssumeRoleWithOIDC"] == 0) {
 				t.Errorf("STS was not reached through the proxy: %+v", st)
 			}
@@ -304,7 +261,7 @@ func TestAccCredentials_profileEnvironmentAndPrecedence(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			runSteps(t, false, readStep(providerBlock(tg, ""), tc.want))
+			runSteps(t, false, readStep(coverConfig(tg, ""), tc.want))
 		})
 	}
 }
@@ -314,14 +271,14 @@ func TestAccCredentials_profileEnvironmentAndPrecedence(t *testing.T) {
 func TestAccCredentials_refreshExpiringRole(t *testing.T) {
 	tg := acctest.New(t, func(o *vodemu.Options) { o.STS.Lifetime = 3 * time.Second })
 	tg.RequireEmulator(t)
-	config := providerBlock(tg, keys()+fmt.Sprintf("\n  sts_endpoint = %q\n  assume_role {\n    role_arn = %q\n  }",
+	config := coverConfig(tg, acctest.Keys()+fmt.Sprintf("\n  sts_endpoint = %q\n  assume_role {\n    role_arn = %q\n  }",
 		tg.STSEndpoint(), acctest.OpenRoleARN))
 	runSteps(t, true,
-		resource.TestStep{Config: config, ConfigStateChecks: titleIs("Spring catalogue cover")},
+		resource.TestStep{Config: config, ConfigStateChecks: titleIs(coverTitle)},
 		resource.TestStep{
 			PreConfig:         func() { time.Sleep(4 * time.Second) },
 			Config:            config,
-			ConfigStateChecks: titleIs("Spring catalogue cover"),
+			ConfigStateChecks: titleIs(coverTitle),
 		},
 	)
 	if n := tg.Count("", "InvalidSecurityToken.Expired"); n != 0 {
@@ -339,7 +296,7 @@ func TestAccCredentials_expiredToken(t *testing.T) {
 	tmp := tg.IssueTemporaryCredentials(t, acctest.OpenRoleARN)
 	time.Sleep(1500 * time.Millisecond)
 	runSteps(t, true, resource.TestStep{
-		Config: providerBlock(tg, fmt.Sprintf("access_key = %q\n  secret_key = %q\n  security_token = %q",
+		Config: coverConfig(tg, fmt.Sprintf("access_key = %q\n  secret_key = %q\n  security_token = %q",
 			tmp.AccessKeyID, tmp.AccessKeySecret, tmp.SecurityToken)),
 		ExpectError: regexp.MustCompile(`InvalidSecurityToken.Expired[\s\S]*STS security token has expired`),
 	})
@@ -350,7 +307,7 @@ func TestAccCredentials_unknownAccessKey(t *testing.T) {
 	tg := acctest.New(t)
 	tg.RequireEmulator(t)
 	runSteps(t, true, resource.TestStep{
-		Config:      providerBlock(tg, fmt.Sprintf("access_key = \"LTAI-unknown\"\n  secret_key = %q", acctest.EmulatorAccessKeySecret)),
+		Config:      coverConfig(tg, fmt.Sprintf("access_key = \"LTAI-unknown\"\n  secret_key = %q", acctest.EmulatorAccessKeySecret)),
 		ExpectError: regexp.MustCompile(`InvalidAccessKeyId.NotFound[\s\S]*access key ID is not known`),
 	})
 }

@@ -56,7 +56,7 @@ func stsConfig(t *testing.T, tg *acctest.Target, action string, maxRetries int) 
 	t.Helper()
 	common := fmt.Sprintf("sts_endpoint = %q\n  max_retries = %d\n  read_timeout = 1", tg.STSEndpoint(), maxRetries)
 	if action == "AssumeRole" {
-		return providerBlock(tg, keys()+"\n  "+common+fmt.Sprintf("\n  assume_role {\n    role_arn = %q\n  }", acctest.OpenRoleARN))
+		return coverConfig(tg, acctest.Keys()+"\n  "+common+fmt.Sprintf("\n  assume_role {\n    role_arn = %q\n  }", acctest.OpenRoleARN))
 	}
 	file := filepath.Join(t.TempDir(), "config.json")
 	if err := os.WriteFile(file, []byte(fmt.Sprintf(`{"current": "oidc", "profiles": [{"name": "oidc", "mode": "OIDC",
@@ -64,7 +64,7 @@ func stsConfig(t *testing.T, tg *acctest.Target, action string, maxRetries int) 
 		acctest.OpenRoleARN, acctest.OIDCProviderARN, oidcTokenFile(t))), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return providerBlock(tg, common+fmt.Sprintf("\n  shared_credentials_file = %q", file))
+	return coverConfig(tg, common+fmt.Sprintf("\n  shared_credentials_file = %q", file))
 }
 
 // Roles assumed by a ChainableRamRoleArn profile (whose source is a RamRoleArn profile: two
@@ -76,7 +76,7 @@ func TestAccCredentials_stsFaultsOnProfileRoles(t *testing.T) {
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(kind, 2, "AssumeRole")
 			file := writeProfiles(t, oidcTokenFile(t))
-			runSteps(t, true, readStep(providerBlock(tg, fmt.Sprintf("sts_endpoint = %q\n  max_retries = 2\n  shared_credentials_file = %q\n  profile = \"chained\"",
+			runSteps(t, true, readStep(coverConfig(tg, fmt.Sprintf("sts_endpoint = %q\n  max_retries = 2\n  shared_credentials_file = %q\n  profile = \"chained\"",
 				tg.STSEndpoint(), file)), ""))
 			st := tg.Emulator.Server.Stats()
 			if st.ByFault[string(kind)] != 2 || st.ProxyConnects != 0 {

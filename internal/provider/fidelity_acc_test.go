@@ -41,7 +41,7 @@ func TestAccImagesDataSource_modificationTime(t *testing.T) {
 					imageIDsAre(acctest.ImageCDN, acctest.ImageOSS),
 					imageAt(0, "modification_time", knownvalue.Null()),
 					imageAt(1, "modification_time", knownvalue.Null()),
-					imageAt(0, "title", knownvalue.StringExact("Spring catalogue cover")),
+					imageAt(0, "title", knownvalue.StringExact(coverTitle)),
 				},
 			},
 		},
@@ -89,7 +89,7 @@ func TestAccCredentials_tokenMismatchHint(t *testing.T) {
 	tg := acctest.New(t, func(o *vodemu.Options) { o.SecurityToken = "CAIS-acctest-security-token" })
 	tg.RequireEmulator(t)
 	runSteps(t, true, resource.TestStep{
-		Config: providerBlock(tg, keys()+"\n  security_token = \"CAIS-not-this-one\""),
+		Config: coverConfig(tg, acctest.Keys()+"\n  security_token = \"CAIS-not-this-one\""),
 		ExpectError: regexp.MustCompile(`Code:\s+InvalidSecurityToken\.MismatchWithAccessKey\s+\(HTTP\s+400\)[\s\S]*` +
 			`The\s+STS\s+security\s+token\s+does\s+not\s+belong\s+to\s+the\s+access\s+key:\s+check\s+security_token`),
 	})
@@ -100,7 +100,7 @@ func TestAccCredentials_tokenMismatchHint(t *testing.T) {
 // role allows it.
 func TestAccCredentials_sessionExpirationAboveRoleMaximum(t *testing.T) {
 	block := func(tg *acctest.Target) string {
-		return providerBlock(tg, keys()+fmt.Sprintf(`
+		return coverConfig(tg, acctest.Keys()+fmt.Sprintf(`
   sts_endpoint = %q
   assume_role {
     role_arn           = %q
@@ -127,7 +127,7 @@ func TestAccCredentials_sessionExpirationAboveRoleMaximum(t *testing.T) {
 			}
 		})
 		tg.RequireEmulator(t)
-		runSteps(t, true, resource.TestStep{Config: block(tg), ConfigStateChecks: titleIs("Spring catalogue cover")})
+		runSteps(t, true, resource.TestStep{Config: block(tg), ConfigStateChecks: titleIs(coverTitle)})
 	})
 }
 
@@ -139,9 +139,9 @@ func TestAccProvider_hangzhouRegion(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"vod\" {\n  region = \"cn-hangzhou\"\n  %s\n}\n", keys()) +
+			Config: acctest.ProviderBlock(acctest.Arg("region", "cn-hangzhou"), acctest.Keys()) +
 				fmt.Sprintf(readTitle, acctest.ImageCDN),
-			ConfigStateChecks: titleIs("Spring catalogue cover"),
+			ConfigStateChecks: titleIs(coverTitle),
 		}},
 	})
 	if tg.Emulator.Server.Stats().ProxyConnects == before {

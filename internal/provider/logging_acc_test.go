@@ -90,13 +90,7 @@ func logLines(log string, words ...string) []string {
 }
 
 func readsConfig(tg *acctest.Target, secret string) string {
-	return `terraform {
-  required_providers {
-    vod = { source = "vodtf/vod" }
-  }
-}
-
-` + tg.ProviderConfigWith(secret) + fmt.Sprintf(`
+	return acctest.RequiredProviders + tg.ProviderConfigWith(secret) + fmt.Sprintf(`
 data "vod_image" "cdn" {
   image_id    = %q
   output_type = "cdn"

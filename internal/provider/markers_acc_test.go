@@ -85,21 +85,12 @@ func TestAccSecretsMarkersStayOut(t *testing.T) {
 			if image == "" {
 				image = acctest.ImageCDN
 			}
-			writeFile(t, filepath.Join(work, "main.tf"), fmt.Sprintf(`
-terraform {
-  required_providers {
-    vod = { source = "vodtf/vod" }
-  }
-}
-provider "vod" {
-  endpoint    = %q
-  max_retries = 1
-  %s
-}
+			writeFile(t, filepath.Join(work, "main.tf"), acctest.RequiredProviders+
+				acctest.ProviderBlock(acctest.Arg("endpoint", tg.Emulator.URL), "max_retries = 1", sc.args)+fmt.Sprintf(`
 data "vod_image" "x" {
   image_id = %q
 }
-`, tg.Emulator.URL, sc.args, image))
+`, image))
 			logFile := filepath.Join(work, "trace.log")
 			var outputs []string
 			run := func(args ...string) error {
@@ -232,7 +223,7 @@ esac
 	var out []markerScenario
 	control := mark("control: image ID")
 	out = append(out,
-		markerScenario{name: "control-marker-in-image-id", args: keys() + "\n  " + region, image: control, leak: control, expect: "error"},
+		markerScenario{name: "control-marker-in-image-id", args: acctest.Keys() + "\n  " + region, image: control, leak: control, expect: "error"},
 		markerScenario{name: "arguments", args: fmt.Sprintf("%s\n  access_key = %q\n  secret_key = %q\n  security_token = %q", region, id,
 			mark("argument secret_key"), mark("argument security_token")), expect: "error"},
 		markerScenario{name: "environment", args: region, expect: "error", env: map[string]string{
@@ -279,7 +270,7 @@ esac
 	for _, session := range []string{"ok", "partial", "error", "html"} {
 		out = append(out, markerScenario{name: "sts-answer-" + session, expect: "error",
 			args: fmt.Sprintf("%s\n  %s\n  sts_endpoint = %q\n  assume_role {\n    role_arn = %q\n    session_name = %q\n  }",
-				region, keys(), fakeHost, acctest.OpenRoleARN, session),
+				region, acctest.Keys(), fakeHost, acctest.OpenRoleARN, session),
 			env: map[string]string{"SSL_CERT_FILE": caFile}})
 	}
 	out = append(out, markerScenario{name: "oidc-environment", args: region + "\n  " + sts, expect: "error",

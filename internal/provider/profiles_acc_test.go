@@ -62,7 +62,7 @@ func TestAccCredentials_profileCorpus(t *testing.T) {
 			tg.RequireEmulator(t)
 			rel := writeCorpusProfile(t, tg, file, name)
 			args := fmt.Sprintf("sts_endpoint = %q\n  shared_credentials_file = %q", tg.STSEndpoint(), "~/"+rel)
-			config := providerBlock(tg, args)
+			config := coverConfig(tg, args)
 			if name == "region-from-profile" {
 				config = strings.Replace(config, fmt.Sprintf("region   = %q", acctest.EmulatorRegion), "", 1)
 			}
@@ -117,8 +117,8 @@ func TestAccCredentials_wrongProfileAndNoRegion(t *testing.T) {
 	tg := acctest.New(t)
 	tg.RequireEmulator(t)
 	file := writeProfiles(t, oidcTokenFile(t))
-	config := fmt.Sprintf("provider \"vod\" {\n  endpoint = %q\n  profile = \"nobody\"\n  shared_credentials_file = %q\n}\n",
-		tg.Emulator.URL, file) + fmt.Sprintf(readTitle, acctest.ImageCDN)
+	config := acctest.ProviderBlock(acctest.Arg("endpoint", tg.Emulator.URL), `profile = "nobody"`,
+		acctest.Arg("shared_credentials_file", file)) + fmt.Sprintf(readTitle, acctest.ImageCDN)
 	runSteps(t, true, readStep(config,
 		`Missing VOD provider configuration[\s\S]*- region:[\s\S]*region_id[\s\S]*- credentials:[\s\S]*no\s+profile\s+named\s+"nobody"`))
 }
@@ -129,6 +129,6 @@ func TestAccCredentials_tildeInConfigFileVariable(t *testing.T) {
 	tg.RequireEmulator(t)
 	rel := writeCorpusProfile(t, tg, "testdata/profiles/ak.json", "env")
 	t.Setenv("ALIBABA_CLOUD_CONFIG_FILE", "~/"+rel)
-	config := fmt.Sprintf("provider \"vod\" {\n  endpoint = %q\n}\n", tg.Emulator.URL) + fmt.Sprintf(readTitle, acctest.ImageCDN)
+	config := acctest.ProviderBlock(acctest.Arg("endpoint", tg.Emulator.URL)) + fmt.Sprintf(readTitle, acctest.ImageCDN)
 	runSteps(t, false, readStep(config, ""))
 }

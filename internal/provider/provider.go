@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -67,6 +68,20 @@ func (d *providerData) readContext(ctx context.Context, imageID string) context.
 	ctx = tflog.NewSubsystem(ctx, apiLog, tflog.WithRootFields(), tflog.WithLevelFromEnv("TF_LOG_PROVIDER_VOD", apiLog))
 	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, apiLog, d.secrets...)
 	return tflog.SubsystemMaskMessageStrings(ctx, apiLog, d.secrets...)
+}
+
+// providerDataFrom is the Configure step of every data source and ephemeral resource: nil before
+// the provider is configured (validation runs first), else the provider's data.
+func providerDataFrom(configured any, diags *diag.Diagnostics) *providerData {
+	if configured == nil {
+		return nil
+	}
+	data, ok := configured.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", configured))
+	}
+	return data
 }
 
 func (p *vodProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

@@ -75,17 +75,9 @@ func TestAccProvider_environment(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf(`
-provider "vod" {
-  %s
-}
-
-data "vod_image" "test" {
-  image_id = %q
-}
-`, tc.provider, acctest.ImageCDN),
+					Config: acctest.ProviderBlock(tc.provider) + fmt.Sprintf(readTitle, acctest.ImageCDN),
 					ConfigStateChecks: []statecheck.StateCheck{
-						check(image, "title", knownvalue.StringExact("Spring catalogue cover")),
+						check(image, "title", knownvalue.StringExact(coverTitle)),
 					},
 				}},
 			})
@@ -127,16 +119,8 @@ func TestAccProvider_missingConfiguration(t *testing.T) {
 			rejectedBeforeAnyRequest(t, tg, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf(`
-provider "vod" {
-  endpoint = %q
-  %s
-}
-
-data "vod_image" "test" {
-  image_id = %q
-}
-`, tg.Emulator.URL, tc.provider, acctest.ImageCDN),
+					Config: acctest.ProviderBlock(acctest.Arg("endpoint", tg.Emulator.URL), tc.provider) +
+						fmt.Sprintf(readTitle, acctest.ImageCDN),
 					ExpectError: regexp.MustCompile(tc.want),
 				}},
 			})
@@ -155,18 +139,9 @@ func TestAccProvider_unknownArgument(t *testing.T) {
 resource "terraform_data" "region" {
   input = %q
 }
-
-provider "vod" {
-  endpoint   = %q
-  access_key = %q
-  secret_key = %q
-  region     = terraform_data.region.output
-}
-
-data "vod_image" "test" {
-  image_id = %q
-}
-`, acctest.EmulatorRegion, tg.Emulator.URL, acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret, acctest.ImageCDN),
+`, acctest.EmulatorRegion) +
+				acctest.ProviderBlock(acctest.Arg("endpoint", tg.Emulator.URL), acctest.Keys(), "region = terraform_data.region.output") +
+				fmt.Sprintf(readTitle, acctest.ImageCDN),
 			ExpectError: regexp.MustCompile(`Unknown VOD provider argument[\s\S]*"region"\s+depends\s+on\s+a\s+value\s+that\s+is\s+only\s+known\s+after\s+apply`),
 		}},
 	})
@@ -179,19 +154,8 @@ func TestAccProvider_unreachableEndpoint(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "vod" {
-  endpoint    = "http://127.0.0.1:1"
-  region      = %q
-  access_key  = %q
-  secret_key  = %q
-  max_retries = 0
-}
-
-data "vod_image" "test" {
-  image_id = %q
-}
-`, acctest.EmulatorRegion, acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret, acctest.ImageCDN),
+			Config: acctest.ProviderBlock(`endpoint = "http://127.0.0.1:1"`, acctest.Arg("region", acctest.EmulatorRegion), acctest.Keys(),
+				"max_retries = 0") + fmt.Sprintf(readTitle, acctest.ImageCDN),
 			ExpectError: regexp.MustCompile(`VOD endpoint not reachable[\s\S]*http://127.0.0.1:1\s+could\s+not\s+be\s+reached`),
 		}},
 	})
@@ -204,20 +168,9 @@ func TestAccProvider_skipRegionValidation(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "vod" {
-  endpoint               = %q
-  region                 = "cn-wulanchabu"
-  skip_region_validation = true
-  access_key             = %q
-  secret_key             = %q
-}
-
-data "vod_image" "test" {
-  image_id = %q
-}
-`, tg.Emulator.URL, acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret, acctest.ImageCDN),
-			ConfigStateChecks: []statecheck.StateCheck{check(image, "title", knownvalue.StringExact("Spring catalogue cover"))},
+			Config: acctest.ProviderBlock(acctest.Arg("endpoint", tg.Emulator.URL), `region = "cn-wulanchabu"`,
+				"skip_region_validation = true", acctest.Keys()) + fmt.Sprintf(readTitle, acctest.ImageCDN),
+			ConfigStateChecks: []statecheck.StateCheck{check(image, "title", knownvalue.StringExact(coverTitle))},
 		}},
 	})
 }

@@ -47,7 +47,7 @@ func TestAccProvider_retries(t *testing.T) {
 			tg := acctest.New(t, func(o *vodemu.Options) { o.Faults.SlowDelay = time.Minute })
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(tc.fault, tc.next, "GetImageInfo")
-			runSteps(t, true, readStep(providerBlock(tg, keys()+"\n  "+tc.args), tc.want))
+			runSteps(t, true, readStep(coverConfig(tg, acctest.Keys()+"\n  "+tc.args), tc.want))
 			if tc.wantCode != "" {
 				if n := tg.Count("", tc.wantCode); n != tc.wantCount {
 					t.Errorf("the emulator answered %s %d times, want %d", tc.wantCode, n, tc.wantCount)
@@ -91,11 +91,11 @@ func TestAccProvider_persistentFaults(t *testing.T) {
 			tg := acctest.New(t, func(o *vodemu.Options) { o.Faults.SlowDelay = time.Minute })
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(kind, 1000, "GetImageInfo")
-			args := keys() + "\n  max_retries = 1"
+			args := acctest.Keys() + "\n  max_retries = 1"
 			if kind == vodemu.FaultSlow {
 				args += "\n  read_timeout = 1"
 			}
-			runSteps(t, true, readStep(providerBlock(tg, args), pattern))
+			runSteps(t, true, readStep(coverConfig(tg, args), pattern))
 		})
 	}
 }
@@ -105,7 +105,7 @@ func TestAccProvider_clientErrorNotRetried(t *testing.T) {
 	tg := acctest.New(t)
 	tg.RequireEmulator(t)
 	runSteps(t, true, resource.TestStep{
-		Config:      providerBlock(tg, fmt.Sprintf("access_key = %q\n  secret_key = \"wrong\"", acctest.EmulatorAccessKeyID)),
+		Config:      coverConfig(tg, fmt.Sprintf("access_key = %q\n  secret_key = \"wrong\"", acctest.EmulatorAccessKeyID)),
 		ExpectError: regexp.MustCompile(`SignatureDoesNotMatch`),
 	})
 	if n := tg.Count("GetImageInfo", ""); n != 1 {

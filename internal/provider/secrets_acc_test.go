@@ -40,21 +40,8 @@ func TestAccSecretsStayOutOfTraceLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	config := filepath.Join(dir, "config")
-	writeFile(t, filepath.Join(config, "main.tf"), fmt.Sprintf(`
-terraform {
-  required_providers {
-    vod = { source = "vodtf/vod" }
-  }
-}
-
-provider "vod" {
-  endpoint       = %q
-  region         = %q
-  access_key     = %q
-  secret_key     = %q
-  security_token = %q
-}
-
+	writeFile(t, filepath.Join(config, "main.tf"), acctest.RequiredProviders+
+		tg.ProviderBlock(acctest.Keys(), acctest.Arg("security_token", token))+fmt.Sprintf(`
 data "vod_image" "cdn" {
   image_id    = %q
   output_type = "cdn"
@@ -68,8 +55,7 @@ data "vod_image" "oss" {
 output "urls" {
   value = [data.vod_image.cdn.url, data.vod_image.oss.url, data.vod_image.oss.mezzanine.file_url]
 }
-`, tg.Emulator.URL, acctest.EmulatorRegion, acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret, token,
-		acctest.ImageCDN, acctest.ImageOSS))
+`, acctest.ImageCDN, acctest.ImageOSS))
 
 	logFile := filepath.Join(dir, "trace.log")
 	terraform := func(args ...string) []byte {
@@ -145,14 +131,4 @@ func urlSignatures(t *testing.T, raw string) map[string]string {
 		out["OSS signature, URL-encoded"] = url.QueryEscape(sig)
 	}
 	return out
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
 }

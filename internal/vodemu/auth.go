@@ -1,13 +1,10 @@
 package vodemu
 
 import (
-	"container/heap"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -39,8 +36,7 @@ func parseCredentials(r *http.Request, req *rpcRequest) (*credentials, *apiError
 		if strings.HasPrefix(auth, v3Algorithm+" ") {
 			return parseV3(r, req, auth)
 		}
-		return nil, &apiError{http.StatusBadRequest, "IncompleteSignature",
-			"The request signature does not conform to Aliyun standards: only " + v3Algorithm + " Authorization headers are supported."}
+		return nil, errIncompleteSignature("only " + v3Algorithm + " Authorization headers are supported.")
 	}
 	if _, ok := req.params["Signature"]; ok {
 		return parseV1(r, req)
@@ -102,9 +98,7 @@ func parseV3(r *http.Request, req *rpcRequest, auth string) (*credentials, *apiE
 		c.token, c.tokenPresent = vals[0], true
 	}
 	if err != nil {
-		return c, &apiError{http.StatusBadRequest, "IncompleteSignature",
-			"The request signature does not conform to Aliyun standards: expected " +
-				v3Algorithm + " Credential=<AccessKeyId>,SignedHeaders=<a;b>,Signature=<hex>."}
+		return c, errIncompleteSignature("expected " + v3Algorithm + " Credential=<AccessKeyId>,SignedHeaders=<a;b>,Signature=<hex>.")
 	}
 	// Missing headers are named by the common parameter they carry.
 	for _, h := range []struct{ header, name string }{{"x-acs-action", "Action"}, {"x-acs-version", "Version"},
@@ -127,8 +121,7 @@ func parseV3(r *http.Request, req *rpcRequest, auth string) (*credentials, *apiE
 	}
 	for _, h := range required {
 		if !signed[h] {
-			return c, &apiError{http.StatusBadRequest, "IncompleteSignature",
-				"The request signature does not conform to Aliyun standards: header " + h + " must be listed in SignedHeaders."}
+			return c, errIncompleteSignature("header " + h + " must be listed in SignedHeaders.")
 		}
 	}
 	sum := sha256.Sum256(req.body)
@@ -180,8 +173,7 @@ func checkVersion(action, v string) *apiError {
 		return nil
 	}
 	if v != want {
-		return &apiError{http.StatusBadRequest, "InvalidVersion",
-			"Specified parameter Version is not valid. This product supports " + want + "."}
+		return errInvalidVersion(want)
 	}
 	return nil
 }
@@ -221,23 +213,20 @@ func (s *Server) authenticate(c *credentials) *apiError {
 	if c.accessKeyID != s.opts.AccessKeyID {
 		k, ok := s.temp.get(c.accessKeyID)
 		if !ok {
-			return &apiError{http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found."}
+			return errAccessKeyNotFound()
 		}
 		secret, temp = k.secret, &k
 	}
 	if ok, sts := c.verify(secret); !ok {
-		return &apiError{http.StatusBadRequest, "SignatureDoesNotMatch",
-			"Specified signature is not matched with our calculation. server string to sign is:" + sts}
+		return errSignatureDoesNotMatch(sts)
 	}
 	ts, err := time.Parse(timestampLayout, c.timestamp)
 	if err != nil {
-		return &apiError{http.StatusBadRequest, "InvalidTimeStamp.Format",
-			"Specified time stamp or date value is not well formatted."}
+		return errTimestampFormat()
 	}
 	now := s.opts.Now()
 	if d := now.Sub(ts); d > MaxClockSkew || d < -MaxClockSkew {
-		return &apiError{http.StatusBadRequest, "InvalidTimeStamp.Expired",
-			"Specified time stamp or date value is expired."}
+		return errTimestampExpired()
 	}
 	// A nonce must outlive the window in which its timestamp is accepted.
 	expiry := ts
@@ -245,7 +234,7 @@ func (s *Server) authenticate(c *credentials) *apiError {
 		expiry = now
 	}
 	if !s.nonces.add(c.accessKeyID+"\x00"+c.nonce, expiry.Add(MaxClockSkew), now) {
-		return &apiError{http.StatusBadRequest, "SignatureNonceUsed", "Specified signature nonce was used already."}
+		return errNonceUsed()
 	}
 	want := s.opts.SecurityToken
 	if temp != nil {
@@ -258,66 +247,10 @@ func (s *Server) authenticate(c *credentials) *apiError {
 		return errMissingCommon("SecurityToken")
 	}
 	if !equalConstantTime(c.token, want) {
-		return &apiError{http.StatusBadRequest, "InvalidSecurityToken.MismatchWithAccessKey",
-			"Specified SecurityToken mismatch with the AccessKey."}
+		return errTokenMismatch()
 	}
 	if temp != nil && !now.Before(temp.expiry) {
-		return &apiError{http.StatusBadRequest, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."}
+		return errTokenExpired()
 	}
 	return nil
-}
-
-// maxNonces bounds memory; past it the soonest-expiring nonces are dropped
-// (they would soon be dropped anyway).
-const maxNonces = 1 << 20
-
-// nonceCache remembers nonces until their expiry, in a min-heap by expiry so
-// that expiring is cheap.
-type nonceCache struct {
-	mu   sync.Mutex
-	seen map[string]struct{}
-	heap nonceHeap
-}
-
-func newNonceCache() *nonceCache { return &nonceCache{seen: map[string]struct{}{}} }
-
-// add records nonce and reports whether it was new.
-func (n *nonceCache) add(nonce string, expiry, now time.Time) bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	for len(n.heap) > 0 && (!n.heap[0].expiry.After(now) || len(n.heap) >= maxNonces) {
-		// Each nonce is pushed once (a reused one is rejected before Push). Pop takes the root.
-		delete(n.seen, n.heap[0].nonce)
-		heap.Pop(&n.heap)
-	}
-	if _, used := n.seen[nonce]; used {
-		return false
-	}
-	n.seen[nonce] = struct{}{}
-	heap.Push(&n.heap, nonceEntry{nonce, expiry})
-	return true
-}
-
-type nonceEntry struct {
-	nonce  string
-	expiry time.Time
-}
-
-type nonceHeap []nonceEntry
-
-func (h nonceHeap) Len() int           { return len(h) }
-func (h nonceHeap) Less(i, j int) bool { return h[i].expiry.Before(h[j].expiry) }
-func (h nonceHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *nonceHeap) Push(x any) {
-	e, ok := x.(nonceEntry)
-	if !ok { // only add pushes, and always a nonceEntry
-		panic(fmt.Sprintf("vodemu: nonceHeap.Push(%T)", x))
-	}
-	*h = append(*h, e)
-}
-func (h *nonceHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return e
 }

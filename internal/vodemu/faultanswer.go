@@ -7,12 +7,6 @@ import (
 	"time"
 )
 
-const msgThrottled = "Request was denied due to user flow control."
-
-func errThrottled() *apiError {
-	return &apiError{http.StatusBadRequest, "Throttling.User", msgThrottled}
-}
-
 // injectFault answers r with the fault kind. With done false the request
 // goes on to its normal answer, written to the returned writer (slow,
 // wrong-content-type); with done true, code is what Stats counts.
@@ -22,13 +16,11 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, requestID, 
 	case FaultThrottling:
 		aerr = errThrottled()
 	case FaultThrottling503:
-		aerr = &apiError{http.StatusServiceUnavailable, "Throttling.User", msgThrottled}
+		aerr = errThrottledUnavailable()
 	case FaultUnavailable:
-		aerr = &apiError{http.StatusServiceUnavailable, "ServiceUnavailable",
-			"The request has failed due to a temporary failure of the server."}
+		aerr = errServiceUnavailable()
 	case FaultInternal:
-		aerr = &apiError{http.StatusInternalServerError, "InternalError",
-			"The request processing has failed due to some unknown error, exception or failure."}
+		aerr = errInternal()
 	case FaultSlow:
 		t := time.NewTimer(s.opts.Faults.SlowDelay)
 		defer t.Stop()

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -375,8 +374,4 @@ func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *api
 		resp.ImageInfo = append(resp.ImageInfo, out.info())
 	}
 	return resp, nil
-}
-
-func errNoSuchResource() *apiError {
-	return &apiError{http.StatusNotFound, "NoSuchResource", "The specified resource does not exist."}
 }

@@ -2,7 +2,6 @@ package vodemu
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,8 +101,7 @@ func (e *matchError) apiError() *apiError {
 	if e.field != "" {
 		name += "." + e.field
 	}
-	return &apiError{http.StatusBadRequest, "ErrorMatchSyntax",
-		"The parameter " + name + " has an error syntax, please check it. " + e.msg}
+	return errMatchSyntax(name, e.msg)
 }
 
 func (m *matchExpr) match(img Image) bool {

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -116,8 +115,7 @@ func (s *Server) assumeRole(requestID string, p map[string]string) (any, *apiErr
 		return nil, errNoRole(a.roleArn)
 	}
 	if role.ExternalID != "" && !equalConstantTime(p["ExternalId"], role.ExternalID) {
-		return nil, &apiError{http.StatusForbidden, "NoPermission",
-			"You are not authorized to do this action. You should be authorized by RAM."}
+		return nil, errNoPermission()
 	}
 	if aerr := checkSessionDuration(a.duration, role); aerr != nil {
 		return nil, aerr
@@ -134,8 +132,7 @@ func checkSessionDuration(d time.Duration, role Role) *apiError {
 	if d <= role.maxSession() {
 		return nil
 	}
-	return &apiError{http.StatusBadRequest, "InvalidParameter.DurationSeconds",
-		"The Min/Max value of DurationSeconds is 15min/" + durationWords(role.maxSession()) + "."}
+	return errDurationSeconds(durationWords(role.maxSession()))
 }
 
 func durationWords(d time.Duration) string {
@@ -162,11 +159,10 @@ func (s *Server) assumeRoleWithOIDC(requestID string, p map[string]string) (any,
 	}
 	o := s.opts.STS
 	if provider := p["OIDCProviderArn"]; o.OIDCProviderArn == "" || provider != o.OIDCProviderArn {
-		return nil, &apiError{http.StatusUnauthorized, "AuthenticationFail.NoPermission", "No such OIDC Provider registered."}
+		return nil, errOIDCProviderNotFound()
 	}
 	if o.OIDCToken == "" || !equalConstantTime(p["OIDCToken"], o.OIDCToken) {
-		return nil, &apiError{http.StatusUnauthorized, "AuthenticationFail.OIDCToken.Invalid",
-			"The OIDC token is invalid: it is not the token this emulator accepts."}
+		return nil, errOIDCTokenInvalid()
 	}
 	role, ok := s.role(a.roleArn)
 	if !ok {
@@ -226,36 +222,28 @@ func parseAssume(p map[string]string) (assumeParams, *apiError) {
 		return a, errMissing("RoleArn")
 	}
 	if !roleArnPattern.MatchString(a.roleArn) {
-		return a, &apiError{http.StatusBadRequest, "InvalidParameter.RoleArn",
-			"The parameter RoleArn is wrongly formed: expected acs:ram::<account id>:role/<role name>."}
+		return a, errRoleArnFormat()
 	}
 	if a.session == "" {
 		return a, errMissing("RoleSessionName")
 	}
 	if !sessionNamePattern.MatchString(a.session) {
-		return a, &apiError{http.StatusBadRequest, "InvalidParameter.RoleSessionName",
-			"The parameter RoleSessionName is wrongly formed: 2 to 64 letters, digits and . @ - _."}
+		return a, errRoleSessionNameFormat()
 	}
 	if v := p["DurationSeconds"]; v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < minSessionSeconds || n > maxSessionSeconds {
-			return a, &apiError{http.StatusBadRequest, "InvalidParameter.DurationSeconds",
-				"The Min/Max value of DurationSeconds is 15min/12hr."}
+			return a, errDurationSeconds("12hr")
 		}
 		a.duration = time.Duration(n) * time.Second
 	}
 	if policy := p["Policy"]; policy != "" {
 		var doc map[string]any
 		if err := json.Unmarshal([]byte(policy), &doc); err != nil {
-			return a, &apiError{http.StatusBadRequest, "InvalidParameter.PolicyGrammar",
-				"The parameter Policy has not passed grammar check: it must be a JSON object."}
+			return a, errPolicyGrammar()
 		}
 	}
 	return a, nil
-}
-
-func errNoRole(arn string) *apiError {
-	return &apiError{http.StatusNotFound, "EntityNotExist.Role", "The role not exists: " + arn + "."}
 }
 
 func (s *Server) role(arn string) (Role, bool) {

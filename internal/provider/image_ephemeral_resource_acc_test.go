@@ -1,9 +1,6 @@
 package provider_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -58,79 +55,39 @@ resource "echo" "test" {}
 // Every attribute of the ephemeral vod_image, as the fixture and the arguments make it: the same
 // attributes as the data source, no more and no fewer.
 func TestAccImageEphemeral_values(t *testing.T) {
+	// with adds the arguments, id and url to the fixture's metadata.
+	with := func(id string, fileURL knownvalue.Check, args map[string]knownvalue.Check) map[string]knownvalue.Check {
+		want := acctest.ImageChecks(id, fileURL)
+		maps.Copy(want, args)
+		want["image_id"] = knownvalue.StringExact(id)
+		want["id"] = knownvalue.StringExact(id)
+		return want
+	}
 	for name, tc := range map[string]struct {
 		imageID string
 		args    string
 		want    map[string]knownvalue.Check
 	}{
-		"cdn with auth_timeout": {acctest.ImageCDN, `output_type = "cdn"` + "\n" + `auth_timeout = 600`, map[string]knownvalue.Check{
-			"image_id":         knownvalue.StringExact(acctest.ImageCDN),
-			"id":               knownvalue.StringExact(acctest.ImageCDN),
-			"output_type":      knownvalue.StringExact("cdn"),
-			"auth_timeout":     knownvalue.Int64Exact(600),
-			"url":              acctest.CDNURL(600 * time.Second),
-			"title":            knownvalue.StringExact("Spring catalogue cover"),
-			"description":      knownvalue.StringExact("Cover of the spring catalogue"),
-			"status":           knownvalue.StringExact("Normal"),
-			"creation_time":    knownvalue.StringExact("2024-03-01T08:15:00Z"),
-			"storage_location": knownvalue.StringExact("outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com"),
-			"cate_id":          knownvalue.Int64Exact(254766071),
-			"cate_name":        knownvalue.StringExact("covers"),
-			"image_type":       knownvalue.StringExact("CoverSnapshot"),
-			"app_id":           knownvalue.StringExact("app-1000000"),
-			"tags": knownvalue.ListExact([]knownvalue.Check{
-				knownvalue.StringExact("spring"), knownvalue.StringExact("catalogue"), knownvalue.StringExact("cover"),
-			}),
-			"mezzanine": knownvalue.ObjectExact(map[string]knownvalue.Check{
-				"file_url":           acctest.OSSURL(600 * time.Second), // the source file is always an OSS URL
-				"original_file_name": knownvalue.StringExact("spring-cover.jpg"),
-				"width":              knownvalue.Int64Exact(1920),
-				"height":             knownvalue.Int64Exact(1080),
-				"file_size":          knownvalue.Int64Exact(482913), // sent as the string "482913"
-			}),
-		}},
-		"oss with auth_timeout": {acctest.ImageOSS, `output_type = "oss"` + "\n" + `auth_timeout = 7200`, map[string]knownvalue.Check{
-			"image_id":         knownvalue.StringExact(acctest.ImageOSS),
-			"id":               knownvalue.StringExact(acctest.ImageOSS),
-			"output_type":      knownvalue.StringExact("oss"),
-			"auth_timeout":     knownvalue.Int64Exact(7200),
-			"url":              acctest.OSSURL(2 * time.Hour),
-			"title":            knownvalue.StringExact("Product sprite"),
-			"description":      knownvalue.StringExact(""),
-			"status":           knownvalue.StringExact("Normal"),
-			"creation_time":    knownvalue.StringExact("2024-05-12T23:59:59Z"),
-			"storage_location": knownvalue.StringExact("outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com"),
-			"cate_id":          knownvalue.Int64Exact(254766072),
-			"cate_name":        knownvalue.StringExact("sprites"),
-			"image_type":       knownvalue.StringExact("SpriteSnapshot"),
-			"app_id":           knownvalue.StringExact("app-1000000"),
-			"tags":             knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("sprite")}),
-			"mezzanine": knownvalue.ObjectExact(map[string]knownvalue.Check{
-				"file_url":           acctest.OSSURL(2 * time.Hour),
-				"original_file_name": knownvalue.StringExact("sprite.png"),
-				"width":              knownvalue.Int64Exact(640),
-				"height":             knownvalue.Int64Exact(360),
-				"file_size":          knownvalue.Int64Exact(73211), // sent as a number
-			}),
-		}},
-		"no mezzanine, defaults": {acctest.ImageUploading, "", map[string]knownvalue.Check{
-			"image_id":         knownvalue.StringExact(acctest.ImageUploading),
-			"id":               knownvalue.StringExact(acctest.ImageUploading),
-			"output_type":      knownvalue.Null(),
-			"auth_timeout":     knownvalue.Null(),
-			"url":              acctest.CDNURL(0), // a CDN domain is configured for it; no offset without auth_timeout
-			"title":            knownvalue.StringExact("Upload in progress"),
-			"description":      knownvalue.StringExact(""),
-			"status":           knownvalue.StringExact("Uploading"),
-			"creation_time":    knownvalue.StringExact("2024-06-30T12:00:00Z"),
-			"storage_location": knownvalue.StringExact("outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com"),
-			"cate_id":          knownvalue.Int64Exact(0),
-			"cate_name":        knownvalue.StringExact(""),
-			"image_type":       knownvalue.StringExact("NormalSnapshot"),
-			"app_id":           knownvalue.StringExact("app-1000000"),
-			"tags":             knownvalue.ListSizeExact(0),
-			"mezzanine":        knownvalue.Null(),
-		}},
+		// The source file is always an OSS URL. ImageCDN's FileSize is sent as the string "482913".
+		"cdn with auth_timeout": {acctest.ImageCDN, `output_type = "cdn"` + "\n" + `auth_timeout = 600`,
+			with(acctest.ImageCDN, acctest.OSSURL(600*time.Second), map[string]knownvalue.Check{
+				"output_type":  knownvalue.StringExact("cdn"),
+				"auth_timeout": knownvalue.Int64Exact(600),
+				"url":          acctest.CDNURL(600 * time.Second),
+			})},
+		// ImageOSS's FileSize is sent as a number.
+		"oss with auth_timeout": {acctest.ImageOSS, `output_type = "oss"` + "\n" + `auth_timeout = 7200`,
+			with(acctest.ImageOSS, acctest.OSSURL(2*time.Hour), map[string]knownvalue.Check{
+				"output_type":  knownvalue.StringExact("oss"),
+				"auth_timeout": knownvalue.Int64Exact(7200),
+				"url":          acctest.OSSURL(2 * time.Hour),
+			})},
+		"no mezzanine, defaults": {acctest.ImageUploading, "",
+			with(acctest.ImageUploading, nil, map[string]knownvalue.Check{
+				"output_type":  knownvalue.Null(),
+				"auth_timeout": knownvalue.Null(),
+				"url":          acctest.CDNURL(0), // a CDN domain is configured for it; no offset without auth_timeout
+			})},
 	} {
 		t.Run(name, func(t *testing.T) {
 			tg := acctest.New(t)
@@ -183,17 +140,23 @@ check "ephemeral_image" {
 	// What the artifacts must hold (the data source's image) and must not (the ephemeral one's):
 	// the upper-case ID is the object key in both of its URLs (the configuration names it in lower case).
 	present := map[string]string{
-		"the data source's object key": "3E34733B40B9A96CCF5C1FF6F69A0002",
-		"the data source's title":      "Product sprite",
+		"the data source's object key": strings.ToUpper(acctest.ImageOSS),
+		"the data source's title":      acctest.Fixture(acctest.ImageOSS).Title,
 	}
 	absent := map[string]string{
-		"the ephemeral image's object key (its url and mezzanine.file_url)": "3E34733B40B9A96CCF5C1FF6F69A0001",
+		"the ephemeral image's object key (its url and mezzanine.file_url)": strings.ToUpper(acctest.ImageCDN),
 		"a CDN auth_key":                "auth_key",
-		"the ephemeral image's title":   "Spring catalogue cover",
-		"the ephemeral image's picture": "spring-cover.jpg",
+		"the ephemeral image's title":   acctest.Fixture(acctest.ImageCDN).Title,
+		"the ephemeral image's picture": acctest.Fixture(acctest.ImageCDN).Mezzanine.OriginalFileName,
 	}
-	scanPlan := planCheckFunc(func(p *tfjson.Plan) error {
-		return scanArtifact("plan", p, dataSourceURL(p.PriorState), present, absent)
+	// The data source's signed URL must be there too: a scan that finds it can see a URL.
+	withURL := func(s *tfjson.State) map[string]string {
+		out := maps.Clone(present)
+		out["the data source's signed URL"] = acctest.StateString(s, "data.vod_image.public", "url")
+		return out
+	}
+	scanPlan := acctest.PlanCheckFunc(func(p *tfjson.Plan) error {
+		return acctest.ScanArtifact("plan", p, withURL(p.PriorState), absent)
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralSupported,
@@ -204,7 +167,7 @@ check "ephemeral_image" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						// The plan reads the data source once; the ephemeral resource is opened too.
-						planCheckFunc(func(*tfjson.Plan) error {
+						acctest.PlanCheckFunc(func(*tfjson.Plan) error {
 							if n := tg.Count("GetImageInfo", ""); n < 2 {
 								return fmt.Errorf("the plan sent %d GetImageInfo requests; the data source alone sends 1, "+
 									"opening the ephemeral resource another", n)
@@ -217,8 +180,8 @@ check "ephemeral_image" {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.vod_image.public", tfjsonpath.New("url"), acctest.OSSURL(time.Hour)),
-					stateCheckFunc(func(s *tfjson.State) error {
-						return scanArtifact("state", s, dataSourceURL(s), present, absent)
+					acctest.StateCheckFunc(func(s *tfjson.State) error {
+						return acctest.ScanArtifact("state", s, withURL(s), absent)
 					}),
 				},
 			},
@@ -228,65 +191,6 @@ check "ephemeral_image" {
 			},
 		},
 	})
-}
-
-// dataSourceURL is the url of data.vod_image.public in a state, or "" if it has none.
-func dataSourceURL(s *tfjson.State) string {
-	if s == nil || s.Values == nil || s.Values.RootModule == nil {
-		return ""
-	}
-	for _, r := range s.Values.RootModule.Resources {
-		if r.Address == "data.vod_image.public" {
-			u, _ := r.AttributeValues["url"].(string)
-			return u
-		}
-	}
-	return ""
-}
-
-// scanArtifact marshals a plan or state, as `terraform show -json` gave it, back to JSON and looks
-// for the strings that must and must not be there. wantURL, a signed URL, must be there too.
-func scanArtifact(what string, v any, wantURL string, present, absent map[string]string) error {
-	if wantURL == "" {
-		return fmt.Errorf("the %s holds no url of data.vod_image.public: the scan could not tell a URL from none", what)
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // keep & in URLs as it is
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("marshalling the %s: %w", what, err)
-	}
-	text := buf.String()
-	var errs []string
-	if !strings.Contains(text, wantURL) {
-		errs = append(errs, fmt.Sprintf("the %s (%d bytes of JSON) lacks the data source's signed URL %q: the scan is blind", what, len(text), wantURL))
-	}
-	for name, s := range present {
-		if !strings.Contains(text, s) {
-			errs = append(errs, fmt.Sprintf("the %s lacks %s %q: the scan is blind", what, name, s))
-		}
-	}
-	for name, s := range absent {
-		if i := strings.Index(text, s); i >= 0 {
-			errs = append(errs, fmt.Sprintf("the %s contains %s %q: …%s…", what, name, s, text[max(0, i-80):min(len(text), i+len(s)+80)]))
-		}
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%s", strings.Join(errs, "\n"))
-	}
-	return nil
-}
-
-type planCheckFunc func(*tfjson.Plan) error
-
-func (f planCheckFunc) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = f(req.Plan)
-}
-
-type stateCheckFunc func(*tfjson.State) error
-
-func (f stateCheckFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(req.State)
 }
 
 // A missing image fails the run with the data source's error: the ephemeral resource is opened.
@@ -346,7 +250,7 @@ resource "terraform_data" "image" {
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				planCheckFunc(func(*tfjson.Plan) error {
+				acctest.PlanCheckFunc(func(*tfjson.Plan) error {
 					if n := tg.Requests(); n > 0 {
 						return fmt.Errorf("the emulator answered %d requests during a plan whose image_id is unknown", n)
 					}
@@ -355,7 +259,7 @@ resource "terraform_data" "image" {
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(echoed, tfjsonpath.New("data").AtMapKey("id"), knownvalue.StringExact(acctest.ImageCDN)),
-				statecheck.ExpectKnownValue(echoed, tfjsonpath.New("data").AtMapKey("title"), knownvalue.StringExact("Spring catalogue cover")),
+				statecheck.ExpectKnownValue(echoed, tfjsonpath.New("data").AtMapKey("title"), knownvalue.StringExact(coverTitle)),
 				statecheck.ExpectKnownValue(echoed, tfjsonpath.New("data").AtMapKey("url"), acctest.CDNURL(600*time.Second)),
 			},
 		}},

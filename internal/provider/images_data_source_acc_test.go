@@ -9,30 +9,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/vodtf/terraform-provider-vod/internal/acctest"
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
 
-const images = "data.vod_images.test"
-
 // imagesConfig is the provider block plus one vod_images with the given body.
 func imagesConfig(tg *acctest.Target, body string) string {
 	return tg.ProviderConfig() + fmt.Sprintf("\ndata \"vod_images\" \"test\" {\n%s\n}\n", body)
-}
-
-// imageIDsAre checks that images lists exactly these image IDs, in this order.
-func imageIDsAre(ids ...string) statecheck.StateCheck {
-	items := make([]knownvalue.Check, len(ids))
-	for i, id := range ids {
-		items[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"image_id": knownvalue.StringExact(id)})
-	}
-	return check(images, "images", knownvalue.ListExact(items))
-}
-
-func imageAt(i int, attr string, want knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(images, tfjsonpath.New("images").AtSliceIndex(i).AtMapKey(attr), want)
 }
 
 func TestAccImagesDataSource_idsInTheirOrder(t *testing.T) {
@@ -48,14 +32,10 @@ func TestAccImagesDataSource_idsInTheirOrder(t *testing.T) {
 				imageIDsAre(acctest.ImageOSS, acctest.ImageCDN, acctest.ImageUploading),
 				imageAt(0, "url", acctest.OSSURL(15*time.Minute)),
 				imageAt(1, "url", acctest.OSSURL(15*time.Minute)),
-				imageAt(1, "title", knownvalue.StringExact("Spring catalogue cover")),
+				imageAt(1, "title", knownvalue.StringExact(coverTitle)),
 				imageAt(1, "modification_time", knownvalue.Null()), // GetImageInfos does not return it
-				imageAt(1, "tags", knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.StringExact("spring"), knownvalue.StringExact("catalogue"), knownvalue.StringExact("cover"),
-				})),
-				imageAt(1, "mezzanine", knownvalue.ObjectPartial(map[string]knownvalue.Check{
-					"file_url": acctest.OSSURL(15 * time.Minute), "width": knownvalue.Int64Exact(1920), "file_size": knownvalue.Int64Exact(482913),
-				})),
+				imageAt(1, "tags", acctest.ImageChecks(acctest.ImageCDN, nil)["tags"]),
+				imageAt(1, "mezzanine", acctest.ImageChecks(acctest.ImageCDN, acctest.OSSURL(15*time.Minute))["mezzanine"]),
 				imageAt(2, "status", knownvalue.StringExact("Uploading")),
 				imageAt(2, "mezzanine", knownvalue.Null()),
 				check(images, "total_count", knownvalue.Int64Exact(3)),

@@ -17,8 +17,6 @@ import (
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
 
-const image = "data.vod_image.test"
-
 // imageConfig is the provider block plus one vod_image with the given extra arguments.
 func imageConfig(tg *acctest.Target, imageID, args string) string {
 	return tg.ProviderConfig() + fmt.Sprintf(`
@@ -27,20 +25,6 @@ data "vod_image" "test" {
   %s
 }
 `, imageID, args)
-}
-
-// rejectedBeforeAnyRequest runs a test case whose steps expect errors, and checks that the emulator
-// answered no API request: the errors come from validation or configuration, before any read.
-func rejectedBeforeAnyRequest(t *testing.T, tg *acctest.Target, tc resource.TestCase) {
-	t.Helper()
-	resource.ParallelTest(t, tc)
-	if n := tg.Requests(); n > 0 {
-		t.Errorf("the emulator answered %d API requests; the error should have come before any", n)
-	}
-}
-
-func check(addr, attr string, want knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want)
 }
 
 func TestAccImageDataSource_urls(t *testing.T) {
@@ -92,34 +76,19 @@ func TestAccImageDataSource_defaultOutputType(t *testing.T) {
 	}
 }
 
+// Every metadata attribute of the fixture cover image, as testdata/images.json gives it.
 func TestAccImageDataSource_metadata(t *testing.T) {
 	tg := acctest.New(t)
 	tg.RequireEmulator(t)
+	var checks []statecheck.StateCheck
+	for attr, want := range acctest.ImageChecks(acctest.ImageCDN, acctest.OSSURL(time.Hour)) {
+		checks = append(checks, check(image, attr, want))
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: imageConfig(tg, acctest.ImageCDN, ""),
-			ConfigStateChecks: []statecheck.StateCheck{
-				check(image, "title", knownvalue.StringExact("Spring catalogue cover")),
-				check(image, "description", knownvalue.StringExact("Cover of the spring catalogue")),
-				check(image, "status", knownvalue.StringExact("Normal")),
-				check(image, "creation_time", knownvalue.StringExact("2024-03-01T08:15:00Z")),
-				check(image, "storage_location", knownvalue.StringExact("outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com")),
-				check(image, "cate_id", knownvalue.Int64Exact(254766071)),
-				check(image, "cate_name", knownvalue.StringExact("covers")),
-				check(image, "image_type", knownvalue.StringExact("CoverSnapshot")),
-				check(image, "app_id", knownvalue.StringExact("app-1000000")),
-				check(image, "tags", knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.StringExact("spring"), knownvalue.StringExact("catalogue"), knownvalue.StringExact("cover"),
-				})),
-				check(image, "mezzanine", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"file_url":           acctest.OSSURL(time.Hour),
-					"original_file_name": knownvalue.StringExact("spring-cover.jpg"),
-					"width":              knownvalue.Int64Exact(1920),
-					"height":             knownvalue.Int64Exact(1080),
-					"file_size":          knownvalue.Int64Exact(482913), // sent as the string "482913"
-				})),
-			},
+			Config:            imageConfig(tg, acctest.ImageCDN, ""),
+			ConfigStateChecks: checks,
 		}},
 	})
 }
@@ -206,7 +175,7 @@ output "sprite_url" {
 			ExpectNonEmptyPlan: true, // the outputs are new
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
 				plancheck.ExpectKnownOutputValue("titles", knownvalue.MapExact(map[string]knownvalue.Check{
-					"cover":   knownvalue.StringExact("Spring catalogue cover"),
+					"cover":   knownvalue.StringExact(coverTitle),
 					"sprite":  knownvalue.StringExact("Product sprite"),
 					"pending": knownvalue.StringExact("Upload in progress"),
 				})),
@@ -289,7 +258,7 @@ data "vod_image" "test" {
 				plancheck.ExpectUnknownValue(image, tfjsonpath.New("title")),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				check(image, "title", knownvalue.StringExact("Spring catalogue cover")),
+				check(image, "title", knownvalue.StringExact(coverTitle)),
 			},
 		}},
 	})

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 
@@ -14,11 +13,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
 )
+
+// The schema of vod_image: its arguments (image_id, output_type, auth_timeout) with their
+// descriptions and validators, and the table of its computed attributes, imageAttrs. The data
+// source, the ephemeral resource and vod_images' images elements build their schemas from these.
 
 // The image attributes are described here once and built into the schemas of vod_image, the
 // ephemeral vod_image and vod_images' images, whose schema packages have distinct types.
@@ -165,132 +166,40 @@ func attrTypes(attrs map[string]imageAttr) map[string]attr.Type {
 	return out
 }
 
-// imageAttrsModel holds imageAttrs; the models of all three embed it.
-type imageAttrsModel struct {
-	URL             types.String `tfsdk:"url"`
-	Status          types.String `tfsdk:"status"`
-	CreationTime    types.String `tfsdk:"creation_time"`
-	StorageLocation types.String `tfsdk:"storage_location"`
-	CateID          types.Int64  `tfsdk:"cate_id"`
-	CateName        types.String `tfsdk:"cate_name"`
-	Tags            types.List   `tfsdk:"tags"`
-	ImageType       types.String `tfsdk:"image_type"`
-	Description     types.String `tfsdk:"description"`
-	AppID           types.String `tfsdk:"app_id"`
-	Title           types.String `tfsdk:"title"`
-	Mezzanine       types.Object `tfsdk:"mezzanine"`
-}
-
 // mezzanineTypes are the attribute types of the mezzanine object, built once.
 var mezzanineTypes = attrTypes(mezzanineAttrs)
 
-// stringList is types.ListValueFrom(ctx, types.StringType, ss) without its reflection: null for a
-// nil slice, else a known list of known strings.
-func stringList(ss []string) types.List {
-	if ss == nil {
-		return types.ListNull(types.StringType)
-	}
-	elems := make([]attr.Value, len(ss))
-	for i, s := range ss {
-		elems[i] = types.StringValue(s)
-	}
-	return types.ListValueMust(types.StringType, elems)
+const imageDataSourceDescription = "Reads one ApsaraVideo VOD image: its access URL and metadata, with the GetImageInfo operation. " +
+	"The URL is stored in the state; the ephemeral `vod_image` gives the same without storing it.\n\n" +
+	"The URL changes at every read: VOD signs a new one each time, with a new expiry, so whatever uses `url` " +
+	"(a resource argument, an output) changes in every plan, and `terraform plan -detailed-exitcode` exits 2 " +
+	"on an unchanged configuration. To keep a URL stable from run to run, use the `vod_image_url` resource, which stores " +
+	"one and replaces it only when it is due for renewal; where the consumer accepts ephemeral values, " +
+	"use the ephemeral `vod_image`, which stores none."
+
+const imageIDComputedDescription = "ID of the image (the same as `image_id`)."
+
+// imageDataSourceSchema is the schema of the vod_image data source.
+func imageDataSourceSchema() dschema.Schema {
+	attrs := dataSourceImageAttributes(imageAttrs)
+	attrs["image_id"] = dschema.StringAttribute{Required: true, Description: imageIDDescription, Validators: imageIDValidators}
+	attrs["output_type"] = dschema.StringAttribute{Optional: true, Description: outputTypeDescription, Validators: outputTypeValidators}
+	attrs["auth_timeout"] = dschema.Int64Attribute{Optional: true, Description: authTimeoutDescription, Validators: authTimeoutValidators}
+	attrs["id"] = dschema.StringAttribute{Computed: true, Description: imageIDComputedDescription}
+	return dschema.Schema{Description: imageDataSourceDescription, Attributes: attrs}
 }
 
-func (m *imageAttrsModel) fill(_ context.Context, img *vod.Image) diag.Diagnostics {
-	var diags diag.Diagnostics
-	m.URL = types.StringValue(img.URL)
-	m.Status = types.StringValue(img.Status)
-	m.CreationTime = types.StringValue(img.CreationTime)
-	m.StorageLocation = types.StringValue(img.StorageLocation)
-	m.CateID = types.Int64Value(img.CateID)
-	m.CateName = types.StringValue(img.CateName)
-	m.ImageType = types.StringValue(img.ImageType)
-	m.Description = types.StringValue(img.Description)
-	m.AppID = types.StringValue(img.AppID)
-	m.Title = types.StringValue(img.Title)
-
-	m.Tags = stringList(img.Tags)
-
-	m.Mezzanine = types.ObjectNull(mezzanineTypes)
-	if mz := img.Mezzanine; mz != nil {
-		obj, d := types.ObjectValue(mezzanineTypes, map[string]attr.Value{
-			"file_url":           types.StringValue(mz.FileURL),
-			"original_file_name": types.StringValue(mz.OriginalFileName),
-			"width":              types.Int64Value(mz.Width),
-			"height":             types.Int64Value(mz.Height),
-			"file_size":          types.Int64Value(mz.FileSize),
-		})
-		diags.Append(d...)
-		m.Mezzanine = obj
+// imageEphemeralSchema is the schema of the ephemeral vod_image.
+func imageEphemeralSchema() eschema.Schema {
+	attrs := ephemeralImageAttributes(imageAttrs)
+	attrs["image_id"] = eschema.StringAttribute{Required: true, Description: imageIDDescription, Validators: imageIDValidators}
+	attrs["output_type"] = eschema.StringAttribute{Optional: true, Description: outputTypeDescription, Validators: outputTypeValidators}
+	attrs["auth_timeout"] = eschema.Int64Attribute{Optional: true, Description: authTimeoutDescription, Validators: authTimeoutValidators}
+	attrs["id"] = eschema.StringAttribute{Computed: true, Description: imageIDComputedDescription}
+	return eschema.Schema{
+		Description: "Reads one ApsaraVideo VOD image like the `vod_image` data source, as an ephemeral resource: " +
+			"Terraform never writes its result, signed URLs included, to the plan or the state. It needs " +
+			"Terraform 1.10 or OpenTofu 1.11 or later.",
+		Attributes: attrs,
 	}
-	return diags
-}
-
-// imageModel is the model of vod_image, as a data source and as an ephemeral resource.
-type imageModel struct {
-	ImageID     types.String `tfsdk:"image_id"`
-	OutputType  types.String `tfsdk:"output_type"`
-	AuthTimeout types.Int64  `tfsdk:"auth_timeout"`
-	ID          types.String `tfsdk:"id"`
-	imageAttrsModel
-}
-
-// validateImageConfig is the ValidateConfig of vod_image in both of its forms.
-func validateImageConfig(ctx context.Context, config tftypes.Value) diag.Diagnostics {
-	var m imageModel
-	diags := m.fromConfig(ctx, config)
-	if !diags.HasError() {
-		diags.Append(validateAuthTimeout(m.OutputType, m.AuthTimeout)...)
-	}
-	return diags
-}
-
-// readImageValue reads the image that a vod_image configuration names, for both of its forms
-// (what names the form in errors). The result has the configuration's type: the schema's,
-// computed attributes included.
-func readImageValue(ctx context.Context, data *providerData, config tftypes.Value, what string) (tftypes.Value, diag.Diagnostics) {
-	var m imageModel
-	diags := m.fromConfig(ctx, config)
-	if diags.HasError() {
-		return tftypes.Value{}, diags
-	}
-	if data == nil {
-		diags.AddError("VOD provider not configured",
-			fmt.Sprintf("The %s was read before the provider was configured. This is a bug in the provider; please report it.", what))
-		return tftypes.Value{}, diags
-	}
-	imageID := m.ImageID.ValueString()
-	ctx = data.readContext(ctx, imageID)
-	tflog.Trace(ctx, "reading VOD image")
-	img, err := data.client.GetImage(ctx, vod.GetImageInfoInput{
-		ImageID:     imageID,
-		OutputType:  m.OutputType.ValueString(),
-		AuthTimeout: m.AuthTimeout.ValueInt64(),
-	})
-	if err != nil {
-		diags.Append(readImageError(imageID, data, err))
-		return tftypes.Value{}, diags
-	}
-	m.ID = types.StringValue(img.ImageID)
-	if diags.Append(m.fill(ctx, img)...); diags.HasError() {
-		return tftypes.Value{}, diags
-	}
-	v, d := m.terraformValue(ctx, config.Type())
-	diags.Append(d...)
-	return v, diags
-}
-
-// providerDataFrom is the Configure step of every data source and ephemeral resource: nil before
-// the provider is configured (validation runs first), else the provider's data.
-func providerDataFrom(configured any, diags *diag.Diagnostics) *providerData {
-	if configured == nil {
-		return nil
-	}
-	data, ok := configured.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", configured))
-	}
-	return data
 }
