@@ -260,8 +260,8 @@
 // sets, per Action:
 //   - GetImageInfos 10/s: the GetImageInfos API reference (2024 version).
 //   - SearchMedia 50/s: the QPS-limits page, media search.
-//   - GetImageInfo 100/s: assumed. No page seen gives one; 100 is the most
-//     common figure on that page for reads of a single media asset.
+//   - GetImageInfo 100/s: assumed. No page seen gives one; 100 is the
+//     figure the QPS-limits page gives most often.
 //   - AssumeRole, AssumeRoleWithOIDC: no limit (STS limits are STS's own,
 //     not part of VOD's page).
 //
