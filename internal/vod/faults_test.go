@@ -91,6 +91,16 @@ func TestFaultMatrix(t *testing.T) {
 				t.Errorf("error %q lacks %q", err, tc.msg)
 			}
 			var apiErr *APIError
+			if strings.HasPrefix(string(tc.kind), "throttling") {
+				// Throttling is retried for the read timeout (300 ms here), not max_retries times.
+				if !errors.As(err, &apiErr) || apiErr.Code != tc.code || apiErr.Attempts <= 3 ||
+					apiErr.Throttled <= 0 || apiErr.Throttled > 300*time.Millisecond {
+					t.Errorf("want APIError %s after more than 3 attempts in at most 300 ms, got %#v", tc.code, err)
+				} else if got := settledRequests(emu); got != int64(apiErr.Attempts) {
+					t.Errorf("%d requests, want %d", got, apiErr.Attempts)
+				}
+				return
+			}
 			switch {
 			case tc.code != "" && (!errors.As(err, &apiErr) || apiErr.Code != tc.code || apiErr.Attempts != 3):
 				t.Errorf("want APIError %s after 3 attempts, got %#v", tc.code, err)
