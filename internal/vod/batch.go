@@ -2,7 +2,6 @@ package vod
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -240,32 +239,10 @@ func (b *batcher) run(bt *batch) {
 
 // fetch returns a result for every ID of the batch.
 func (b *batcher) fetch(bt *batch) map[string]batchResult {
+	rs := b.client.readMany(bt.ctx, bt.ids, bt.key.outputType, bt.key.authTimeout)
 	results := make(map[string]batchResult, len(bt.ids))
-	if len(bt.ids) == 1 {
-		img, err := b.client.GetImageInfo(bt.ctx, GetImageInfoInput{ImageID: bt.ids[0], OutputType: bt.key.outputType, AuthTimeout: bt.key.authTimeout})
-		results[bt.ids[0]] = batchResult{img, err}
-		return results
-	}
-	out, err := b.client.GetImageInfos(bt.ctx, GetImageInfosInput{ImageIDs: bt.ids, OutputType: bt.key.outputType, AuthTimeout: bt.key.authTimeout})
-	if err != nil {
-		for _, id := range bt.ids {
-			results[id] = batchResult{err: err}
-		}
-		return results
-	}
-	index := newImageIndex()
-	index.add(out)
-	for _, id := range bt.ids {
-		switch img, missing := index.lookup(id); {
-		case img != nil:
-			results[id] = batchResult{img: img}
-		case missing:
-			// The same error a GetImageInfo of this ID would give, with the batch's request ID.
-			results[id] = batchResult{err: &APIError{Action: "GetImageInfos", HTTPStatus: 404, Code: "NoSuchResource",
-				Message: "The specified resource does not exist.", RequestID: out.RequestID, Attempts: 1}}
-		default:
-			results[id] = batchResult{err: fmt.Errorf("GetImageInfos: the answer names neither image %q nor its absence (request ID %q)", id, out.RequestID)}
-		}
+	for i, id := range bt.ids {
+		results[id] = rs[i]
 	}
 	return results
 }

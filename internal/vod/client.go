@@ -95,6 +95,9 @@ type Client struct {
 	reportMu   sync.Mutex // serializes onAttempt
 	batcher    *batcher   // nil when batching is off
 	rates      *rateControl
+	// batchOnly sends every batch of several IDs as GetImageInfos, never as GetImageInfo calls
+	// (readMany): for the measurement that shows what using both actions gains.
+	batchOnly bool
 	// throttleBudget bounds how long one call retries Throttling answers: ReadTimeout.
 	throttleBudget time.Duration
 }
@@ -226,7 +229,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 		if lastErr != nil && IsThrottling(lastErr) {
 			deadline = throttledSince.Add(c.throttleBudget)
 		}
-		sentAt, err := c.rates.wait(ctx, action, deadline)
+		sentAt, waited, err := c.rates.wait(ctx, action, deadline)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", action, ctxErr)
@@ -252,7 +255,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 		final := true
 		switch {
 		case err == nil:
-			c.rates.succeeded(action)
+			c.rates.succeeded(action, waited)
 		case ctx.Err() != nil:
 		case throttled:
 			c.rates.throttled(action, sentAt)

@@ -25,24 +25,29 @@ import (
 // succeed. Constants are those SDKs': β = 0.7, C = 0.4, a floor of 0.5 requests per second, and a
 // send rate measured over half-second intervals and smoothed by 0.8.
 //
-//   - The rate r starts at the action's documented limit (startRates), as if it had just been
-//     learned there: the curve is at its plateau, so it probes upward slowly.
+//   - The rate r starts at the action's documented limit (startRates), in slow start: until the
+//     first Throttling answer, r doubles every slowStartDoubling while requests wait for their turn
+//     (demand is above r), as TCP's slow start does before its first loss. The AWS SDKs start with
+//     no limit at all; starting at the documented one and growing from there meets a lower real
+//     limit with a few throttled requests, and a higher one (a raised quota) within a second.
 //   - A Throttling answer to a request sent after the last cut sets wmax = min(r, measured send
 //     rate), r = β·wmax, K = ∛(wmax·(1−β)/C), t0 = now, and empties the bucket (the server's is
 //     empty). Answers to requests sent before the last cut were sent at the old rate and cut
 //     nothing more: a burst of throttled answers is one signal, not ten.
-//   - A success sets r = C·(t − t0 − K)³ + wmax, but never above twice the measured send rate (a
-//     rate never used proves nothing) unless r is already there.
+//   - After the first cut, a success sets r = C·(t − t0 − K)³ + wmax: back to wmax in K seconds,
+//     then probing above it, slowly at first; but never above twice the measured send rate (a rate
+//     never used proves nothing) unless r is already there.
 //   - r stays between 0.5 per second and max_requests_per_second, if set; that ceiling also paces
 //     all actions together, as before.
 //
 // The bucket holds max(1, r) tokens: one second's worth, as the AWS SDKs' does.
 const (
-	cubicBeta    = 0.7
-	cubicScale   = 0.4
-	minRate      = 0.5
-	txSmooth     = 0.8
-	txBucketSize = 500 * time.Millisecond
+	cubicBeta         = 0.7
+	cubicScale        = 0.4
+	minRate           = 0.5
+	txSmooth          = 0.8
+	txBucketSize      = 500 * time.Millisecond
+	slowStartDoubling = 100 * time.Millisecond
 )
 
 // startRates are the per-account limits, in requests per second, the rates start from.
@@ -92,8 +97,9 @@ type actionRate struct {
 	measured  float64   // smoothed send rate; 0 until one interval has passed
 	txStart   time.Time // start of the current measuring interval
 	txCount   int
-	cuts      int // Throttling answers that cut the rate
-	throttled int // all Throttling answers
+	grown     time.Time // when slow start last grew r
+	cuts      int       // Throttling answers that cut the rate; slow start ends at the first
+	throttled int       // all Throttling answers
 }
 
 func newRateControl(ceiling float64) *rateControl {
@@ -113,8 +119,7 @@ func (rc *rateControl) action(action string, now time.Time) *actionRate {
 			start = defaultStartRate
 		}
 		start = rc.clamp(start)
-		a = &actionRate{r: start, wmax: start, k: cubicWindow(start), txStart: now}
-		a.t0 = now.Add(-seconds(a.k)) // on the plateau
+		a = &actionRate{r: start, wmax: start, txStart: now, grown: now}
 		a.bucket = rate.NewLimiter(rate.Limit(start), burst(start))
 		rc.actions[action] = a
 	}
@@ -153,10 +158,10 @@ func (e *errRateBudget) Error() string {
 		"%s, past the time left for this read", e.action, e.rate, e.wait.Round(time.Millisecond))
 }
 
-// wait blocks until action may be sent and returns when that is. It returns at once with ctx's
-// error when ctx ends, and with an *errRateBudget, without waiting, when the turn would come after
-// deadline (zero: none).
-func (rc *rateControl) wait(ctx context.Context, action string, deadline time.Time) (time.Time, error) {
+// wait blocks until action may be sent and returns when that is, and whether action's own rate made
+// it wait. It returns at once with ctx's error when ctx ends, and with an *errRateBudget, without
+// waiting, when the turn would come after deadline (zero: none).
+func (rc *rateControl) wait(ctx context.Context, action string, deadline time.Time) (sent time.Time, waited bool, err error) {
 	now := rc.clock.Now()
 	rc.mu.Lock()
 	a := rc.action(action, now)
@@ -164,6 +169,7 @@ func (rc *rateControl) wait(ctx context.Context, action string, deadline time.Ti
 	rc.mu.Unlock()
 	own := a.bucket.ReserveN(now, 1)
 	d := own.DelayFrom(now)
+	waited = d > 0
 	var shared *rate.Reservation
 	if rc.all != nil {
 		shared = rc.all.ReserveN(now, 1)
@@ -178,19 +184,19 @@ func (rc *rateControl) wait(ctx context.Context, action string, deadline time.Ti
 	}
 	if !deadline.IsZero() && now.Add(d).After(deadline) {
 		cancel()
-		return time.Time{}, &errRateBudget{action: action, wait: d, rate: r}
+		return time.Time{}, false, &errRateBudget{action: action, wait: d, rate: r}
 	}
 	if d > 0 {
 		if err := rc.clock.Sleep(ctx, d); err != nil {
 			cancel()
-			return time.Time{}, err
+			return time.Time{}, false, err
 		}
 	}
-	sent := rc.clock.Now()
+	sent = rc.clock.Now()
 	rc.mu.Lock()
 	a.noteSent(sent)
 	rc.mu.Unlock()
-	return sent, nil
+	return sent, waited, nil
 }
 
 // noteSent counts a request into the measured send rate. rateControl.mu must be held.
@@ -207,12 +213,21 @@ func (a *actionRate) noteSent(now time.Time) {
 	a.txCount++
 }
 
-// succeeded applies the law to a success of action.
-func (rc *rateControl) succeeded(action string) {
+// succeeded applies the law to a success of action; waited says whether the request had to wait
+// for its turn at action's rate.
+func (rc *rateControl) succeeded(action string, waited bool) {
 	now := rc.clock.Now()
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	a := rc.action(action, now)
+	if a.cuts == 0 { // slow start
+		if waited {
+			dt := min(now.Sub(a.grown), slowStartDoubling)
+			a.grown = now
+			rc.set(a, now, a.r*math.Exp2(float64(dt)/float64(slowStartDoubling)))
+		}
+		return
+	}
 	t := now.Sub(a.t0).Seconds() - a.k
 	cubic := cubicScale*t*t*t + a.wmax
 	limit := max(a.r, 2*a.measured) // grow to no more than twice what is sent
@@ -226,7 +241,7 @@ func (rc *rateControl) throttled(action string, sentAt time.Time) {
 	defer rc.mu.Unlock()
 	a := rc.action(action, now)
 	a.throttled++
-	if sentAt.Before(a.t0) {
+	if !sentAt.After(a.t0) {
 		return // sent before the last cut, at the old rate
 	}
 	a.cuts++
@@ -251,6 +266,13 @@ func (rc *rateControl) set(a *actionRate, now time.Time, r float64) {
 	a.r = r
 	a.bucket.SetLimitAt(now, rate.Limit(r))
 	a.bucket.SetBurstAt(now, burst(r))
+}
+
+// saturated reports whether action has met the account's limit: a Throttling answer cut its rate.
+func (rc *rateControl) saturated(action string) bool {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.action(action, rc.clock.Now()).cuts > 0
 }
 
 // delay is how long n requests of action would wait for their turn if asked now: what chooses
@@ -293,16 +315,12 @@ type RateState struct {
 	Cuts, Throttled   int
 }
 
-// Rates returns the state of every action the client has sent, for logs and tests.
-func (c *Client) Rates() []RateState {
-	rc := c.rates
+// snapshot returns action's state.
+func (rc *rateControl) snapshot(action string) RateState {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	var out []RateState
-	for name, a := range rc.actions {
-		out = append(out, RateState{Action: name, RequestsPerSecond: a.r, Cuts: a.cuts, Throttled: a.throttled})
-	}
-	return out
+	a := rc.action(action, rc.clock.Now())
+	return RateState{Action: action, RequestsPerSecond: a.r, Cuts: a.cuts, Throttled: a.throttled}
 }
 
 // IsThrottling reports whether err is a Throttling answer (Throttling, Throttling.User,
