@@ -76,12 +76,12 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators:  []validator.Int64{int64validator.Between(1, 300)},
 			},
 			"read_timeout": schema.Int64Attribute{
-				Optional:    true,
+				Optional: true,
 				Description: "Seconds to wait for the VOD or STS API to answer a request. Default 30. Also how long " +
 					"a read keeps retrying when VOD answers Throttling (the account's rate limit): the provider " +
 					"slows down and retries until the read succeeds or this time has passed since the first " +
 					"Throttling answer.",
-				Validators:  []validator.Int64{int64validator.Between(1, 600)},
+				Validators: []validator.Int64{int64validator.Between(1, 600)},
 			},
 			"batch_reads": schema.BoolAttribute{
 				Optional: true,
