@@ -229,7 +229,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 		if lastErr != nil && IsThrottling(lastErr) {
 			deadline = throttledSince.Add(c.throttleBudget)
 		}
-		sentAt, waited, err := c.rates.wait(ctx, action, deadline)
+		scheduled, waited, err := c.rates.wait(ctx, action, deadline)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", action, ctxErr)
@@ -258,7 +258,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 			c.rates.succeeded(action, waited)
 		case ctx.Err() != nil:
 		case throttled:
-			c.rates.throttled(action, sentAt)
+			c.rates.throttled(action, scheduled)
 			if lastErr == nil || !IsThrottling(lastErr) {
 				throttledSince = clk.Now()
 			}

@@ -30,10 +30,11 @@ import (
 //     (demand is above r), as TCP's slow start does before its first loss. The AWS SDKs start with
 //     no limit at all; starting at the documented one and growing from there meets a lower real
 //     limit with a few throttled requests, and a higher one (a raised quota) within a second.
-//   - A Throttling answer to a request sent after the last cut sets wmax = min(r, measured send
-//     rate), r = β·wmax, K = ∛(wmax·(1−β)/C), t0 = now, and empties the bucket (the server's is
-//     empty). Answers to requests sent before the last cut were sent at the old rate and cut
-//     nothing more: a burst of throttled answers is one signal, not ten.
+//   - A Throttling answer to a request scheduled after the last cut sets wmax = min(r, measured
+//     send rate), r = β·wmax, K = ∛(wmax·(1−β)/C), t0 = now, and empties the bucket (the server's
+//     is empty). Requests scheduled before the last cut (their turn taken in the bucket, though
+//     perhaps sent after it) went at the old rate and cut nothing more: a burst of throttled
+//     answers is one signal, not ten.
 //   - After the first cut, a success sets r = C·(t − t0 − K)³ + wmax: back to wmax in K seconds,
 //     then probing above it, slowly at first; but never above twice the measured send rate (a rate
 //     never used proves nothing) unless r is already there.
@@ -162,10 +163,11 @@ func (e *errRateBudget) Error() string {
 		"%s, past the time left for this read", e.action, e.rate, e.wait.Round(time.Millisecond))
 }
 
-// wait blocks until action may be sent and returns when that is, and whether action's own rate made
-// it wait. It returns at once with ctx's error when ctx ends, and with an *errRateBudget, without
-// waiting, when the turn would come after deadline (zero: none).
-func (rc *rateControl) wait(ctx context.Context, action string, deadline time.Time) (sent time.Time, waited bool, err error) {
+// wait blocks until action may be sent, and returns when its turn was scheduled (for throttled)
+// and whether action's own rate made it wait. It returns at once with ctx's error when ctx ends,
+// and with an *errRateBudget, without waiting, when the turn would come after deadline (zero:
+// none).
+func (rc *rateControl) wait(ctx context.Context, action string, deadline time.Time) (scheduled time.Time, waited bool, err error) {
 	now := rc.clock.Now()
 	if rc.unpaced {
 		return now, false, nil
@@ -199,11 +201,10 @@ func (rc *rateControl) wait(ctx context.Context, action string, deadline time.Ti
 			return time.Time{}, false, err
 		}
 	}
-	sent = rc.clock.Now()
 	rc.mu.Lock()
-	a.noteSent(sent)
+	a.noteSent(rc.clock.Now())
 	rc.mu.Unlock()
-	return sent, waited, nil
+	return now, waited, nil
 }
 
 // noteSent counts a request into the measured send rate. rateControl.mu must be held.
@@ -241,15 +242,16 @@ func (rc *rateControl) succeeded(action string, waited bool) {
 	rc.set(a, now, min(cubic, limit))
 }
 
-// throttled applies the law to a Throttling answer to a request of action sent at sentAt.
-func (rc *rateControl) throttled(action string, sentAt time.Time) {
+// throttled applies the law to a Throttling answer to a request of action scheduled at
+// scheduled (what wait returned).
+func (rc *rateControl) throttled(action string, scheduled time.Time) {
 	now := rc.clock.Now()
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	a := rc.action(action, now)
 	a.throttled++
-	if !sentAt.After(a.t0) {
-		return // sent before the last cut, at the old rate
+	if !scheduled.After(a.t0) {
+		return // scheduled before the last cut, at the old rate
 	}
 	a.cuts++
 	w := a.r
