@@ -30,6 +30,9 @@ type scenario struct {
 	Plans  int
 	Limits vodemu.RateLimits
 	Runs   []scenarioRun
+	// Unlimited is one run of the same plans against an emulator without limits (vod_images
+	// only): what the plan costs besides waiting for the limits.
+	Unlimited *scenarioRun
 }
 
 // scenarioRun is one run of a scenario: its plans and what the emulator saw during them.
@@ -152,11 +155,11 @@ func writeScenario(dir string, s *scenario, endpoint string) error {
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o600)
 }
 
-// runScenario runs s's plans together against one fresh emulator.
-func runScenario(ctx context.Context, o options, s *scenario, work, home, cliConfig, provider string, run int) (scenarioRun, error) {
+// runScenario runs s's plans together against one fresh emulator with limits.
+func runScenario(ctx context.Context, o options, s *scenario, limits vodemu.RateLimits, work, home, cliConfig, provider string, run int) (scenarioRun, error) {
 	emu, err := vodemu.Start(vodemu.Options{
 		AccessKeyID: accessKeyID, AccessKeySecret: accessKeySecret, Region: region,
-		Images: images(s.N), QPS: s.Limits.QPS, ActionQPS: s.Limits.ByAction,
+		Images: images(s.N), QPS: limits.QPS, ActionQPS: limits.ByAction,
 	})
 	if err != nil {
 		return scenarioRun{}, fmt.Errorf("starting the emulator: %w", err)

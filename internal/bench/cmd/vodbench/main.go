@@ -347,7 +347,15 @@ func run(ctx context.Context, o options) error {
 	}
 	for i := 1; i <= o.runs; i++ {
 		for _, sc := range scens {
-			r, err := runScenario(ctx, o, sc, work, home, cliConfig, bins.Vod, i)
+			if sc.Source != "image" && sc.Unlimited == nil {
+				u, err := runScenario(ctx, o, sc, vodemu.RateLimits{}, work, home, cliConfig, bins.Vod, 0)
+				if err != nil {
+					return err
+				}
+				sc.Unlimited = &u
+				fmt.Printf("[limits] (%s) %s without limits: %s\n", sc.ID, sc.Title, describeScenario(u))
+			}
+			r, err := runScenario(ctx, o, sc, sc.Limits, work, home, cliConfig, bins.Vod, i)
 			if err != nil {
 				return err
 			}
