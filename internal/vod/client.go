@@ -79,6 +79,9 @@ type Attempt struct {
 	RequestID string // when VOD answered
 	Err       error  // nil on success
 	Retrying  bool   // another attempt follows
+	// RequestsPerSecond is the action's rate after this attempt's outcome (see rateControl): a
+	// Throttling answer shows the rate cut.
+	RequestsPerSecond float64
 }
 
 // Client calls VOD operations. It is safe for concurrent use.
@@ -272,7 +275,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 			}
 		}
 		c.report(ctx, Attempt{Action: action, Number: attempt + 1, Duration: time.Since(start), Err: err, Retrying: !final,
-			RequestID: requestID(res, err)})
+			RequestID: requestID(res, err), RequestsPerSecond: c.rates.snapshot(action).RequestsPerSecond})
 		if err == nil {
 			return nil
 		}
