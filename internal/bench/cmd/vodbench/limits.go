@@ -240,9 +240,15 @@ func runMixedBenchmark(ctx context.Context, root string, runs int) ([]mixedResul
 	if err != nil {
 		return nil, command, fmt.Errorf("%s: %w\n%s", command, err, lastLines(string(out), 10))
 	}
+	return parseMixed(string(out)), command, nil
+}
+
+// parseMixed reads go test -bench output: per sub-benchmark of BenchmarkReadsUnderDocumentedLimits,
+// the median of each metric over its lines.
+func parseMixed(out string) []mixedResult {
 	byName := map[string]map[string][]float64{}
 	var order []string
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if len(f) < 4 || !strings.HasPrefix(f[0], "BenchmarkReadsUnderDocumentedLimits/") {
@@ -270,5 +276,5 @@ func runMixedBenchmark(ctx context.Context, root string, runs int) ([]mixedResul
 		}
 		res = append(res, mixedResult{Name: name, Metrics: m})
 	}
-	return res, command, nil
+	return res
 }
