@@ -218,31 +218,24 @@ func (b *batcher) wake() {
 	}
 }
 
+// run reads bt's images and answers each reader as soon as its image is known: when the batch goes
+// as GetImageInfo calls, readers go back to Terraform one by one, and Terraform's work on them
+// overlaps the calls still waiting for their turn.
 func (b *batcher) run(bt *batch) {
 	if b.sent != nil {
 		b.sent(bt.ids, bt.reason)
 	}
-	results := b.fetch(bt)
-	for id, chans := range bt.waiters {
+	b.client.readMany(bt.ctx, bt.ids, bt.key.outputType, bt.key.authTimeout, func(i int, r batchResult) {
+		chans := bt.waiters[bt.ids[i]] // read-only once the batch is sent
 		for _, ch := range chans {
-			ch <- results[id] // buffered: a reader that gave up does not block the others
+			ch <- r // buffered: a reader that gave up does not block the others
 		}
-	}
-	b.mu.Lock()
-	b.inflight -= bt.readers
-	ready := b.takeReady(time.Now())
-	b.mu.Unlock()
-	for _, r := range ready {
-		go b.run(r)
-	}
-}
-
-// fetch returns a result for every ID of the batch.
-func (b *batcher) fetch(bt *batch) map[string]batchResult {
-	rs := b.client.readMany(bt.ctx, bt.ids, bt.key.outputType, bt.key.authTimeout)
-	results := make(map[string]batchResult, len(bt.ids))
-	for i, id := range bt.ids {
-		results[id] = rs[i]
-	}
-	return results
+		b.mu.Lock()
+		b.inflight -= len(chans)
+		ready := b.takeReady(time.Now())
+		b.mu.Unlock()
+		for _, r := range ready {
+			go b.run(r)
+		}
+	})
 }

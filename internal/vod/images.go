@@ -166,48 +166,48 @@ type GetImagesOutput struct {
 // flight at once; the per-action rates still pace them.
 const getImagesConcurrency = 4
 
-// readMany reads 1 to MaxImageIDsPerBatch images of one output type and validity and returns a
-// result for each ID, in order: as one GetImageInfos call, or as one GetImageInfo call per ID, in
-// parallel, when GetImageInfos is saturated (it has met the account's limit) and GetImageInfo's
-// rate would carry them all before GetImageInfos' next turn. The two actions have separate limits,
-// so a plan whose batches queue at GetImageInfos' 10 per second gets GetImageInfo's rate on top;
-// before GetImageInfos meets its limit, its rate is still growing and batches keep calls few. An ID the batch answer reports as missing gets the NoSuchResource
-// error GetImageInfo would give, with the batch's request ID. Both give the same images.
-func (c *Client) readMany(ctx context.Context, ids []string, outputType string, authTimeout int64) []batchResult {
-	results := make([]batchResult, len(ids))
+// readMany reads 1 to MaxImageIDsPerBatch images of one output type and validity and calls deliver
+// once for each ID (by its index in ids) as soon as its result is known: as one GetImageInfos
+// call, or as one GetImageInfo call per ID, in parallel, when GetImageInfos is saturated (it has
+// met the account's limit) and GetImageInfo's rate would carry them all before GetImageInfos' next
+// turn. The two actions have separate limits, so a plan whose batches queue at GetImageInfos' 10
+// per second gets GetImageInfo's rate on top; before GetImageInfos meets its limit, its rate is
+// still growing and batches keep calls few. An ID the batch answer reports as missing gets the
+// NoSuchResource error GetImageInfo would give, with the batch's request ID. deliver may be
+// called from several goroutines at once; readMany returns after the last call.
+func (c *Client) readMany(ctx context.Context, ids []string, outputType string, authTimeout int64, deliver func(int, batchResult)) {
 	if len(ids) == 1 || (!c.batchOnly && c.rates.saturated("GetImageInfos") &&
 		c.rates.delay("GetImageInfo", len(ids)) < c.rates.delay("GetImageInfos", 1)) {
 		var wg sync.WaitGroup
 		for i, id := range ids {
 			wg.Go(func() {
 				img, err := c.GetImageInfo(ctx, GetImageInfoInput{ImageID: id, OutputType: outputType, AuthTimeout: authTimeout})
-				results[i] = batchResult{img, err}
+				deliver(i, batchResult{img, err})
 			})
 		}
 		wg.Wait()
-		return results
+		return
 	}
 	out, err := c.GetImageInfos(ctx, GetImageInfosInput{ImageIDs: ids, OutputType: outputType, AuthTimeout: authTimeout})
 	if err != nil {
 		for i := range ids {
-			results[i] = batchResult{err: err}
+			deliver(i, batchResult{err: err})
 		}
-		return results
+		return
 	}
 	index := newImageIndex()
 	index.add(out)
 	for i, id := range ids {
 		switch img, missing := index.lookup(id); {
 		case img != nil:
-			results[i] = batchResult{img: img}
+			deliver(i, batchResult{img: img})
 		case missing:
-			results[i] = batchResult{err: &APIError{Action: "GetImageInfos", HTTPStatus: 404, Code: "NoSuchResource",
-				Message: "The specified resource does not exist.", RequestID: out.RequestID, Attempts: 1}}
+			deliver(i, batchResult{err: &APIError{Action: "GetImageInfos", HTTPStatus: 404, Code: "NoSuchResource",
+				Message: "The specified resource does not exist.", RequestID: out.RequestID, Attempts: 1}})
 		default:
-			results[i] = batchResult{err: fmt.Errorf("GetImageInfos: the answer names neither image %q nor its absence (request ID %q)", id, out.RequestID)}
+			deliver(i, batchResult{err: fmt.Errorf("GetImageInfos: the answer names neither image %q nor its absence (request ID %q)", id, out.RequestID)})
 		}
 	}
-	return results
 }
 
 // GetImages reads any number of images, MaxImageIDsPerBatch at a time (see readMany), several at a
@@ -242,10 +242,9 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 			case <-ctx.Done():
 				return
 			}
-			rs := c.readMany(ctx, chunk, outputType, authTimeout)
-			mu.Lock()
-			defer mu.Unlock()
-			for i, r := range rs {
+			c.readMany(ctx, chunk, outputType, authTimeout, func(i int, r batchResult) {
+				mu.Lock()
+				defer mu.Unlock()
 				key := strings.ToLower(chunk[i])
 				var apiErr *APIError
 				switch {
@@ -260,7 +259,7 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 					firstErr = r.err
 					cancel()
 				}
-			}
+			})
 		})
 	}
 	wg.Wait()
