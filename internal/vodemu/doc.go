@@ -250,8 +250,9 @@
 // QPS per second of real time (not Options.Now); Options.ActionQPS sets an
 // Action's own limit instead (0: none). A request finding its bucket empty
 // gets 400 Throttling.User "Request was denied due to user flow control."
-// (the code and message of VOD's error-code list; the real service also
-// answers 503 at times, which the throttling-503 fault gives). A faulted
+// (Alibaba Cloud's common error code and message for an account's flow
+// control; it also comes with 503, which the throttling-503 fault gives;
+// clients must key off the code). A faulted
 // request takes no token. The buckets belong to the server, so every client
 // of one emulator (several terraform processes, say) shares them, as an
 // account's clients share its limits. Server.ThrottledByAction counts these
