@@ -225,7 +225,7 @@ func (b *batcher) run(bt *batch) {
 	if b.sent != nil {
 		b.sent(bt.ids, bt.reason)
 	}
-	b.client.readMany(bt.ctx, bt.ids, bt.key.outputType, bt.key.authTimeout, func(i int, r batchResult) {
+	deliver := func(i int, r batchResult) {
 		chans := bt.waiters[bt.ids[i]] // read-only once the batch is sent
 		for _, ch := range chans {
 			ch <- r // buffered: a reader that gave up does not block the others
@@ -237,5 +237,11 @@ func (b *batcher) run(bt *batch) {
 		for _, r := range ready {
 			go b.run(r)
 		}
-	})
+	}
+	if len(bt.ids) == 1 { // a lone read is answered exactly as without batching
+		img, err := b.client.GetImageInfo(bt.ctx, GetImageInfoInput{ImageID: bt.ids[0], OutputType: bt.key.outputType, AuthTimeout: bt.key.authTimeout})
+		deliver(0, batchResult{img, err})
+		return
+	}
+	b.client.readMany(bt.ctx, bt.ids, bt.key.outputType, bt.key.authTimeout, deliver)
 }

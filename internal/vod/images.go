@@ -176,8 +176,8 @@ const getImagesConcurrency = 4
 // NoSuchResource error GetImageInfo would give, with the batch's request ID. deliver may be
 // called from several goroutines at once; readMany returns after the last call.
 func (c *Client) readMany(ctx context.Context, ids []string, outputType string, authTimeout int64, deliver func(int, batchResult)) {
-	if len(ids) == 1 || (!c.batchOnly && c.rates.saturated("GetImageInfos") &&
-		c.rates.delay("GetImageInfo", len(ids)) < c.rates.delay("GetImageInfos", 1)) {
+	if !c.batchOnly && c.rates.saturated("GetImageInfos") &&
+		c.rates.delay("GetImageInfo", len(ids)) < c.rates.delay("GetImageInfos", 1) {
 		var wg sync.WaitGroup
 		for i, id := range ids {
 			wg.Go(func() {
