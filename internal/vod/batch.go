@@ -71,7 +71,9 @@ type batchKey struct {
 type batch struct {
 	key     batchKey
 	ctx     context.Context // the first reader's values (loggers), without its cancellation
-	ids     []string        // distinct, in arrival order
+	cancel  context.CancelFunc
+	gone    int      // readers whose ctx ended before their answer: when all have, ctx is cancelled
+	ids     []string // distinct, in arrival order
 	waiters map[string][]chan batchResult
 	readers int       // reads waiting, duplicates included
 	first   time.Time // when its first read arrived
@@ -104,7 +106,8 @@ func (b *batcher) get(ctx context.Context, in GetImageInfoInput) (*Image, error)
 	b.lastArrive = now
 	bt := b.pending[key]
 	if bt == nil {
-		bt = &batch{key: key, ctx: context.WithoutCancel(ctx), waiters: map[string][]chan batchResult{}, first: now}
+		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		bt = &batch{key: key, ctx: bctx, cancel: cancel, waiters: map[string][]chan batchResult{}, first: now}
 		b.pending[key] = bt
 		bt.timer = time.AfterFunc(b.settle, func() { b.wake() })
 	}
@@ -130,6 +133,13 @@ func (b *batcher) get(ctx context.Context, in GetImageInfoInput) (*Image, error)
 	case r := <-ch:
 		return r.img, r.err
 	case <-ctx.Done():
+		// The batch goes on for the others; once every reader has gone, its waits for a turn at
+		// the rate and its retries stop too.
+		b.mu.Lock()
+		if bt.gone++; bt.gone == bt.readers && b.pending[key] != bt { // sent: no reader can join it
+			bt.cancel()
+		}
+		b.mu.Unlock()
 		return nil, ctx.Err()
 	}
 }
@@ -238,6 +248,12 @@ func (b *batcher) run(bt *batch) {
 			go b.run(r)
 		}
 	}
+	defer bt.cancel()
+	b.mu.Lock()
+	if bt.gone == bt.readers { // every reader left while it was pending
+		bt.cancel()
+	}
+	b.mu.Unlock()
 	if len(bt.ids) == 1 { // a lone read is answered exactly as without batching
 		img, err := b.client.GetImageInfo(bt.ctx, GetImageInfoInput{ImageID: bt.ids[0], OutputType: bt.key.outputType, AuthTimeout: bt.key.authTimeout})
 		deliver(0, batchResult{img, err})

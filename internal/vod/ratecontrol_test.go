@@ -337,3 +337,46 @@ func TestReadsUseBothActionsWhenOneIsSaturated(t *testing.T) {
 		t.Errorf("calls by action %v: want both GetImageInfos and GetImageInfo", by)
 	}
 }
+
+// blockingClock is a clock whose Sleep waits for its context only, and says when it starts and
+// how it ended: a test sees a wait that only cancellation can end.
+type blockingClock struct {
+	fakeClock
+	started chan struct{}
+	ended   chan error
+}
+
+func (c *blockingClock) Sleep(ctx context.Context, _ time.Duration) error {
+	c.started <- struct{}{}
+	<-ctx.Done()
+	c.ended <- ctx.Err()
+	return ctx.Err()
+}
+
+// When every reader of a batch has gone, the batch's own waits (here, to retry a Throttling
+// answer) end at once too, though the batch does not carry any one reader's cancellation.
+func TestBatchStopsWaitingWhenAllReadersHaveGone(t *testing.T) {
+	emu := batchEmulator(t, 2)
+	emu.Server.SetFaultRate(vodemu.FaultKind("throttling"), 1)
+	c := batchClient(t, emu, time.Millisecond)
+	clk := &blockingClock{fakeClock: *newFakeClock(), started: make(chan struct{}, 4), ended: make(chan error, 4)}
+	c.rates.clock = clk
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	for i := range 2 {
+		go func() {
+			_, err := c.GetImage(ctx, GetImageInfoInput{ImageID: imageID(i)})
+			errs <- err
+		}()
+	}
+	<-clk.started // the batch was throttled and waits to retry
+	cancel()
+	for range 2 {
+		if err := <-errs; !errors.Is(err, context.Canceled) {
+			t.Errorf("reader: %v, want context.Canceled", err)
+		}
+	}
+	if err := <-clk.ended; !errors.Is(err, context.Canceled) {
+		t.Errorf("the batch's wait ended with %v", err)
+	}
+}
