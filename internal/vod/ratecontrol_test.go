@@ -359,7 +359,7 @@ func TestBatchStopsWaitingWhenAllReadersHaveGone(t *testing.T) {
 	emu := batchEmulator(t, 2)
 	emu.Server.SetFaultRate(vodemu.FaultKind("throttling"), 1)
 	c := batchClient(t, emu, time.Millisecond)
-	clk := &blockingClock{fakeClock: *newFakeClock(), started: make(chan struct{}, 4), ended: make(chan error, 4)}
+	clk := &blockingClock{fakeClock: fakeClock{now: newFakeClock().Now()}, started: make(chan struct{}, 4), ended: make(chan error, 4)}
 	c.rates.clock = clk
 	ctx, cancel := context.WithCancel(context.Background())
 	errs := make(chan error, 2)
