@@ -232,7 +232,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 		if lastErr != nil && IsThrottling(lastErr) {
 			deadline = throttledSince.Add(c.throttleBudget)
 		}
-		scheduled, waited, err := c.rates.wait(ctx, action, deadline)
+		turn, err := c.rates.wait(ctx, action, deadline)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", action, ctxErr)
@@ -258,10 +258,10 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 		final := true
 		switch {
 		case err == nil:
-			c.rates.succeeded(action, waited)
+			c.rates.succeeded(action)
 		case ctx.Err() != nil:
 		case throttled:
-			c.rates.throttled(action, scheduled)
+			c.rates.throttled(action, turn)
 			if lastErr == nil || !IsThrottling(lastErr) {
 				throttledSince = clk.Now()
 			}

@@ -26,15 +26,16 @@ import (
 // send rate measured over half-second intervals and smoothed by 0.8.
 //
 //   - The rate r starts at the action's documented limit (startRates), in slow start: until the
-//     first Throttling answer, r doubles every slowStartDoubling while requests wait for their turn
-//     (demand is above r), as TCP's slow start does before its first loss. The AWS SDKs start with
-//     no limit at all; starting at the documented one and growing from there meets a lower real
-//     limit with a few throttled requests, and a higher one (a raised quota) within a second.
-//   - A Throttling answer to a request scheduled after the last cut sets wmax = min(r, measured
-//     send rate), r = β·wmax, K = ∛(wmax·(1−β)/C), t0 = now, and empties the bucket (the server's
-//     is empty). Requests scheduled before the last cut (their turn taken in the bucket, though
-//     perhaps sent after it) went at the old rate and cut nothing more: a burst of throttled
-//     answers is one signal, not ten.
+//     first Throttling answer, r doubles every slowStartDoubling while requests find the bucket
+//     empty (demand is above r), as TCP's slow start does before its first loss. The AWS SDKs
+//     start with no limit at all; starting at the documented one and growing from there meets a
+//     lower real limit with a few throttled requests, and a higher one (a raised quota, an
+//     emulator without limits) within a fraction of a second.
+//   - A Throttling answer to a request scheduled after the last cut sets wmax = min(the rate it
+//     was scheduled at, r, measured send rate), r = β·wmax, K = ∛(wmax·(1−β)/C), t0 = now, and
+//     empties the bucket (the server's is empty). Requests scheduled before the last cut (their
+//     turn taken in the bucket, though perhaps sent after it) went at the old rate and cut nothing
+//     more: a burst of throttled answers is one signal, not ten.
 //   - After the first cut, a success sets r = C·(t − t0 − K)³ + wmax: back to wmax in K seconds,
 //     then probing above it, slowly at first; but never above twice the measured send rate (a rate
 //     never used proves nothing) unless r is already there.
@@ -48,7 +49,7 @@ const (
 	minRate           = 0.5
 	txSmooth          = 0.8
 	txBucketSize      = 500 * time.Millisecond
-	slowStartDoubling = 100 * time.Millisecond
+	slowStartDoubling = 25 * time.Millisecond
 )
 
 // startRates are the per-account limits, in requests per second, the rates start from.
@@ -163,22 +164,31 @@ func (e *errRateBudget) Error() string {
 		"%s, past the time left for this read", e.action, e.rate, e.wait.Round(time.Millisecond))
 }
 
-// wait blocks until action may be sent, and returns when its turn was scheduled (for throttled)
-// and whether action's own rate made it wait. It returns at once with ctx's error when ctx ends,
-// and with an *errRateBudget, without waiting, when the turn would come after deadline (zero:
-// none).
-func (rc *rateControl) wait(ctx context.Context, action string, deadline time.Time) (scheduled time.Time, waited bool, err error) {
+// turn is when a request was scheduled, and at what rate: what a Throttling answer to it says.
+type turn struct {
+	at   time.Time
+	rate float64
+}
+
+// wait blocks until action may be sent, and returns its turn. It returns at once with ctx's error
+// when ctx ends, and with an *errRateBudget, without waiting, when the turn would come after
+// deadline (zero: none).
+func (rc *rateControl) wait(ctx context.Context, action string, deadline time.Time) (turn, error) {
 	now := rc.clock.Now()
 	if rc.unpaced {
-		return now, false, nil
+		return turn{at: now, rate: math.Inf(1)}, nil
 	}
 	rc.mu.Lock()
 	a := rc.action(action, now)
+	if a.cuts == 0 && a.bucket.TokensAt(now) < 1 { // slow start: demand is above r
+		dt := min(now.Sub(a.grown), slowStartDoubling)
+		a.grown = now
+		rc.set(a, now, a.r*math.Exp2(float64(dt)/float64(slowStartDoubling)))
+	}
 	r := a.r
 	rc.mu.Unlock()
 	own := a.bucket.ReserveN(now, 1)
 	d := own.DelayFrom(now)
-	waited = d > 0
 	var shared *rate.Reservation
 	if rc.all != nil {
 		shared = rc.all.ReserveN(now, 1)
@@ -193,18 +203,18 @@ func (rc *rateControl) wait(ctx context.Context, action string, deadline time.Ti
 	}
 	if !deadline.IsZero() && now.Add(d).After(deadline) {
 		cancel()
-		return time.Time{}, false, &errRateBudget{action: action, wait: d, rate: r}
+		return turn{}, &errRateBudget{action: action, wait: d, rate: r}
 	}
 	if d > 0 {
 		if err := rc.clock.Sleep(ctx, d); err != nil {
 			cancel()
-			return time.Time{}, false, err
+			return turn{}, err
 		}
 	}
 	rc.mu.Lock()
 	a.noteSent(rc.clock.Now())
 	rc.mu.Unlock()
-	return now, waited, nil
+	return turn{at: now, rate: r}, nil
 }
 
 // noteSent counts a request into the measured send rate. rateControl.mu must be held.
@@ -221,20 +231,14 @@ func (a *actionRate) noteSent(now time.Time) {
 	a.txCount++
 }
 
-// succeeded applies the law to a success of action; waited says whether the request had to wait
-// for its turn at action's rate.
-func (rc *rateControl) succeeded(action string, waited bool) {
+// succeeded applies the law to a success of action.
+func (rc *rateControl) succeeded(action string) {
 	now := rc.clock.Now()
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	a := rc.action(action, now)
-	if a.cuts == 0 { // slow start
-		if waited {
-			dt := min(now.Sub(a.grown), slowStartDoubling)
-			a.grown = now
-			rc.set(a, now, a.r*math.Exp2(float64(dt)/float64(slowStartDoubling)))
-		}
-		return
+	if a.cuts == 0 {
+		return // slow start grows r as requests wait (see wait)
 	}
 	t := now.Sub(a.t0).Seconds() - a.k
 	cubic := cubicScale*t*t*t + a.wmax
@@ -242,19 +246,19 @@ func (rc *rateControl) succeeded(action string, waited bool) {
 	rc.set(a, now, min(cubic, limit))
 }
 
-// throttled applies the law to a Throttling answer to a request of action scheduled at
-// scheduled (what wait returned).
-func (rc *rateControl) throttled(action string, scheduled time.Time) {
+// throttled applies the law to a Throttling answer to a request of action that had turn t (what
+// wait returned).
+func (rc *rateControl) throttled(action string, t turn) {
 	now := rc.clock.Now()
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	a := rc.action(action, now)
 	a.throttled++
-	if !scheduled.After(a.t0) {
+	if !t.at.After(a.t0) {
 		return // scheduled before the last cut, at the old rate
 	}
 	a.cuts++
-	w := a.r
+	w := min(a.r, t.rate)
 	if a.measured > 0 {
 		w = min(w, a.measured)
 	}

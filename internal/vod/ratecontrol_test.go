@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -55,19 +56,18 @@ func (rc *rateControl) rateOf(action string) float64 {
 }
 
 // sendOK sends n requests of action as fast as its rate lets them go, each succeeding, and returns
-// the send time of the last.
-func sendOK(t *testing.T, rc *rateControl, action string, n int) time.Time {
+// the turn of the last.
+func sendOK(t *testing.T, rc *rateControl, action string, n int) turn {
 	t.Helper()
-	var sent time.Time
+	var last turn
 	for range n {
-		var waited bool
 		var err error
-		if sent, waited, err = rc.wait(context.Background(), action, time.Time{}); err != nil {
+		if last, err = rc.wait(context.Background(), action, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
-		rc.succeeded(action, waited)
+		rc.succeeded(action)
 	}
-	return sent
+	return last
 }
 
 func TestRateStartsAtTheDocumentedLimits(t *testing.T) {
@@ -87,18 +87,18 @@ func TestRateStartsAtTheDocumentedLimits(t *testing.T) {
 	}
 }
 
-// Success raises the rate: in slow start, doubling every slowStartDoubling while requests wait
-// for their turn, and not at all while they do not (the rate is not what limits them).
-func TestSuccessRaisesTheRate(t *testing.T) {
+// In slow start, demand raises the rate: it doubles every slowStartDoubling while requests find
+// the bucket empty, and not at all while they do not (the rate is not what limits them).
+func TestSlowStartRaisesTheRate(t *testing.T) {
 	rc, clk := fakeRateControl(0)
 	for range 5 {
 		clk.advance(time.Second)
-		rc.succeeded("GetImageInfos", false)
+		sendOK(t, rc, "GetImageInfos", 1)
 	}
 	if r := rc.rateOf("GetImageInfos"); r != 10 {
-		t.Fatalf("successes that did not wait changed the rate to %v", r)
+		t.Fatalf("requests that found tokens changed the rate to %v", r)
 	}
-	sendOK(t, rc, "GetImageInfos", 10) // the bucket's 10 tokens: no wait, no growth
+	sendOK(t, rc, "GetImageInfos", 5) // the rest of the bucket's 10 tokens: no wait, no growth
 	if r := rc.rateOf("GetImageInfos"); r != 10 {
 		t.Fatalf("the bucket's burst changed the rate to %v", r)
 	}
@@ -107,11 +107,24 @@ func TestSuccessRaisesTheRate(t *testing.T) {
 	elapsed := clk.Now().Sub(start)
 	r := rc.rateOf("GetImageInfos")
 	if r <= 20 {
-		t.Fatalf("after 20 requests that waited (%s), the rate is %v, want it doubled at least", elapsed, r)
+		t.Fatalf("after 20 requests that found the bucket empty (%s), the rate is %v, want it doubled at least", elapsed, r)
 	}
-	// Doubling every slowStartDoubling of waiting, no faster.
-	if bound := 10 * float64(uint(1)<<uint(elapsed/slowStartDoubling+1)); r > bound {
+	// Doubling every slowStartDoubling, no faster, and at most once per request.
+	if bound := 10 * math.Exp2(min(float64(elapsed)/float64(slowStartDoubling)+1, 20)); r > bound {
 		t.Errorf("rate %v after %s of slow start, more than %v", r, elapsed, bound)
+	}
+}
+
+// After a cut, success raises the rate along the cubic (TestSuccessAfterACutProbesUpward); before
+// one, success alone does not.
+func TestSuccessAloneDoesNotRaiseTheRateInSlowStart(t *testing.T) {
+	rc, clk := fakeRateControl(0)
+	for range 50 {
+		clk.advance(time.Second)
+		rc.succeeded("SearchMedia")
+	}
+	if r := rc.rateOf("SearchMedia"); r != 50 {
+		t.Fatalf("rate %v", r)
 	}
 }
 
@@ -121,15 +134,15 @@ func TestThrottlingLowersTheRate(t *testing.T) {
 	rc, clk := fakeRateControl(0)
 	sendOK(t, rc, "GetImageInfos", 40)
 	before := rc.rateOf("GetImageInfos")
-	sent, _, err := rc.wait(context.Background(), "GetImageInfos", time.Time{})
+	sent, err := rc.wait(context.Background(), "GetImageInfos", time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	early := sent.Add(-time.Millisecond)
+	early := turn{at: sent.at.Add(-time.Millisecond), rate: sent.rate}
 	rc.throttled("GetImageInfos", sent)
 	after := rc.rateOf("GetImageInfos")
-	if after >= before || after > cubicBeta*before+1e-9 {
-		t.Fatalf("a Throttling answer took the rate from %v to %v, want at most %v", before, after, cubicBeta*before)
+	if after >= before || after > cubicBeta*sent.rate+1e-9 {
+		t.Fatalf("a Throttling answer took the rate from %v to %v, want at most β × the %v it was sent at", before, after, sent.rate)
 	}
 	// The bucket is emptied: the next request waits.
 	if d := rc.delay("GetImageInfos", 1); d <= 0 {
@@ -149,7 +162,7 @@ func TestThrottlingLowersTheRate(t *testing.T) {
 	// Requests sent after the cut are new evidence: each cuts again, down to the floor.
 	for range 30 {
 		clk.advance(time.Second)
-		rc.throttled("GetImageInfos", clk.Now())
+		rc.throttled("GetImageInfos", turn{at: clk.Now(), rate: rc.rateOf("GetImageInfos")})
 		clk.advance(time.Millisecond)
 	}
 	if r := rc.rateOf("GetImageInfos"); r != minRate {
@@ -216,13 +229,13 @@ func TestCeilingHolds(t *testing.T) {
 // as its context is cancelled, and gives its token back.
 func TestCancellationStopsRateWaits(t *testing.T) {
 	rc := newRateControl(1e-4) // one request per 10,000 seconds
-	if _, _, err := rc.wait(context.Background(), "GetImageInfo", time.Time{}); err != nil {
+	if _, err := rc.wait(context.Background(), "GetImageInfo", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, _, err := rc.wait(ctx, "GetImageInfo", time.Time{})
+		_, err := rc.wait(ctx, "GetImageInfo", time.Time{})
 		done <- err
 	}()
 	cancel()
@@ -230,7 +243,7 @@ func TestCancellationStopsRateWaits(t *testing.T) {
 		t.Fatalf("wait returned %v, want context.Canceled", err)
 	}
 	// A wait whose turn would come after its deadline does not wait at all.
-	_, _, err := rc.wait(context.Background(), "GetImageInfo", time.Now().Add(time.Minute))
+	_, err := rc.wait(context.Background(), "GetImageInfo", time.Now().Add(time.Minute))
 	var budget *errRateBudget
 	if !errors.As(err, &budget) || !strings.Contains(err.Error(), "past the time left") {
 		t.Fatalf("wait past the deadline returned %v", err)
