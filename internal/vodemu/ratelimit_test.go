@@ -134,6 +134,21 @@ func TestRateLimitPerAction(t *testing.T) {
 	if ok := count("SearchMedia", 20); ok != 20 {
 		t.Errorf("SearchMedia without a limit: %d of 20 passed", ok)
 	}
+	// Another client, on connections of its own (another terraform process, say), finds the
+	// GetImageInfos bucket the first one emptied: the limit is the server's, not a connection's.
+	count("GetImageInfos", 3)
+	p := v1Params("GetImageInfos", testNow)
+	p.Set("ImageIds", "img-cdn")
+	p.Set("Signature", testV1Sign(http.MethodGet, testSecret, p))
+	other := &http.Client{Transport: &http.Transport{}}
+	resp, err := other.Get(h.run.URL + "/?" + p.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Errorf("another client got %d, want the shared bucket's 400 Throttling.User", resp.StatusCode)
+	}
 	got := h.run.Server.ThrottledByAction()
 	if got["GetImageInfos"] < 3 || got["GetImageInfo"] < 4 || got["SearchMedia"] != 0 {
 		t.Errorf("ThrottledByAction = %v", got)
