@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -23,9 +24,17 @@ var hints = map[string]string{
 	"InvalidTimeStamp.Expired":                   "The request's timestamp was rejected: check that this machine's clock is correct.",
 	"Forbidden.RAM":                              "The RAM user or role lacks permission: grant it vod:{action}.",
 	"Forbidden":                                  "The caller is not allowed to make this request: check its RAM permissions (vod:{action}).",
-	"Throttling.User":                            "The account's request rate limit was reached: lower terraform's -parallelism or retry later.",
-	"Throttling":                                 "VOD throttled the request: lower terraform's -parallelism or retry later.",
+	"Throttling.User":                            throttlingHint,
+	"Throttling.Api":                             throttlingHint,
+	"Throttling":                                 throttlingHint,
 }
+
+// throttlingHint explains a read that VOD throttled for longer than the provider may wait.
+const throttlingHint = "VOD's request rate limits are per account and per API action, shared by every RAM user, " +
+	"pipeline and plan of the account. The provider lowered its own rate for {action} and retried for as long as " +
+	"read_timeout allows, and the limit was still reached: others are using most of it. Run fewer plans or " +
+	"pipelines against this account at once, or raise read_timeout to let reads wait longer; " +
+	"max_requests_per_second caps this provider's own rate to leave room for the others."
 
 // readImageError turns an error from reading one image into a diagnostic that names the image and
 // says what to do.
@@ -84,7 +93,11 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 	}
 	fmt.Fprintf(&b, "Action:     %s\n", apiErr.Action)
 	fmt.Fprintf(&b, "Code:       %s (HTTP %d)\n", apiErr.Code, apiErr.HTTPStatus)
-	if apiErr.Attempts > 1 {
+	switch {
+	case apiErr.Throttled > 0:
+		fmt.Fprintf(&b, "Attempts:   %d over %s of throttling (retried for up to read_timeout)\n",
+			apiErr.Attempts, apiErr.Throttled.Round(100*time.Millisecond))
+	case apiErr.Attempts > 1:
 		fmt.Fprintf(&b, "Attempts:   %d (retryable; max_retries sets how many)\n", apiErr.Attempts)
 	}
 	fmt.Fprintf(&b, "Message:    %s\n", apiErr.Message)

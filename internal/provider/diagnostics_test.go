@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -32,10 +33,12 @@ func TestReadImageError(t *testing.T) {
 			wantDetail: []string{`"img-1"`, "SignatureDoesNotMatch (HTTP 400)", "Request ID: REQ-2",
 				"Recommend:  https://api.aliyun.com/troubleshoot", "secret_key", "access key ID (none)"},
 		},
-		"throttled after retries": {
-			err:         fmt.Errorf("%w (after 4 attempts)", &vod.APIError{Code: "Throttling.User", HTTPStatus: 400, RequestID: "REQ-3"}),
+		"throttled for the whole budget": {
+			err: &vod.APIError{Action: "GetImageInfos", Code: "Throttling.User", HTTPStatus: 400, RequestID: "REQ-3",
+				Attempts: 17, Throttled: 29870 * time.Millisecond},
 			wantSummary: "Failed to read VOD image",
-			wantDetail:  []string{"Throttling.User", "REQ-3", "-parallelism"},
+			wantDetail: []string{"Throttling.User", "REQ-3", "Attempts:   17 over 29.9s of throttling (retried for up to read_timeout)",
+				"lowered its own rate for GetImageInfos", "raise read_timeout", "max_requests_per_second", "per account and per API action"},
 		},
 		"unreachable": {
 			err:         &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED},

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -255,6 +256,8 @@ func logAttempt(ctx context.Context, a vod.Attempt) {
 		"attempt":     a.Number,
 		"duration_ms": a.Duration.Milliseconds(),
 		"request_id":  a.RequestID,
+		// The action's learned rate: how the provider is pacing itself under the account's limit.
+		"rate_per_second": math.Round(a.RequestsPerSecond*100) / 100,
 	}
 	for name, value := range a.Query {
 		fields[snakeCase(name)] = value

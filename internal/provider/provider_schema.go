@@ -70,10 +70,10 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				Description: "How many times a request that failed with a retryable error (throttling, a 5xx " +
-					"answer, a broken connection or a timeout) is sent again, with exponential backoff; this covers the " +
-					"requests made to get credentials (STS, a credentials URI, the ECS metadata service) too. Default 3; 0 " +
-					"disables retries.",
+				Description: "How many times a request that failed with a retryable error (a 5xx answer, a broken " +
+					"connection or a timeout) is sent again, with exponential backoff; this covers the requests made to " +
+					"get credentials (STS, a credentials URI, the ECS metadata service) too. Default 3; 0 disables these " +
+					"retries. VOD's Throttling answers are not counted here: they are retried for up to `read_timeout`.",
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"connect_timeout": schema.Int64Attribute{
@@ -82,9 +82,12 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators:  []validator.Int64{int64validator.Between(1, 300)},
 			},
 			"read_timeout": schema.Int64Attribute{
-				Optional:    true,
-				Description: "Seconds to wait for the VOD or STS API to answer a request. Default 30.",
-				Validators:  []validator.Int64{int64validator.Between(1, 600)},
+				Optional: true,
+				Description: "Seconds to wait for the VOD or STS API to answer a request. Default 30. Also how long " +
+					"a read keeps retrying when VOD answers Throttling (the account's rate limit): the provider " +
+					"slows down and retries until the read succeeds or this time has passed since the first " +
+					"Throttling answer.",
+				Validators: []validator.Int64{int64validator.Between(1, 600)},
 			},
 			"batch_reads": schema.BoolAttribute{
 				Optional: true,
@@ -94,9 +97,12 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"max_requests_per_second": schema.Float64Attribute{
 				Optional: true,
-				Description: "Pace all VOD requests, retries included, to at most this many per second, to stay under " +
-					"the account's rate limit (VOD's is per account and operation) rather than meet it as throttling. " +
-					"Set it a little below the limit. Default: no pacing.",
+				Description: "A hard ceiling on this provider's VOD requests per second, all API actions and retries " +
+					"together. Without it the provider still paces itself: each action starts at its documented " +
+					"per-account limit (GetImageInfos 10, SearchMedia 50; GetImageInfo assumed 100), slows down " +
+					"when VOD answers Throttling and speeds up again while requests succeed, so that plans sharing " +
+					"an account settle on their share of it. Set this to leave room for other users of the account " +
+					"or to stay under a lower limit. Default: no ceiling.",
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},
 			"skip_region_validation": schema.BoolAttribute{

@@ -28,8 +28,9 @@ func TestAccProvider_retries(t *testing.T) {
 		"unavailable once, then read": {fault: "unavailable", next: 1, wantCode: "ServiceUnavailable", wantCount: 1},
 		"internal error, then read":   {fault: "internal", next: 3, wantCode: "InternalError", wantCount: 3},
 		"connection reset, then read": {fault: "reset", next: 1},
-		"retries switched off": {fault: "throttling", next: 1, args: "max_retries = 0",
-			want: `Throttling.User[\s\S]*Request ID:\s+\S+[\s\S]*-parallelism`, wantCode: "Throttling.User", wantCount: 1},
+		// Throttling is the account's rate limit, not a fault: retried within read_timeout, not max_retries.
+		"throttled with retries switched off, then read": {fault: "throttling", next: 3, args: "max_retries = 0",
+			wantCode: "Throttling.User", wantCount: 3},
 		"slower than read_timeout, then read": {fault: "slow", next: 1, args: "read_timeout = 10"},
 		"HTML 502 from a proxy, then read":    {fault: "html-502", next: 1},
 		"malformed JSON, then read":           {fault: "malformed-json", next: 1},
@@ -64,11 +65,17 @@ func TestAccProvider_persistentFaults(t *testing.T) {
 		return `Failed to read VOD image[\s\S]*` + acctest.ImageCDN + `[\s\S]*` + regexp.QuoteMeta(code) +
 			`[\s\S]*Attempts:\s+2[\s\S]*Request ID:\s+\S+`
 	}
+	// Throttling is retried for read_timeout (1 s here), however many attempts that takes.
+	throttled := func(code string) string {
+		return `Failed to read VOD image[\s\S]*` + acctest.ImageCDN + `[\s\S]*` + regexp.QuoteMeta(code) +
+			`[\s\S]*Attempts:\s+\d+\s+over\s+[\d.]+m?s\s+of\s+throttling\s+\(retried\s+for\s+up\s+to\s+read_timeout\)` +
+			`[\s\S]*Request ID:\s+\S+[\s\S]*raise\s+read_timeout`
+	}
 	unreadable := `Unreadable VOD response[\s\S]*` + acctest.ImageCDN + `[\s\S]*after 2 attempts`
 	transport := `Failed to read VOD image[\s\S]*` + acctest.ImageCDN + `[\s\S]*after 2 attempts`
 	want := map[vodemu.FaultKind]string{
-		"throttling":         apiError("Throttling.User (HTTP 400)"),
-		"throttling-503":     apiError("Throttling.User (HTTP 503)"),
+		"throttling":         throttled("Throttling.User (HTTP 400)"),
+		"throttling-503":     throttled("Throttling.User (HTTP 503)"),
 		"unavailable":        apiError("ServiceUnavailable (HTTP 503)"),
 		"internal":           apiError("InternalError (HTTP 500)"),
 		"html-502":           `Failed to read VOD image[\s\S]*` + acctest.ImageCDN + `[\s\S]*UnexpectedResponse \(HTTP 502\)[\s\S]*Attempts:\s+2`,

@@ -2,7 +2,6 @@ package vod
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -72,7 +71,9 @@ type batchKey struct {
 type batch struct {
 	key     batchKey
 	ctx     context.Context // the first reader's values (loggers), without its cancellation
-	ids     []string        // distinct, in arrival order
+	cancel  context.CancelFunc
+	gone    int      // readers whose ctx ended before their answer: when all have, ctx is cancelled
+	ids     []string // distinct, in arrival order
 	waiters map[string][]chan batchResult
 	readers int       // reads waiting, duplicates included
 	first   time.Time // when its first read arrived
@@ -105,7 +106,8 @@ func (b *batcher) get(ctx context.Context, in GetImageInfoInput) (*Image, error)
 	b.lastArrive = now
 	bt := b.pending[key]
 	if bt == nil {
-		bt = &batch{key: key, ctx: context.WithoutCancel(ctx), waiters: map[string][]chan batchResult{}, first: now}
+		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		bt = &batch{key: key, ctx: bctx, cancel: cancel, waiters: map[string][]chan batchResult{}, first: now}
 		b.pending[key] = bt
 		bt.timer = time.AfterFunc(b.settle, func() { b.wake() })
 	}
@@ -131,6 +133,13 @@ func (b *batcher) get(ctx context.Context, in GetImageInfoInput) (*Image, error)
 	case r := <-ch:
 		return r.img, r.err
 	case <-ctx.Done():
+		// The batch goes on for the others; once every reader has gone, its waits for a turn at
+		// the rate and its retries stop too.
+		b.mu.Lock()
+		if bt.gone++; bt.gone == bt.readers && b.pending[key] != bt { // sent: no reader can join it
+			bt.cancel()
+		}
+		b.mu.Unlock()
 		return nil, ctx.Err()
 	}
 }
@@ -219,53 +228,36 @@ func (b *batcher) wake() {
 	}
 }
 
+// run reads bt's images and answers each reader as soon as its image is known: when the batch goes
+// as GetImageInfo calls, readers go back to Terraform one by one, and Terraform's work on them
+// overlaps the calls still waiting for their turn.
 func (b *batcher) run(bt *batch) {
 	if b.sent != nil {
 		b.sent(bt.ids, bt.reason)
 	}
-	results := b.fetch(bt)
-	for id, chans := range bt.waiters {
+	deliver := func(i int, r batchResult) {
+		chans := bt.waiters[bt.ids[i]] // read-only once the batch is sent
 		for _, ch := range chans {
-			ch <- results[id] // buffered: a reader that gave up does not block the others
+			ch <- r // buffered: a reader that gave up does not block the others
+		}
+		b.mu.Lock()
+		b.inflight -= len(chans)
+		ready := b.takeReady(time.Now())
+		b.mu.Unlock()
+		for _, r := range ready {
+			go b.run(r)
 		}
 	}
+	defer bt.cancel()
 	b.mu.Lock()
-	b.inflight -= bt.readers
-	ready := b.takeReady(time.Now())
+	if bt.gone == bt.readers { // every reader left while it was pending
+		bt.cancel()
+	}
 	b.mu.Unlock()
-	for _, r := range ready {
-		go b.run(r)
-	}
-}
-
-// fetch returns a result for every ID of the batch.
-func (b *batcher) fetch(bt *batch) map[string]batchResult {
-	results := make(map[string]batchResult, len(bt.ids))
-	if len(bt.ids) == 1 {
+	if len(bt.ids) == 1 { // a lone read is answered exactly as without batching
 		img, err := b.client.GetImageInfo(bt.ctx, GetImageInfoInput{ImageID: bt.ids[0], OutputType: bt.key.outputType, AuthTimeout: bt.key.authTimeout})
-		results[bt.ids[0]] = batchResult{img, err}
-		return results
+		deliver(0, batchResult{img, err})
+		return
 	}
-	out, err := b.client.GetImageInfos(bt.ctx, GetImageInfosInput{ImageIDs: bt.ids, OutputType: bt.key.outputType, AuthTimeout: bt.key.authTimeout})
-	if err != nil {
-		for _, id := range bt.ids {
-			results[id] = batchResult{err: err}
-		}
-		return results
-	}
-	index := newImageIndex()
-	index.add(out)
-	for _, id := range bt.ids {
-		switch img, missing := index.lookup(id); {
-		case img != nil:
-			results[id] = batchResult{img: img}
-		case missing:
-			// The same error a GetImageInfo of this ID would give, with the batch's request ID.
-			results[id] = batchResult{err: &APIError{Action: "GetImageInfos", HTTPStatus: 404, Code: "NoSuchResource",
-				Message: "The specified resource does not exist.", RequestID: out.RequestID, Attempts: 1}}
-		default:
-			results[id] = batchResult{err: fmt.Errorf("GetImageInfos: the answer names neither image %q nor its absence (request ID %q)", id, out.RequestID)}
-		}
-	}
-	return results
+	b.client.readMany(bt.ctx, bt.ids, bt.key.outputType, bt.key.authTimeout, deliver)
 }

@@ -15,7 +15,6 @@ import (
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/aliyun/credentials-go/credentials"
-	"golang.org/x/time/rate"
 )
 
 // APIVersion is the VOD API version every request names.
@@ -47,7 +46,9 @@ type Config struct {
 	// UserAgent is appended to the SDK core's own user agent.
 	UserAgent        string
 	SignatureVersion SignatureVersion
-	// MaxRetries bounds the extra attempts made for retryable failures; a negative value means none.
+	// MaxRetries bounds the extra attempts made for retryable failures other than throttling; a
+	// negative value means none. Throttling answers are retried for up to ReadTimeout instead (see
+	// Client.call).
 	MaxRetries     int
 	ConnectTimeout time.Duration
 	ReadTimeout    time.Duration
@@ -58,8 +59,10 @@ type Config struct {
 	// batcher).
 	Batch       bool
 	BatchWindow time.Duration
-	// RequestsPerSecond, if > 0, paces every request (retries included) to stay under the
-	// account's rate limit instead of meeting it as throttling.
+	// RequestsPerSecond, if > 0, is a hard ceiling: every request (retries included, all actions
+	// together) is paced under it, and no action's learned rate goes above it. Without it each
+	// action's rate still starts at its documented limit and learns from throttling (see
+	// rateControl).
 	RequestsPerSecond float64
 	// OnAttempt, if set, is told about every attempt (numbered from 1) and its outcome, for logs.
 	// It is called by one goroutine at a time, even when a call such as GetImages sends requests
@@ -79,6 +82,9 @@ type Attempt struct {
 	RequestID string // when VOD answered
 	Err       error  // nil on success
 	Retrying  bool   // another attempt follows
+	// RequestsPerSecond is the action's rate after this attempt's outcome (see rateControl): a
+	// Throttling answer shows the rate cut.
+	RequestsPerSecond float64
 }
 
 // Client calls VOD operations. It is safe for concurrent use.
@@ -92,9 +98,14 @@ type Client struct {
 	maxRetries int
 	backoff    func(attempt int) time.Duration
 	onAttempt  func(ctx context.Context, a Attempt)
-	reportMu   sync.Mutex    // serializes onAttempt
-	batcher    *batcher      // nil when batching is off
-	limiter    *rate.Limiter // nil when unlimited
+	reportMu   sync.Mutex // serializes onAttempt
+	batcher    *batcher   // nil when batching is off
+	rates      *rateControl
+	// batchOnly sends every batch of several IDs as GetImageInfos, never as GetImageInfo calls
+	// (readMany): for the measurement that shows what using both actions gains.
+	batchOnly bool
+	// throttleBudget bounds how long one call retries Throttling answers: ReadTimeout.
+	throttleBudget time.Duration
 	// resolve, when the credential has a context-aware refresh (NewCredential's), gets fresh
 	// credentials with the request's context before each attempt.
 	resolve func(ctx context.Context) error
@@ -149,16 +160,13 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{newSDK: newSDK, region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff,
-		onAttempt: cfg.OnAttempt}
+		onAttempt: cfg.OnAttempt, rates: newRateControl(cfg.RequestsPerSecond), throttleBudget: readTimeout}
 	c.sdks.Put(first)
 	if r, ok := cfg.Credential.(interface{ Resolve(context.Context) error }); ok {
 		c.resolve = r.Resolve
 	}
 	if cfg.Batch {
 		c.batcher = newBatcher(c, cfg.BatchWindow)
-	}
-	if cfg.RequestsPerSecond > 0 {
-		c.limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), max(1, int(cfg.RequestsPerSecond)))
 	}
 	if c.maxRetries < 0 {
 		c.maxRetries = 0
@@ -195,6 +203,14 @@ func (c *Client) takeSDK() (*openapi.Client, error) {
 // call sends one RPC action and decodes its answer, retrying retryable failures. Every attempt is
 // a new SDK call, so it carries a fresh timestamp, nonce and signature. decode runs inside the loop
 // because a garbled body (cut short, empty, not JSON) is as transient as a 503.
+//
+// Every attempt waits for its turn at the action's rate (rateControl). Throttling answers are the
+// account's limit, not faults: they lower the rate and are retried, after a jitter of up to one
+// interval, until throttleBudget has passed since the first of them; a call fails on throttling
+// only then, or when its next turn would come later than that, and its *APIError says how long it
+// was throttled.
+// Other retryable failures are retried up to maxRetries times with c.backoff, as before. ctx ends
+// every wait at once.
 func (c *Client) call(ctx context.Context, action string, query map[string]string, decode func([]byte) error) error {
 	params := &openapi.Params{
 		Action:      dara.String(action),
@@ -216,11 +232,27 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 		return fmt.Errorf("%s: %w", action, err)
 	}
 	defer c.sdks.Put(sdk)
+	clk := c.rates.clock
+	var throttledSince time.Time // the first Throttling answer of the current run of them
+	faults := 0                  // retries spent on failures other than throttling
+	var lastErr error            // of the attempt before, if it is retried
 	for attempt := 0; ; attempt++ {
-		if c.limiter != nil {
-			if err := c.limiter.Wait(ctx); err != nil {
-				return fmt.Errorf("%s: waiting for the request rate limit: %w", action, err)
+		var deadline time.Time
+		if lastErr != nil && IsThrottling(lastErr) {
+			deadline = throttledSince.Add(c.throttleBudget)
+		}
+		turn, err := c.rates.wait(ctx, action, deadline)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return fmt.Errorf("%s: %w", action, ctxErr)
 			}
+			// No turn before the deadline: the last Throttling answer says why.
+			var apiErr *APIError
+			if !errors.As(lastErr, &apiErr) {
+				return err
+			}
+			apiErr.Attempts, apiErr.Throttled = attempt, clk.Now().Sub(throttledSince)
+			return lastErr
 		}
 		start := time.Now()
 		if c.resolve != nil {
@@ -237,9 +269,29 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 		} else {
 			err = apiErrorFrom(action, err)
 		}
-		final := err == nil || ctx.Err() != nil || attempt >= c.maxRetries || !IsRetryable(err)
+		throttled := IsThrottling(err)
+		var wait time.Duration
+		final := true
+		switch {
+		case err == nil:
+			c.rates.succeeded(action)
+		case ctx.Err() != nil:
+		case throttled:
+			c.rates.throttled(action, turn)
+			if lastErr == nil || !IsThrottling(lastErr) {
+				throttledSince = clk.Now()
+			}
+			wait = c.rates.jitter(action)
+			final = !clk.Now().Add(wait).Before(throttledSince.Add(c.throttleBudget))
+		default:
+			final = faults >= c.maxRetries || !IsRetryable(err)
+			if !final {
+				faults++
+				wait = c.backoff(faults)
+			}
+		}
 		c.report(ctx, Attempt{Action: action, Query: query, Number: attempt + 1, Duration: time.Since(start), Err: err, Retrying: !final,
-			RequestID: requestID(res, err)})
+			RequestID: requestID(res, err), RequestsPerSecond: c.rates.snapshot(action).RequestsPerSecond})
 		if err == nil {
 			return nil
 		}
@@ -250,12 +302,16 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 			var apiErr *APIError
 			if errors.As(err, &apiErr) {
 				apiErr.Attempts = attempt + 1
+				if throttled {
+					apiErr.Throttled = clk.Now().Sub(throttledSince)
+				}
 			} else if attempt > 0 {
 				err = fmt.Errorf("%w (after %d attempts)", err, attempt+1)
 			}
 			return err
 		}
-		if err := sleep(ctx, c.backoff(attempt+1)); err != nil {
+		lastErr = err
+		if err := clk.Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%s: %w", action, err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/alibabacloud-go/tea/dara"
 )
@@ -24,6 +25,9 @@ type APIError struct {
 	Recommend  string
 	// Attempts is how many times the request was sent, retries included.
 	Attempts int
+	// Throttled, when the call ended on a Throttling answer after retrying it, is how long the call
+	// had been trying: the budget (the read timeout) that ran out.
+	Throttled time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -34,6 +38,9 @@ func (e *APIError) Error() string {
 	msg += ")"
 	if e.Attempts > 1 {
 		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
+		if e.Throttled > 0 {
+			msg += fmt.Sprintf(" in %s", e.Throttled.Round(100*time.Millisecond))
+		}
 	}
 	if e.Message != "" {
 		msg += ": " + e.Message

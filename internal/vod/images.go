@@ -2,7 +2,9 @@ package vod
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -160,12 +162,56 @@ type GetImagesOutput struct {
 	MissingRequestIDs []string
 }
 
-// getImagesConcurrency bounds the GetImageInfos calls of one GetImages in flight at once; the
-// client's rate limiter still paces them.
+// getImagesConcurrency bounds the reads of up to MaxImageIDsPerBatch IDs that one GetImages has in
+// flight at once; the per-action rates still pace them.
 const getImagesConcurrency = 4
 
-// GetImages reads any number of images with GetImageInfos calls of up to MaxImageIDsPerBatch IDs,
-// several at a time. IDs are matched case-insensitively, as VOD does; a repeated ID is fetched once.
+// readMany reads 1 to MaxImageIDsPerBatch images of one output type and validity and calls deliver
+// once for each ID (by its index in ids) as soon as its result is known: as one GetImageInfos
+// call, or as one GetImageInfo call per ID, in parallel, when GetImageInfos is saturated (it has
+// met the account's limit) and GetImageInfo's rate would carry them all before GetImageInfos' next
+// turn. The two actions have separate limits, so a plan whose batches queue at GetImageInfos' 10
+// per second gets GetImageInfo's rate on top; before GetImageInfos meets its limit, its rate is
+// still growing and batches keep calls few. An ID the batch answer reports as missing gets the
+// NoSuchResource error GetImageInfo would give, with the batch's request ID. deliver may be
+// called from several goroutines at once; readMany returns after the last call.
+func (c *Client) readMany(ctx context.Context, ids []string, outputType string, authTimeout int64, deliver func(int, batchResult)) {
+	if !c.batchOnly && c.rates.saturated("GetImageInfos") &&
+		c.rates.delay("GetImageInfo", len(ids)) < c.rates.delay("GetImageInfos", 1) {
+		var wg sync.WaitGroup
+		for i, id := range ids {
+			wg.Go(func() {
+				img, err := c.GetImageInfo(ctx, GetImageInfoInput{ImageID: id, OutputType: outputType, AuthTimeout: authTimeout})
+				deliver(i, batchResult{img, err})
+			})
+		}
+		wg.Wait()
+		return
+	}
+	out, err := c.GetImageInfos(ctx, GetImageInfosInput{ImageIDs: ids, OutputType: outputType, AuthTimeout: authTimeout})
+	if err != nil {
+		for i := range ids {
+			deliver(i, batchResult{err: err})
+		}
+		return
+	}
+	index := newImageIndex()
+	index.add(out)
+	for i, id := range ids {
+		switch img, missing := index.lookup(id); {
+		case img != nil:
+			deliver(i, batchResult{img: img})
+		case missing:
+			deliver(i, batchResult{err: &APIError{Action: "GetImageInfos", HTTPStatus: 404, Code: "NoSuchResource",
+				Message: "The specified resource does not exist.", RequestID: out.RequestID, Attempts: 1}})
+		default:
+			deliver(i, batchResult{err: fmt.Errorf("GetImageInfos: the answer names neither image %q nor its absence (request ID %q)", id, out.RequestID)})
+		}
+	}
+}
+
+// GetImages reads any number of images, MaxImageIDsPerBatch at a time (see readMany), several at a
+// time. IDs are matched case-insensitively, as VOD does; a repeated ID is fetched once.
 func (c *Client) GetImages(ctx context.Context, ids []string, outputType string, authTimeout int64) (*GetImagesOutput, error) {
 	var distinct []string
 	seen := map[string]bool{}
@@ -180,7 +226,8 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 	defer cancel()
 	var (
 		mu       sync.Mutex
-		index    = newImageIndex()
+		found    = map[string]*Image{} // by lower-case ID
+		missing  = map[string]bool{}
 		reqIDs   []string // of the answers naming missing IDs
 		firstErr error
 		wg       sync.WaitGroup
@@ -188,30 +235,32 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 	)
 	for start := 0; start < len(distinct); start += MaxImageIDsPerBatch {
 		chunk := distinct[start:min(start+MaxImageIDsPerBatch, len(distinct))]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			select {
 			case slots <- struct{}{}:
 				defer func() { <-slots }()
 			case <-ctx.Done():
 				return
 			}
-			out, err := c.GetImageInfos(ctx, GetImageInfosInput{ImageIDs: chunk, OutputType: outputType, AuthTimeout: authTimeout})
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = err
+			c.readMany(ctx, chunk, outputType, authTimeout, func(i int, r batchResult) {
+				mu.Lock()
+				defer mu.Unlock()
+				key := strings.ToLower(chunk[i])
+				var apiErr *APIError
+				switch {
+				case r.err == nil:
+					found[key] = r.img
+				case IsNotFound(r.err) && errors.As(r.err, &apiErr):
+					missing[key] = true
+					if !slices.Contains(reqIDs, apiErr.RequestID) {
+						reqIDs = append(reqIDs, apiErr.RequestID)
+					}
+				case firstErr == nil:
+					firstErr = r.err
 					cancel()
 				}
-				return
-			}
-			index.add(out)
-			if len(out.Missing) > 0 {
-				reqIDs = append(reqIDs, out.RequestID)
-			}
-		}()
+			})
+		})
 	}
 	wg.Wait()
 	if firstErr != nil {
@@ -224,11 +273,11 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 	out := &GetImagesOutput{Images: make([]*Image, len(ids)), MissingRequestIDs: reqIDs}
 	listed := map[string]bool{}
 	for i, id := range ids {
-		switch img, missing := index.lookup(id); {
-		case img != nil:
-			out.Images[i] = img
-		case missing:
-			if key := strings.ToLower(id); !listed[key] { // a repeated ID is listed once
+		switch key := strings.ToLower(id); {
+		case found[key] != nil:
+			out.Images[i] = found[key]
+		case missing[key]:
+			if !listed[key] { // a repeated ID is listed once
 				listed[key] = true
 				out.Missing = append(out.Missing, id)
 			}

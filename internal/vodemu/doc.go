@@ -364,11 +364,29 @@
 // Code are counted under it in Stats.ByCode, the others as fault:<kind>;
 // Stats.ByFault counts every injected fault by kind.
 //
+// Rate limits. VOD limits calls per account and per action, shared by the
+// account's RAM users and processes (VOD's "QPS limits on API operations"
+// page, which adds that the enforced limits may vary by region and load).
 // Options.QPS > 0 gives each implemented Action (and one bucket for all
-// others) a token bucket of max(1, QPS) tokens refilled at QPS per second of
-// real time (not Options.Now); a request finding it empty gets 400
-// Throttling.User "Request was denied due to user flow control.". A
-// faulted request takes no token.
+// others) a token bucket of max(1, QPS) tokens, full at start, refilled at
+// QPS per second of real time (not Options.Now); Options.ActionQPS sets an
+// Action's own limit instead (0: none). A request finding its bucket empty
+// gets 400 Throttling.User "Request was denied due to user flow control."
+// (Alibaba Cloud's common error code and message for an account's flow
+// control; it also comes with 503, which the throttling-503 fault gives;
+// clients must key off the code). A faulted
+// request takes no token. The buckets belong to the server, so every client
+// of one emulator (several terraform processes, say) shares them, as an
+// account's clients share its limits. Server.ThrottledByAction counts these
+// answers by Action. The bucket shape (burst of one second's worth) is
+// undocumented: the docs give a rate only. -qps documented (DocumentedQPS)
+// sets, per Action:
+//   - GetImageInfos 10/s: the GetImageInfos API reference (2024 version).
+//   - SearchMedia 50/s: the QPS-limits page, media search.
+//   - GetImageInfo 100/s: assumed. No page seen gives one; 100 is the
+//     figure the QPS-limits page gives most often.
+//   - AssumeRole, AssumeRoleWithOIDC: no limit (STS limits are STS's own,
+//     not part of VOD's page).
 //
 // # Control endpoints
 //
@@ -392,7 +410,9 @@
 //	                        e.g. throttling:next=2@GetImageInfo,reset:rate=0.1
 //	-seed N                 Options.FaultSeed
 //	-slow-delay DURATION    FaultOptions.SlowDelay
-//	-qps N                  Options.QPS
+//	-qps SPEC               SPEC = ITEM {"," ITEM}, later items overriding
+//	                        ITEM = N (Options.QPS) | "documented" | ACTION "=" N
+//	                        (Options.ActionQPS), e.g. documented,GetImageInfo=20
 //	-role ARN[#EXTERNAL_ID] a role in STSOptions.Roles (repeatable)
 //	-role-max-session D     every role's Role.MaxSessionDuration
 //	-sts-lifetime DURATION  STSOptions.Lifetime

@@ -54,7 +54,10 @@ type Options struct {
 
 	// QPS, if > 0, limits each Action to QPS requests per second (token
 	// bucket, burst max(1, QPS)); requests above it get Throttling.User.
-	QPS float64
+	// ActionQPS sets an Action's own limit instead (0: none); see
+	// DocumentedQPS and ParseRateLimits.
+	QPS       float64
+	ActionQPS map[string]float64
 }
 
 // Stats is a snapshot of what the server answered.

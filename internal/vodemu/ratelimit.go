@@ -1,21 +1,118 @@
 package vodemu
 
 import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
-// rateLimiter is a token bucket per Action, like the per-operation QPS
-// limits of the real API. It runs on the real monotonic clock, not
-// Options.Now: tests freeze Options.Now, and a frozen bucket never refills.
+// DocumentedQPS is the per-account limit of each action, in requests per second, that the
+// -qps preset "documented" sets; see doc.go for the source of each number. GetImageInfo's is
+// assumed: no page seen documents one.
+var DocumentedQPS = map[string]float64{
+	"GetImageInfos": 10,  // GetImageInfos API reference (2024 version)
+	"SearchMedia":   50,  // VOD's "QPS limits on API operations" page, media search
+	"GetImageInfo":  100, // assumed
+}
+
+// RateLimits is what -qps asks for: QPS for every action not in ByAction (0: no limit), and
+// ByAction's own limits (0: no limit for that action).
+type RateLimits struct {
+	QPS      float64
+	ByAction map[string]float64
+}
+
+// ParseRateLimits parses the -qps grammar: comma-separated items, each a number (the limit of
+// every action not named), "documented" (DocumentedQPS) or ACTION=NUMBER; later items override
+// earlier ones. "10", "documented", "GetImageInfos=10,SearchMedia=50,GetImageInfo=100" and
+// "documented,GetImageInfo=20" are all valid. ACTION must be one the emulator implements.
+func ParseRateLimits(spec string) (RateLimits, error) {
+	var l RateLimits
+	for _, item := range strings.Split(spec, ",") {
+		item = strings.TrimSpace(item)
+		name, value, named := strings.Cut(item, "=")
+		switch {
+		case item == "":
+			return l, fmt.Errorf("%q: empty item", spec)
+		case item == "documented":
+			for a, q := range DocumentedQPS {
+				l = l.with(a, q)
+			}
+			continue
+		case named && !implemented(name):
+			return l, fmt.Errorf("%q: unknown action %q (one of %s)", item, name,
+				strings.Join(slices.Sorted(maps.Keys(operations)), ", "))
+		case !named:
+			value = item
+		}
+		q, err := strconv.ParseFloat(value, 64)
+		if err != nil || q < 0 || math.IsInf(q, 0) {
+			return l, fmt.Errorf("%q: want a number of requests per second ≥ 0, \"documented\" or ACTION=NUMBER", item)
+		}
+		if named {
+			l = l.with(name, q)
+		} else {
+			l.QPS = q
+		}
+	}
+	return l, nil
+}
+
+func implemented(action string) bool {
+	_, ok := operations[action]
+	return ok
+}
+
+func (l RateLimits) with(action string, qps float64) RateLimits {
+	if l.ByAction == nil {
+		l.ByAction = map[string]float64{}
+	}
+	l.ByAction[action] = qps
+	return l
+}
+
+// String gives the limits back in ParseRateLimits' grammar, actions sorted.
+func (l RateLimits) String() string {
+	parts := []string{strconv.FormatFloat(l.QPS, 'f', -1, 64)}
+	for _, a := range slices.Sorted(maps.Keys(l.ByAction)) {
+		parts = append(parts, a+"="+strconv.FormatFloat(l.ByAction[a], 'f', -1, 64))
+	}
+	return strings.Join(parts, ",")
+}
+
+// validateRateLimits rejects limits no bucket can have.
+func validateRateLimits(qps float64, byAction map[string]float64) error {
+	bad := func(q float64) bool { return q < 0 || math.IsNaN(q) || math.IsInf(q, 0) }
+	if bad(qps) {
+		return fmt.Errorf("vodemu: invalid QPS %v", qps)
+	}
+	for a, q := range byAction {
+		if bad(q) {
+			return fmt.Errorf("vodemu: invalid QPS %v for %s", q, a)
+		}
+	}
+	return nil
+}
+
+// rateLimiter is a token bucket per Action, like the per-account, per-operation QPS limits of the
+// real API. Every client of one Server shares its buckets, as every RAM user and process of an
+// account shares the account's limits. It runs on the real monotonic clock, not Options.Now:
+// tests freeze Options.Now, and a frozen bucket never refills.
 type rateLimiter struct {
-	rate, burst float64
+	qps      float64            // for actions not in byAction
+	byAction map[string]float64 // 0: no limit
 	// now is time.Now; tests step it by hand, so that what they assert does not depend on how
 	// fast a loaded machine sends the requests.
 	now func() time.Time
 
-	mu      sync.Mutex
-	buckets map[string]*bucket // by implemented Action, "" for the rest
+	mu        sync.Mutex
+	buckets   map[string]*bucket // by implemented Action, "" for the rest
+	throttled map[string]int64   // Throttling.User answers by Action
 }
 
 type bucket struct {
@@ -23,32 +120,60 @@ type bucket struct {
 	last   time.Time
 }
 
-// newRateLimiter returns nil, which allows everything, for qps <= 0.
-func newRateLimiter(qps float64) *rateLimiter {
-	if qps <= 0 {
+// newRateLimiter returns nil, which allows everything, when no action has a limit.
+func newRateLimiter(qps float64, byAction map[string]float64) *rateLimiter {
+	if qps <= 0 && !slices.ContainsFunc(slices.Collect(maps.Values(byAction)), func(q float64) bool { return q > 0 }) {
 		return nil
 	}
-	return &rateLimiter{rate: qps, burst: max(1, qps), now: time.Now, buckets: map[string]*bucket{}}
+	return &rateLimiter{qps: qps, byAction: maps.Clone(byAction), now: time.Now, buckets: map[string]*bucket{}, throttled: map[string]int64{}}
 }
 
-// allow takes a token from action's bucket if it has one.
+// limit is action's QPS, 0 for none.
+func (l *rateLimiter) limit(action string) float64 {
+	if q, ok := l.byAction[action]; ok {
+		return q
+	}
+	return l.qps
+}
+
+// allow takes a token from action's bucket if it has one. A bucket holds max(1, QPS) tokens and
+// starts full.
 func (l *rateLimiter) allow(action string) bool {
 	if l == nil {
 		return true
 	}
+	qps := l.limit(action)
+	if qps <= 0 {
+		return true
+	}
+	burst := max(1, qps)
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.buckets[action]
 	if b == nil {
-		b = &bucket{tokens: l.burst, last: now}
+		b = &bucket{tokens: burst, last: now}
 		l.buckets[action] = b
 	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*qps)
 	b.last = now
 	if b.tokens < 1 {
+		l.throttled[action]++
 		return false
 	}
 	b.tokens--
 	return true
+}
+
+// ThrottledByAction counts the Throttling.User answers the rate limit gave, by Action ("" for an
+// Action the emulator does not implement). Injected throttling faults are not in it; they are in
+// Stats.ByFault.
+func (s *Server) ThrottledByAction() map[string]int64 {
+	l := s.limit
+	if l == nil {
+		return map[string]int64{}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return maps.Clone(l.throttled)
 }

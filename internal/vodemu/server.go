@@ -104,6 +104,9 @@ func New(opts Options) (*Server, error) {
 	if opts.QPS < 0 || math.IsNaN(opts.QPS) || math.IsInf(opts.QPS, 0) {
 		return nil, fmt.Errorf("vodemu: invalid QPS %v", opts.QPS)
 	}
+	if err := validateRateLimits(opts.QPS, opts.ActionQPS); err != nil {
+		return nil, err
+	}
 	if err := validateImages(opts.Images); err != nil {
 		return nil, fmt.Errorf("vodemu: %w", err)
 	}
@@ -121,7 +124,7 @@ func New(opts Options) (*Server, error) {
 		nonces: newNonceCache(),
 		temp:   newTempKeys(),
 		faults: newFaultState(opts.FaultSeed),
-		limit:  newRateLimiter(opts.QPS),
+		limit:  newRateLimiter(opts.QPS, opts.ActionQPS),
 		stats:  Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{}},
 	}
 	for _, img := range opts.Images {

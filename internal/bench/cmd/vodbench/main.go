@@ -36,11 +36,13 @@ type options struct {
 	shape         string
 	planTimeout   time.Duration
 	keep          bool
+	limitCases    []string // limitScenarios IDs to run
+	mixed         bool     // run BenchmarkReadsUnderDocumentedLimits
 }
 
 func main() {
 	var o options
-	var sizes, kinds string
+	var sizes, kinds, limitCases string
 	flag.StringVar(&o.terraform, "terraform", "", "terraform or tofu binary (required)")
 	flag.IntVar(&o.runs, "runs", 3, "measured runs per case (the median is reported), after one warm-up run")
 	flag.IntVar(&o.smallRuns, "small-runs", 15, "measured runs per case for N ≤ 10, where a plan takes a fraction of a second and a few ms matter (at least -runs)")
@@ -52,9 +54,14 @@ func main() {
 	flag.StringVar(&o.shape, "shape", "count", "how the configuration repeats the data source: count (over a list) or for_each (over toset(list), much slower in Terraform at N=1000)")
 	flag.DurationVar(&o.planTimeout, "plan-timeout", 5*time.Minute, "limit for one terraform plan")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, configurations, outputs)")
+	flag.StringVar(&limitCases, "limit-cases", "a,b,a2,a4,ids,filter", "cases under VOD's documented per-action limits, "+
+		"plans started together against one emulator: a (vod_image ×1000), b (batch_reads = false), a2 and a4 (2 and 4 plans "+
+		"of a at once), ids (vod_images with 5,000 ids), filter (vod_images, a filter matching 5,000); \"\" for none")
+	flag.BoolVar(&o.mixed, "mixed", true, "measure 1,000 reads under the documented limits using GetImageInfo beside "+
+		"GetImageInfos vs GetImageInfos only (BenchmarkReadsUnderDocumentedLimits in internal/vod)")
 	flag.Parse()
 
-	if err := o.parse(sizes, kinds); err != nil {
+	if err := o.parse(sizes, kinds, limitCases); err != nil {
 		fmt.Fprintln(os.Stderr, "vodbench:", err)
 		flag.Usage()
 		os.Exit(2)
@@ -67,7 +74,7 @@ func main() {
 	}
 }
 
-func (o *options) parse(sizes, kinds string) error {
+func (o *options) parse(sizes, kinds, limitCases string) error {
 	if o.terraform == "" {
 		return errors.New("-terraform is required")
 	}
@@ -99,6 +106,21 @@ func (o *options) parse(sizes, kinds string) error {
 	slices.Sort(o.kinds)
 	if o.qps <= 0 {
 		return errors.New("-qps must be positive")
+	}
+	known := map[string]bool{}
+	for _, sc := range limitScenarios() {
+		known[sc.ID] = true
+	}
+	for _, id := range strings.Split(limitCases, ",") {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		}
+		if !known[id] {
+			return fmt.Errorf("-limit-cases: unknown case %q (a, b, a2, a4, ids or filter)", id)
+		}
+		if !slices.Contains(o.limitCases, id) {
+			o.limitCases = append(o.limitCases, id)
+		}
 	}
 	if o.shape != "for_each" && o.shape != "count" {
 		return errors.New("-shape must be for_each or count")
@@ -261,9 +283,15 @@ func run(ctx context.Context, o options) error {
 		plans += o.runsFor(c.N) + 1
 		estTotal += float64(o.runsFor(c.N)+1) * estimate(c, o.qps)
 	}
-	fmt.Printf("%s; %d plans (1 warm-up + %d measured per case, %d for N ≤ %d); estimated %s\n",
-		tfVersion, plans, o.runs, o.runsFor(1), smallN, fmtDur(time.Duration(estTotal*float64(time.Second))))
+	for _, sc := range limitScenarios() {
+		if slices.Contains(o.limitCases, sc.ID) {
+			estTotal += float64(o.runs) * sc.estimate()
+		}
+	}
+	fmt.Printf("%s; %d plans (1 warm-up + %d measured per case, %d for N ≤ %d), %d cases under the documented limits; estimated %s\n",
+		tfVersion, plans, o.runs, o.runsFor(1), smallN, len(o.limitCases), fmtDur(time.Duration(estTotal*float64(time.Second))))
 
+	loadStart := loadAverage()
 	start := time.Now()
 	var estDone float64
 	done := 0
@@ -309,7 +337,52 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 
+	// The cases under the documented limits, each run -runs times (no warm-up: Terraform and the
+	// provider are warm from the cases above, and each run takes seconds).
+	var scens []*scenario
+	for _, sc := range limitScenarios() {
+		if slices.Contains(o.limitCases, sc.ID) {
+			scens = append(scens, sc)
+		}
+	}
+	for i := 1; i <= o.runs; i++ {
+		for _, sc := range scens {
+			if sc.Source != "image" && sc.Unlimited == nil {
+				u, err := runScenario(ctx, o, sc, vodemu.RateLimits{}, work, home, cliConfig, bins.Vod, 0)
+				if err != nil {
+					return err
+				}
+				sc.Unlimited = &u
+				fmt.Printf("[limits] (%s) %s without limits: %s\n", sc.ID, sc.Title, describeScenario(u))
+			}
+			r, err := runScenario(ctx, o, sc, sc.Limits, work, home, cliConfig, bins.Vod, i)
+			if err != nil {
+				return err
+			}
+			if ctx.Err() != nil {
+				return errors.New("interrupted: no report written")
+			}
+			sc.Runs = append(sc.Runs, r)
+			fmt.Printf("[limits] (%s) %s run %d/%d: %s | elapsed %s\n", sc.ID, sc.Title, i, o.runs, describeScenario(r), fmtDur(time.Since(start)))
+			for _, p := range r.Plans {
+				if p.ExitCode != 0 {
+					fmt.Printf("    FAILED (exit %d): %s\n", p.ExitCode, strings.ReplaceAll(p.FirstErr, "\n", "\n    "))
+					break
+				}
+			}
+		}
+	}
+	var mixed []mixedResult
+	mixedCmd := ""
+	if o.mixed {
+		fmt.Println("[mixed] go test -bench BenchmarkReadsUnderDocumentedLimits ./internal/vod/")
+		if mixed, mixedCmd, err = runMixedBenchmark(ctx, root, o.runs); err != nil {
+			return err
+		}
+	}
+
 	rep := report{
+		scenarios: scens, mixed: mixed, mixedCmd: mixedCmd, loadStart: loadStart, loadEnd: loadAverage(),
 		opts: o, cases: all, bins: bins, terraformVersion: tfVersion,
 		goVersion: commandOutput(root, "go", "env", "GOVERSION"),
 		commit:    commitInfo(root),
@@ -365,6 +438,18 @@ func describe(c *benchCase, r *runResult) string {
 	}
 	s += fmt.Sprintf(", %d errors, peak RSS %s", r.Errors, fmtMB(r.RSSKiB*1024))
 	return s
+}
+
+// loadAverage is the machine's 1-, 5- and 15-minute load averages, from /proc/loadavg.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	if f := strings.Fields(string(b)); len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 func commitInfo(root string) string {

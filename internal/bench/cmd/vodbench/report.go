@@ -13,14 +13,18 @@ import (
 )
 
 type report struct {
-	opts             options
-	cases            []*benchCase
-	bins             *binaries
-	terraformVersion string
-	goVersion        string
-	commit           string
-	date             time.Time
-	duration         time.Duration
+	scenarios          []*scenario
+	mixed              []mixedResult
+	mixedCmd           string
+	loadStart, loadEnd string
+	opts               options
+	cases              []*benchCase
+	bins               *binaries
+	terraformVersion   string
+	goVersion          string
+	commit             string
+	date               time.Time
+	duration           time.Duration
 }
 
 func (rp *report) markdown() string {
@@ -36,8 +40,9 @@ func (rp *report) markdown() string {
 		"wall time is the median of %d plans (%d for N ≤ %d) after one warm-up plan, the cases of one N and "+
 		"-parallelism interleaved; data sources repeated with `%s`\n",
 		fmtNum(o.qps), o.runs, o.runsFor(1), smallN, o.shape)
-	fmt.Fprintf(&b, "- Provider binary: %s built with `-trimpath`, %s stripped (`-trimpath -ldflags \"-s -w\"`)\n\n",
+	fmt.Fprintf(&b, "- Provider binary: %s built with `-trimpath`, %s stripped (`-trimpath -ldflags \"-s -w\"`)\n",
 		fmtMB(rp.bins.VodSize), fmtMB(rp.bins.VodStrip))
+	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at the start: %s; at the end: %s\n\n", rp.loadStart, rp.loadEnd)
 
 	b.WriteString("| Case | N | -parallelism | Wall time (median) | Each run (s) | API calls | API calls / image | Throttling.User | Failed reads | Provider peak RSS | CPU time (median): all / provider | Result |\n")
 	b.WriteString("|---|--:|--:|--:|---|---|--:|---|---|--:|--:|---|\n")
@@ -81,6 +86,8 @@ func (rp *report) markdown() string {
 		"(MB = 10^6 bytes). CPU time is user + system time per plan: all = terraform and every process it waited for (providers, " +
 		"wrappers), provider = the provider processes alone; on 2 CPUs a plan cannot take less wall time than about all / 2.\n\n")
 
+	rp.limitsSection(&b)
+
 	b.WriteString("## Targets\n\n| Target | Measured | Met? |\n|---|---|---|\n")
 	for _, t := range rp.targets() {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", t.target, t.measured, t.met)
@@ -98,6 +105,15 @@ func (rp *report) markdown() string {
 				notes = append(notes, fmt.Sprintf("%s run %d failed (exit %d):\n\n  ```\n  %s\n  ```",
 					c.label(), i+1, r.ExitCode, strings.ReplaceAll(r.FirstErr, "\n", "\n  ")))
 				break // the first failed run of a case is enough
+			}
+		}
+	}
+	for _, sc := range rp.scenarios {
+		for i, r := range sc.Runs {
+			if j := slices.IndexFunc(r.Plans, func(p planResult) bool { return p.ExitCode != 0 }); j >= 0 {
+				notes = append(notes, fmt.Sprintf("limits (%s) run %d, plan %d failed (exit %d):\n\n  ```\n  %s\n  ```",
+					sc.ID, i+1, j+1, r.Plans[j].ExitCode, strings.ReplaceAll(r.Plans[j].FirstErr, "\n", "\n  ")))
+				break
 			}
 		}
 	}
@@ -255,6 +271,46 @@ func (rp *report) targets() []targetRow {
 	}
 
 	add("Stripped provider binary < 40 MB", fmtMB(rp.bins.VodStrip), yes(rp.bins.VodStrip < 40e6))
+
+	t = "N=1000 under " + qps + " QPS: (b) zero failed reads"
+	if b != nil && b.Skip == "" && len(b.Runs) > 0 {
+		worst := slices.Max(perRunValues(b.Runs, func(r runResult) int64 { return int64(r.Errors) }))
+		add(t, fmt.Sprintf("%d failed reads in the worst run, %d of %d plans failed", worst, failedRuns(b), len(b.Runs)),
+			yes(worst == 0 && failedRuns(b) == 0))
+	} else {
+		add(t, why(b, "(b) N=1000"), "–")
+	}
+	floor := rp.baseline()
+	for _, sc := range rp.scenarios {
+		if len(sc.Runs) == 0 {
+			continue
+		}
+		worst, failed := 0, 0
+		for _, r := range sc.Runs {
+			worst = max(worst, r.errors())
+			failed += r.failedPlans()
+		}
+		plans := "the plan"
+		if sc.Plans > 1 {
+			plans = "every plan"
+		}
+		add(fmt.Sprintf("Documented limits, (%s) %s: zero failed reads in %s", sc.ID, sc.Title, plans),
+			fmt.Sprintf("%d failed reads in the worst run; %d of %d plans failed", worst, failed, len(sc.Runs)*sc.Plans),
+			yes(worst == 0 && failed == 0))
+		if sc.ID == "a" {
+			bound, _ := sc.bound(rp.floorFor(sc, floor))
+			if bound > 0 {
+				r := scenarioWall(sc).Seconds() / bound.Seconds()
+				add("Documented limits, (a) N=1000, default parallelism: wall time within 1.25× of the lower bound the limits imply",
+					fmt.Sprintf("%.2f s vs %.2f s: %.2f×", scenarioWall(sc).Seconds(), bound.Seconds(), r), yes(r <= 1.25))
+			}
+		}
+	}
+	if len(rp.mixed) == 2 {
+		both, only := rp.mixed[0].Metrics["s/1000-reads"], rp.mixed[1].Metrics["s/1000-reads"]
+		add("Documented limits: GetImageInfo beside GetImageInfos finishes 1,000 reads sooner than GetImageInfos alone",
+			fmt.Sprintf("%.2f s vs %.2f s: %.2f× sooner", both, only, only/both), yes(both < only))
+	}
 	return rows
 }
 
@@ -392,3 +448,113 @@ func cpuModel() string {
 }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// limitsSection writes the cases under the documented limits and the both-actions measurement.
+func (rp *report) limitsSection(b *strings.Builder) {
+	if len(rp.scenarios) == 0 && len(rp.mixed) == 0 {
+		return
+	}
+	b.WriteString("## Under VOD's documented rate limits\n\n")
+	b.WriteString("The emulator limits each action per account as VOD documents it (`-qps documented`: GetImageInfos 10/s, " +
+		"SearchMedia 50/s, GetImageInfo 100/s assumed), one emulator shared by all the plans of a run, started together " +
+		"(as plans of one account share its limits). The lower bound is what the limits allow at best: every bucket " +
+		"starts full (one second's worth), the rest goes at the images per second the actions can carry together; it is " +
+		"computed per case (below the table), and never below the no-op baseline (c) at N=1000 where that was measured. " +
+		"Wall time is from the start of the plans to the end of the last, the median of the runs. For `vod_images`, " +
+		"the same plan against an emulator without limits (one run) shows what the plan costs besides the limits: " +
+		"Terraform and the provider handle a data source of 5,000 objects, which the bound does not count.\n\n")
+	if len(rp.scenarios) > 0 {
+		b.WriteString("| Case | Plans × data sources | Wall time (median) | Each run (s) | Lower bound | Wall / bound | Same plan without limits | API calls by action (last run) | Throttling.User by action (last run) | Failed reads | Result |\n")
+		b.WriteString("|---|---|--:|---|--:|--:|--:|---|---|---|---|\n")
+		floor := rp.baseline()
+		for _, sc := range rp.scenarios {
+			if len(sc.Runs) == 0 {
+				continue
+			}
+			bound, _ := sc.bound(rp.floorFor(sc, floor))
+			walls := make([]string, len(sc.Runs))
+			for i, r := range sc.Runs {
+				walls[i] = fmt.Sprintf("%.2f", r.Wall.Seconds())
+			}
+			last := sc.Runs[len(sc.Runs)-1]
+			ratio := "–"
+			if bound > 0 {
+				ratio = fmt.Sprintf("%.2f×", scenarioWall(sc).Seconds()/bound.Seconds())
+			}
+			failed := 0
+			errs := make([]int64, len(sc.Runs))
+			for i, r := range sc.Runs {
+				failed += min(1, r.failedPlans())
+				errs[i] = int64(r.errors())
+			}
+			result := "ok"
+			if failed > 0 {
+				result = fmt.Sprintf("**FAILED** (%d of %d runs)", failed, len(sc.Runs))
+			}
+			what := fmt.Sprintf("%d × %d `vod_image`", sc.Plans, sc.N)
+			if sc.Source != "image" {
+				what = fmt.Sprintf("%d × 1 `vod_images` (%d images)", sc.Plans, sc.N)
+			}
+			unlimited := "–"
+			if sc.Unlimited != nil {
+				unlimited = fmt.Sprintf("%.2f s", sc.Unlimited.Wall.Seconds())
+			}
+			fmt.Fprintf(b, "| (%s) %s | %s | %.2f s | %s | %.2f s | %s | %s | %s | %s | %s | %s |\n", sc.ID, sc.Title, what,
+				scenarioWall(sc).Seconds(), strings.Join(walls, ", "), bound.Seconds(), ratio, unlimited, byAction(last.ByAction),
+				byAction(last.Throttled), perRunList(errs), result)
+		}
+		b.WriteString("\nLower bounds:\n\n")
+		for _, sc := range rp.scenarios {
+			if len(sc.Runs) > 0 {
+				_, how := sc.bound(rp.floorFor(sc, floor))
+				fmt.Fprintf(b, "- (%s): %s.\n", sc.ID, how)
+			}
+		}
+		b.WriteString("\n")
+	}
+	if len(rp.mixed) > 0 {
+		b.WriteString("Using GetImageInfo beside GetImageInfos: 1,000 reads by 10 workers (Terraform's default -parallelism) " +
+			"against the emulator with the documented limits, from the client itself, the median of " +
+			strconv.Itoa(rp.opts.runs) + " runs (`" + rp.mixedCmd + "`):\n\n")
+		b.WriteString("| Batches of several IDs go as | Wall time | Lower bound | API calls | Throttling.User |\n|---|--:|--:|--:|--:|\n")
+		for _, m := range rp.mixed {
+			how := "GetImageInfos, or GetImageInfo calls when GetImageInfos is at its limit and they finish sooner (the client's behaviour)"
+			if m.Name == "GetImageInfos-only" {
+				how = "GetImageInfos only"
+			}
+			fmt.Fprintf(b, "| %s | %.2f s | %.2f s | %.0f | %.0f |\n", how, m.Metrics["s/1000-reads"], m.Metrics["bound-s"],
+				m.Metrics["calls/1000-reads"], m.Metrics["throttled/1000-reads"])
+		}
+		b.WriteString("\n")
+	}
+}
+
+// baseline is the no-op baseline's median wall time at N=1000, default parallelism, if measured.
+func (rp *report) baseline() time.Duration {
+	if c := rp.find("c", 1000, 0); usable(c) {
+		return medianWall(c)
+	}
+	return 0
+}
+
+// floorFor is the baseline where it bounds sc: plans of 1,000 vod_image data sources.
+func (rp *report) floorFor(sc *scenario, floor time.Duration) time.Duration {
+	if sc.Source == "image" && sc.N == 1000 {
+		return floor
+	}
+	return 0
+}
+
+func perRunList(vs []int64) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	if slices.Min(vs) == slices.Max(vs) {
+		return strconv.FormatInt(vs[0], 10)
+	}
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = strconv.FormatInt(v, 10)
+	}
+	return strings.Join(s, " / ")
+}

@@ -34,9 +34,14 @@ const faultsHelp = "faults to inject: comma-separated KIND:next=N or KIND:rate=P
 	"@Action1+Action2 to fault only those actions (e.g. throttling:next=2@GetImageInfo,reset:rate=0.1); KIND is one of " +
 	"throttling, throttling-503, unavailable, internal, reset, slow, malformed-json, truncated, html-502, empty-200, wrong-content-type"
 
+const qpsHelp = "requests per second allowed per Action and account, shared by every client of this emulator; " +
+	"burst max(1, QPS), above it Throttling.User: a number for every Action (0: no limit), \"documented\" for the " +
+	"documented per-action limits (GetImageInfos=10,SearchMedia=50,GetImageInfo=100, the last assumed), or " +
+	"comma-separated items of these and ACTION=N, later items overriding (e.g. documented,GetImageInfo=20)"
+
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
-	var data, oidcTokenFile, faults string
+	var data, oidcTokenFile, faults, qps string
 	var roles roleFlag
 	opts := &c.opts
 	fs := flag.NewFlagSet("vodemu", flag.ContinueOnError)
@@ -50,7 +55,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&faults, "faults", "", faultsHelp)
 	fs.Int64Var(&opts.FaultSeed, "seed", 0, "seed of the random sequence behind KIND:rate=P faults")
 	fs.DurationVar(&opts.Faults.SlowDelay, "slow-delay", vodemu.DefaultSlowDelay, "how long a slow fault waits before answering")
-	fs.Float64Var(&opts.QPS, "qps", 0, "requests per second allowed per Action, burst max(1, QPS); above it Throttling.User (0: no limit)")
+	fs.StringVar(&qps, "qps", "0", qpsHelp)
 	fs.DurationVar(&opts.STS.Lifetime, "sts-lifetime", 0, "lifetime of STS credentials, whatever DurationSeconds asks (0: DurationSeconds)")
 	fs.Var(&roles, "role", "a role AssumeRole(WithOIDC) can assume, ARN[#EXTERNAL_ID] (repeatable)")
 	var maxSession time.Duration
@@ -74,10 +79,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if opts.AccessKeyID == "" || opts.AccessKeySecret == "" {
 		return c, errors.New("-access-key-id and -access-key-secret (or VODEMU_ACCESS_KEY_SECRET) are required")
 	}
-	if opts.QPS < 0 {
-		return c, errors.New("-qps must not be negative")
+	limits, err := vodemu.ParseRateLimits(qps)
+	if err != nil {
+		return c, fmt.Errorf("-qps: %w", err)
 	}
-	var err error
+	opts.QPS, opts.ActionQPS = limits.QPS, limits.ByAction
 	if c.faults, err = parseFaults(faults); err != nil {
 		return c, fmt.Errorf("-faults: %w", err)
 	}

@@ -2,7 +2,7 @@
 //
 //	vodemu -access-key-id AK -access-key-secret SECRET [-data images.json]
 //	       [-listen 127.0.0.1:0] [-security-token TOKEN] [-region cn-shanghai]
-//	       [-faults SPEC] [-seed N] [-slow-delay 5s] [-qps N]
+//	       [-faults SPEC] [-seed N] [-slow-delay 5s] [-qps N|documented|ACTION=N,...]
 //	       [-role ARN[#EXTERNAL_ID]]... [-sts-lifetime DURATION]
 //	       [-oidc-provider-arn ARN] [-oidc-token-file FILE] [-ca-out FILE]
 //

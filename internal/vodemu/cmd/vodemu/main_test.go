@@ -83,6 +83,7 @@ func TestBadUsageExits2(t *testing.T) {
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset:every=2"}, "KIND:next=N"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset:next=1@"}, "empty action"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-qps", "-1"}, "-qps"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-qps", "GetImage=10"}, `-qps: "GetImage=10": unknown action "GetImage"`},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-role", "arn:aws:iam::1:role/x"}, "role ARN"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-role", "acs:ram::1:role/x", "-role-max-session", "13h"}, "maximum session duration"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-oidc-token-file", filepath.Join(dir, "absent")}, "-oidc-token-file"},
@@ -305,4 +306,21 @@ func signedGet(t *testing.T, endpoint, ak, secret, imageID string) (int, string)
 		t.Fatalf("not JSON: %s", b)
 	}
 	return resp.StatusCode, string(b)
+}
+
+func TestQPSFlag(t *testing.T) {
+	for spec, want := range map[string]string{
+		"documented": "0,GetImageInfo=100,GetImageInfos=10,SearchMedia=50",
+		"GetImageInfos=10,SearchMedia=50,GetImageInfo=100": "0,GetImageInfo=100,GetImageInfos=10,SearchMedia=50",
+		"100":                        "100",
+		"documented,GetImageInfo=20": "0,GetImageInfo=20,GetImageInfos=10,SearchMedia=50",
+	} {
+		c, err := parseFlags([]string{"-access-key-id", "a", "-access-key-secret", "s", "-qps", spec}, io.Discard)
+		if err != nil {
+			t.Fatalf("-qps %s: %v", spec, err)
+		}
+		if got := (vodemu.RateLimits{QPS: c.opts.QPS, ByAction: c.opts.ActionQPS}).String(); got != want {
+			t.Errorf("-qps %s: %s, want %s", spec, got, want)
+		}
+	}
 }
