@@ -186,6 +186,11 @@ func FuzzMatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, match, title string) {
 		images := append(conformanceImages(), Image{ImageId: "fz-title", Title: title, CreationTime: "2019-06-01T00:00:00Z",
 			URL: "https://outin-fz.oss-cn-shanghai.aliyuncs.com/fz.png"})
+		// The oracle sees the images as the server serves them: with the fields GetImageInfo always
+		// sends filled in (Status "Normal" and the rest), as New fills them.
+		for i := range images {
+			images[i] = images[i].complete(testNow)
+		}
 		for _, quote := range []byte{'\'', '"'} {
 			m := "Title = " + quoteMatch(title, quote)
 			q, err := parseMatch(m)
