@@ -11,7 +11,7 @@ vodemu_bin=${VODEMU_BIN:-$vodemu_dir/vodemu}
 vodemu_pid=$!
 stop_vodemu() { kill "$vodemu_pid" 2>/dev/null && wait "$vodemu_pid" || true; rm -rf "$vodemu_dir"; }
 trap stop_vodemu EXIT
-until grep -q '^endpoint=' "$vodemu_dir/out"; do # it prints this line once it listens
+until grep -qs '^endpoint=' "$vodemu_dir/out"; do # it prints this line once it listens
   kill -0 "$vodemu_pid" 2>/dev/null || { cat "$vodemu_dir/log" >&2; return 1; }
   sleep 0.1
 done

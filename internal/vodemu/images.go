@@ -154,22 +154,63 @@ func LoadImages(path string) ([]Image, error) {
 		return nil, fmt.Errorf("load images: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var entries []dataFileImage
-	if err := dec.Decode(&entries); err != nil {
+	var raws []json.RawMessage
+	if err := dec.Decode(&raws); err != nil {
 		return nil, fmt.Errorf("load images from %s: want a JSON array of ImageInfo objects: %w", path, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("load images from %s: unexpected data after the JSON array", path)
 	}
-	imgs := make([]Image, len(entries))
-	for i, e := range entries {
+	imgs := make([]Image, len(raws))
+	for i, raw := range raws {
+		// Each entry on its own, so that an error names the image it is about.
+		var e dataFileImage
+		ed := json.NewDecoder(bytes.NewReader(raw))
+		ed.DisallowUnknownFields()
+		if err := ed.Decode(&e); err != nil {
+			return nil, fmt.Errorf("load images from %s: image %d%s: %s", path, i+1, idOf(raw), entryError(err))
+		}
 		imgs[i] = e.Image
 	}
 	if err := validateImages(imgs); err != nil {
 		return nil, fmt.Errorf("load images from %s: %w", path, err)
 	}
 	return imgs, nil
+}
+
+// idOf names an entry by its ImageId, when it has a string one, for errors.
+func idOf(raw json.RawMessage) string {
+	var e struct{ ImageId any }
+	if json.Unmarshal(raw, &e) == nil {
+		if id, ok := e.ImageId.(string); ok && id != "" {
+			return fmt.Sprintf(" (ImageId %q)", id)
+		}
+	}
+	return ""
+}
+
+// entryError says which field has the wrong JSON type and which type it needs (the API's: Tags is
+// one comma-separated string, CateId a number, and so on), rather than Go's struct path.
+func entryError(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return fmt.Sprintf("field %s is a JSON %s, want a %s (see the data file format: vodemu -h)",
+			strings.TrimPrefix(te.Field, "Image."), te.Value, jsonTypeOfKind(te.Type.Kind().String()))
+	}
+	return err.Error()
+}
+
+// jsonTypeOfKind names a Go kind as the JSON type it decodes from.
+func jsonTypeOfKind(kind string) string {
+	switch {
+	case kind == "string":
+		return "string"
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
+		return "number"
+	case kind == "slice":
+		return "array"
+	}
+	return "object"
 }
 
 // dataFileImage is a data file's entry. Ext and Type, which the old

@@ -326,6 +326,11 @@ func TestLoadImages(t *testing.T) {
 			t.Errorf("%s: error does not name the file: %v", name, err)
 		}
 	}
+	// A field of the wrong JSON type names the image and the type the API sends.
+	if _, err := LoadImages(write("tags-list.json", `[{"ImageId":"a",`+u+`},{"ImageId":"b",`+u+`,"Tags":["x","y"]}]`)); err == nil ||
+		!strings.Contains(err.Error(), `image 2 (ImageId "b"): field Tags is a JSON array, want a string`) {
+		t.Errorf("Tags as a list: %v", err)
+	}
 	if _, err := LoadImages(filepath.Join(dir, "absent.json")); err == nil {
 		t.Error("absent file accepted")
 	}
