@@ -198,7 +198,13 @@ func credentialErrorDetail(desc string, src vod.CredentialSource, err error) str
 		b.WriteString("Check the role ARN, the OIDC settings, and that the STS endpoint (sts_endpoint or " +
 			"ALIBABA_CLOUD_STS_ENDPOINT, default sts.aliyuncs.com) is reachable.")
 	case src.AccessKeyID == "":
-		b.WriteString("No credentials were found. Give them in one of these ways, in this order of precedence:\n" +
+		if ce != nil && ce.Source != "the default credential chain" {
+			// A source of the chain was there but unusable: "none found" would contradict the error above.
+			b.WriteString("The default chain found that source and could not use it: correct it, or give credentials ")
+		} else {
+			b.WriteString("No credentials were found. Give them ")
+		}
+		b.WriteString("in one of these ways, in this order of precedence:\n" +
 			"- the provider arguments access_key and secret_key (and security_token for STS credentials);\n" +
 			"- the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET " +
 			"(or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY);\n" +
