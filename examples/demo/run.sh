@@ -75,9 +75,10 @@ TEXT
 stats=$(curl -fsS "$ALIBABA_CLOUD_ENDPOINT_VOD/_emulator/stats" 2>/dev/null || true)
 by_action=$(sed -n 's/.*"by_action":{\([^}]*\)}.*/\1/p' <<<"$stats" | sed 's/"\([^"]*\)":\([0-9]*\)/\2 \1/g; s/,/, /g')
 [[ -z $by_action ]] || echo "
-Requests the emulator answered, plan and apply together: $by_action. Reads that Terraform makes
-at the same time go out together as GetImageInfos calls (up to 20 images each); a read alone, such
-as the vod_image_url's, is one GetImageInfo."
+Requests the emulator answered, plan and apply together:
+  $by_action.
+Reads that Terraform makes at the same time go out together as GetImageInfos calls (up to 20
+images each); a read alone, such as the vod_image_url's, is one GetImageInfo."
 
 cat <<'TEXT'
 
