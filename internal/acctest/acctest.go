@@ -42,7 +42,7 @@ const (
 	RoleExternalID  = "vod-acctest-external-id"
 	OpenRoleARN     = "acs:ram::1234567890123456:role/vod-chained"
 	OIDCProviderARN = "acs:ram::1234567890123456:oidc-provider/acctest-ci"
-	OIDCToken       = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhY2N0ZXN0In0.c2lnbmF0dXJl"
+	OIDCToken       = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhY2N0ZXN0In0.c2lnbmF0dXJl" //nolint:gosec // G101: a fixed test token the emulator accepts, no secret
 )
 
 // ProtoV6ProviderFactories serves the provider in-process for terraform-plugin-testing.
@@ -218,7 +218,7 @@ func isOpenTofu(bin string) bool {
 	if strings.Contains(filepath.Base(bin), "tofu") {
 		return true
 	}
-	out, err := exec.Command(bin, "version").Output()
+	out, err := exec.Command(bin, "version").Output() //nolint:gosec // G702: running the terraform binary the user chose (TF_ACC_TERRAFORM_PATH or PATH) is the point
 	return err == nil && strings.Contains(string(out), "OpenTofu")
 }
 

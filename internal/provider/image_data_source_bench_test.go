@@ -33,7 +33,7 @@ func BenchmarkImageDataSourceRPC(b *testing.B) {
 		b.Fatal(err)
 	}
 	dynamic := func(s *tfprotov6.Schema, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
-		typ := s.ValueType().(tftypes.Object)
+		typ := s.ValueType().(tftypes.Object) //nolint:forcetypeassert // a schema's value type is always an object
 		vals := map[string]tftypes.Value{}
 		for name, t := range typ.AttributeTypes {
 			vals[name] = tftypes.NewValue(t, nil)

@@ -135,7 +135,7 @@ func TestImageModelMatchesFramework(t *testing.T) {
 // (ListValueFrom of the element models) gives, and the type of images in vod_images' schema.
 func TestImagesListMatchesFramework(t *testing.T) {
 	ctx := context.Background()
-	itemType := imagesDataSourceSchema().Attributes["images"].GetType().(types.ListType).ElemType
+	itemType := imagesDataSourceSchema().Attributes["images"].GetType().(types.ListType).ElemType //nolint:forcetypeassert // images is a list attribute by the schema
 	if !itemType.Equal(imagesItemType) {
 		t.Errorf("images element type = %s, imagesItemType = %s", itemType, imagesItemType)
 	}

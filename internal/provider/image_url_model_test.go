@@ -130,7 +130,7 @@ func planFor(t *testing.T, config, state map[string]tftypes.Value) (resource.Mod
 	var sresp resource.SchemaResponse
 	(&imageURLResource{}).Schema(context.Background(), resource.SchemaRequest{}, &sresp)
 	sch := sresp.Schema
-	typ := sch.Type().TerraformType(context.Background()).(tftypes.Object)
+	typ := sch.Type().TerraformType(context.Background()).(tftypes.Object) //nolint:forcetypeassert // a schema's type is always an object
 	object := func(vals map[string]tftypes.Value) tftypes.Value {
 		if vals == nil {
 			return tftypes.NewValue(typ, nil)

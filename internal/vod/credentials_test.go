@@ -92,7 +92,7 @@ func TestProfileModeMatching(t *testing.T) {
 }
 
 // flakyCredentialServer answers status for the first n requests, then answer.
-func flakyCredentialServer(n int32, status int, answer string) (*httptest.Server, *atomic.Int32) {
+func flakyCredentialServer(n int32, status int, answer string) (*httptest.Server, *atomic.Int32) { //nolint:unparam // answer is a parameter so the failing and the good answers read side by side at the call
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if calls.Add(1) <= n {

@@ -139,7 +139,7 @@ type faultState struct {
 }
 
 func newFaultState(seed int64) *faultState {
-	return &faultState{rng: rand.New(rand.NewPCG(uint64(seed), 0x766f64656d75))}
+	return &faultState{rng: rand.New(rand.NewPCG(uint64(seed), 0x766f64656d75))} //nolint:gosec // G115: the seed's bits seed the PRNG; a negative seed wrapping is intended
 }
 
 // decide picks the fault for one request naming action, if any. Each rate

@@ -20,7 +20,7 @@ const MaxBodyBytes = 1 << 20
 // belong to the "storage" and "CDN" side, never to the API caller.
 const (
 	DefaultOSSAccessKeyID     = "LTAI5tVodEmuOSSKeyId00"
-	DefaultOSSAccessKeySecret = "vodemu-oss-secret-not-for-production"
+	DefaultOSSAccessKeySecret = "vodemu-oss-secret-not-for-production" //nolint:gosec // G101: the emulator's published default, no secret
 	DefaultCDNPrivateKey      = "vodemucdnkey1234"
 )
 

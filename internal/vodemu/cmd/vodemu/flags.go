@@ -92,7 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	opts.STS.Roles = roles
 	if oidcTokenFile != "" {
-		b, err := os.ReadFile(oidcTokenFile)
+		b, err := os.ReadFile(oidcTokenFile) //nolint:gosec // G304: the file the user names with -oidc-token-file
 		if err != nil {
 			return c, fmt.Errorf("-oidc-token-file: %w", err)
 		}

@@ -58,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	opts.Logger = logger
 	if c.caOut != "" {
 		if opts.CA, err = vodemu.NewCA(); err == nil {
-			err = os.WriteFile(c.caOut, opts.CA.CertPEM(), 0o644)
+			err = os.WriteFile(c.caOut, opts.CA.CertPEM(), 0o644) //nolint:gosec // G306: a CA certificate, public by nature, read by clients run by other users or in containers
 		}
 		if err != nil {
 			printErr(stderr, "vodemu: -ca-out:", err)
