@@ -112,7 +112,7 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	images, missing := []*vod.Image{}, []string{}
 	if len(ids) > 0 {
 		tflog.Trace(ctx, "reading VOD images", map[string]any{"count": len(ids)})
-		out, err := d.data.client.GetImages(ctx, ids, m.OutputType.ValueString(), m.AuthTimeout.ValueInt64())
+		out, err := d.data.client.GetImages(ctx, vod.GetImagesInput{ImageIDs: ids, OutputType: m.OutputType.ValueString(), AuthTimeout: m.AuthTimeout.ValueInt64()})
 		if err != nil {
 			resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("%d images (GetImageInfos)", len(ids)),
 				"Failed to read VOD images", d.data, err))

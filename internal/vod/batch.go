@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// DefaultBatchWindow sets how long batches wait for more reads; see batcher for how it is used.
-const DefaultBatchWindow = 25 * time.Millisecond
+// defaultBatchWindow sets how long batches wait for more reads; see batcher for how it is used.
+const defaultBatchWindow = 25 * time.Millisecond
 
 // quietWindows is how many windows without a read coming or going end the wait for reads that are
 // back in Terraform (rule 3 of batcher). A busy 2-CPU machine was seen to stall Terraform for more
@@ -19,7 +19,7 @@ const quietWindows = 4
 const maxWaitWindows = 8
 
 // batcher coalesces concurrent single-image reads that share an output type and validity into
-// GetImageInfos calls of at most MaxImageIDsPerBatch IDs; a batch of one is sent as GetImageInfo,
+// GetImageInfos calls of at most maxImageIDsPerBatch IDs; a batch of one is sent as GetImageInfo,
 // so a lone read is answered exactly as without batching.
 //
 // When to send. Terraform keeps up to -parallelism reads going and starts the next ones as earlier
@@ -88,7 +88,7 @@ type batchResult struct {
 
 func newBatcher(c *Client, window time.Duration) *batcher {
 	if window <= 0 {
-		window = DefaultBatchWindow
+		window = defaultBatchWindow
 	}
 	return &batcher{client: c, window: window, settle: window / 25, pending: map[batchKey]*batch{}}
 }
@@ -183,7 +183,7 @@ func (b *batcher) takeReady(now time.Time) []*batch {
 // ready says why bt should be sent now, or "" and how long until that may change if no read
 // arrives and no batch is answered meanwhile. b.mu must be held.
 func (b *batcher) ready(bt *batch, now time.Time) (reason string, wait time.Duration) {
-	if len(bt.ids) >= MaxImageIDsPerBatch {
+	if len(bt.ids) >= maxImageIDsPerBatch {
 		return "full", 0
 	}
 	wait = bt.first.Add(maxWaitWindows * b.window).Sub(now)
@@ -255,7 +255,7 @@ func (b *batcher) run(bt *batch) {
 	}
 	b.mu.Unlock()
 	if len(bt.ids) == 1 { // a lone read is answered exactly as without batching
-		img, err := b.client.GetImageInfo(bt.ctx, GetImageInfoInput{ImageID: bt.ids[0], OutputType: bt.key.outputType, AuthTimeout: bt.key.authTimeout})
+		img, err := b.client.getImageInfo(bt.ctx, GetImageInfoInput{ImageID: bt.ids[0], OutputType: bt.key.outputType, AuthTimeout: bt.key.authTimeout})
 		deliver(0, batchResult{img, err})
 		return
 	}

@@ -110,7 +110,7 @@ func TestBatchResultsEqualSingleReads(t *testing.T) {
 		imgs, errs := readAll(batched, ids, in)
 		for i, id := range ids {
 			in.ImageID = id
-			want, err := single.GetImageInfo(context.Background(), in)
+			want, err := single.getImageInfo(context.Background(), in)
 			if err != nil || errs[i] != nil {
 				t.Fatalf("%s: single %v, batched %v", id, err, errs[i])
 			}
@@ -250,7 +250,7 @@ func TestBatchErrorReachesEveryReader(t *testing.T) {
 	c := batchClient(t, emu, countWindow)
 	_, errs := readAll(c, []string{imageID(0), imageID(1), imageID(2)}, GetImageInfoInput{})
 	for i, err := range errs {
-		if err == nil || !IsRetryable(err) {
+		if err == nil || !isRetryable(err) {
 			t.Errorf("read %d: want the batch's InternalError, got %v", i, err)
 		}
 	}
@@ -278,7 +278,7 @@ func TestRequestsPerSecondAvoidsThrottling(t *testing.T) {
 				t.Fatal(err)
 			}
 			for range tc.reads {
-				_, _ = c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
+				_, _ = c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
 			}
 			if throttled := emu.Server.Stats().ByCode["Throttling.User"] > 0; throttled != tc.wantThrottled {
 				t.Errorf("throttled = %v, want %v (%+v)", throttled, tc.wantThrottled, emu.Server.Stats().ByCode)
@@ -349,7 +349,7 @@ func TestBatchFillsWhileAnotherIsAnswered(t *testing.T) {
 	ids := imageIDs(400)
 	sizes := readLikeTerraform(t, c, 32, ids)
 	for i, n := range sizes {
-		if n != MaxImageIDsPerBatch && i < len(sizes)-1 {
+		if n != maxImageIDsPerBatch && i < len(sizes)-1 {
 			t.Errorf("400 reads by 32 workers were sent in batches of %v, want all but the last full", sizes)
 			break
 		}
@@ -368,7 +368,7 @@ func TestBatchWaitsForSlowReaders(t *testing.T) {
 	// wait (a stall of a whole window between two reads still leaves three to spare).
 	sizes := readLikeTerraformThinking(t, c, 32, ids, func(w int) time.Duration { return time.Duration(w) * window / 12 })
 	for i, n := range sizes {
-		if n != MaxImageIDsPerBatch && i < len(sizes)-1 {
+		if n != maxImageIDsPerBatch && i < len(sizes)-1 {
 			t.Errorf("160 reads by 32 slow workers were sent in batches of %v, want all but the last full", sizes)
 			break
 		}

@@ -62,7 +62,7 @@ func BenchmarkGetImageInfo(b *testing.B) {
 			c.rates.unpaced = true // the client's own cost, not the documented limits
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: "abc", OutputType: OutputTypeCDN}); err != nil {
+				if _, err := c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: "abc", OutputType: OutputTypeCDN}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -22,8 +22,8 @@ const APIVersion = "2017-03-21"
 
 // Defaults used when Config leaves a field at its zero value.
 const (
-	DefaultConnectTimeout = 10 * time.Second
-	DefaultReadTimeout    = 30 * time.Second
+	defaultConnectTimeout = 10 * time.Second
+	defaultReadTimeout    = 30 * time.Second
 	DefaultMaxRetries     = 3
 )
 
@@ -55,7 +55,7 @@ type Config struct {
 	// Backoff returns the wait before retry number attempt (from 1); nil means exponential with jitter.
 	Backoff func(attempt int) time.Duration
 	// Batch coalesces concurrent GetImage calls into GetImageInfos requests; BatchWindow (default
-	// DefaultBatchWindow) is the unit of a batch's waits for more reads, at most 8 windows (see
+	// defaultBatchWindow) is the unit of a batch's waits for more reads, at most 8 windows (see
 	// batcher).
 	Batch       bool
 	BatchWindow time.Duration
@@ -94,7 +94,6 @@ type Client struct {
 	// pool is empty.
 	sdks       sync.Pool
 	newSDK     func() (*openapi.Client, error)
-	region     string
 	maxRetries int
 	backoff    func(attempt int) time.Duration
 	onAttempt  func(ctx context.Context, a Attempt)
@@ -131,8 +130,8 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	connectTimeout := orDefault(cfg.ConnectTimeout, DefaultConnectTimeout)
-	readTimeout := orDefault(cfg.ReadTimeout, DefaultReadTimeout)
+	connectTimeout := orDefault(cfg.ConnectTimeout, defaultConnectTimeout)
+	readTimeout := orDefault(cfg.ReadTimeout, defaultReadTimeout)
 	sdkCfg := &openapi.Config{
 		Credential:     cfg.Credential,
 		Endpoint:       dara.String(host),
@@ -159,7 +158,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{newSDK: newSDK, region: cfg.RegionID, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff,
+	c := &Client{newSDK: newSDK, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff,
 		onAttempt: cfg.OnAttempt, rates: newRateControl(cfg.RequestsPerSecond), throttleBudget: readTimeout}
 	c.sdks.Put(first)
 	if r, ok := cfg.Credential.(interface{ Resolve(context.Context) error }); ok {
@@ -176,9 +175,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	return c, nil
 }
-
-// Region is the region the client was built for.
-func (c *Client) Region() string { return c.region }
 
 func splitEndpoint(endpoint string) (scheme, host string, err error) {
 	u, err := url.Parse(endpoint)
@@ -238,7 +234,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 	var lastErr error            // of the attempt before, if it is retried
 	for attempt := 0; ; attempt++ {
 		var deadline time.Time
-		if lastErr != nil && IsThrottling(lastErr) {
+		if lastErr != nil && isThrottling(lastErr) {
 			deadline = throttledSince.Add(c.throttleBudget)
 		}
 		turn, err := c.rates.wait(ctx, action, deadline)
@@ -269,7 +265,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 		} else {
 			err = apiErrorFrom(action, err)
 		}
-		throttled := IsThrottling(err)
+		throttled := isThrottling(err)
 		var wait time.Duration
 		final := true
 		switch {
@@ -278,13 +274,13 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 		case ctx.Err() != nil:
 		case throttled:
 			c.rates.throttled(action, turn)
-			if lastErr == nil || !IsThrottling(lastErr) {
+			if lastErr == nil || !isThrottling(lastErr) {
 				throttledSince = clk.Now()
 			}
 			wait = c.rates.jitter(action)
 			final = !clk.Now().Add(wait).Before(throttledSince.Add(c.throttleBudget))
 		default:
-			final = faults >= c.maxRetries || !IsRetryable(err)
+			final = faults >= c.maxRetries || !isRetryable(err)
 			if !final {
 				faults++
 				wait = c.backoff(faults)

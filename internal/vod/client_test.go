@@ -69,14 +69,14 @@ func TestGetImageInfoAgainstEmulator(t *testing.T) {
 	for _, sig := range []SignatureVersion{SignatureV3, SignatureV1} {
 		t.Run(string(sig), func(t *testing.T) {
 			c := newTestClient(t, emu.URL, testSecret, sig, 0)
-			img, err := c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage, OutputType: OutputTypeOSS, AuthTimeout: 60})
+			img, err := c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage, OutputType: OutputTypeOSS, AuthTimeout: 60})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if img.ImageID != testImage || img.Title != "t" || len(img.Tags) != 2 {
 				t.Errorf("unexpected image %+v", img)
 			}
-			_, err = c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: "ffffffffffffffffffffffffffffffff"})
+			_, err = c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: "ffffffffffffffffffffffffffffffff"})
 			var apiErr *APIError
 			if !IsNotFound(err) || !errors.As(err, &apiErr) || apiErr.RequestID == "" || apiErr.HTTPStatus != 404 {
 				t.Errorf("want NoSuchResource with a request ID, got %#v", err)
@@ -88,7 +88,7 @@ func TestGetImageInfoAgainstEmulator(t *testing.T) {
 func TestWrongSecretIsNotRetried(t *testing.T) {
 	emu := startEmulator(t)
 	c := newTestClient(t, emu.URL, "wrong", SignatureV3, 3)
-	_, err := c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
+	_, err := c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "SignatureDoesNotMatch" || apiErr.Recommend == "" {
 		t.Fatalf("want SignatureDoesNotMatch with a Recommend link, got %v", err)
@@ -135,7 +135,7 @@ func TestRetries(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv, calls, nonces := flaky(t, tc.failures, tc.status, tc.code)
 			c := newTestClient(t, srv.URL, testSecret, SignatureV3, tc.maxRetries)
-			_, err := c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
+			_, err := c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tc.wantErr)
 			}
@@ -158,7 +158,7 @@ func TestCancelStopsRetrying(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.GetImageInfo(ctx, GetImageInfoInput{ImageID: testImage})
+	_, err := c.getImageInfo(ctx, GetImageInfoInput{ImageID: testImage})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("want a deadline error, got %v", err)
 	}
@@ -196,7 +196,7 @@ func TestConcurrentCalls(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage, OutputType: OutputTypeCDN})
+			_, err := c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage, OutputType: OutputTypeCDN})
 			errs <- err
 		}()
 	}

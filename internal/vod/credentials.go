@@ -16,7 +16,7 @@ import (
 //
 // Every request made to get or refresh credentials (STS AssumeRole and AssumeRoleWithOIDC, a
 // credentials URI, the ECS metadata service) goes through the client's transport (proxy from
-// HTTPS_PROXY/NO_PROXY, the timeouts) and its retry policy (IsRetryable, MaxRetries, backoff with
+// HTTPS_PROXY/NO_PROXY, the timeouts) and its retry policy (isRetryable, MaxRetries, backoff with
 // jitter, cancellation); every error is a *CredentialError, whose text holds no credential
 // material. credentials-go supplies the types and the CloudSSO and OAuth sign-in exchanges; its
 // own fetchers are not used, as they neither retry nor take a transport, and quote what they read
@@ -79,8 +79,8 @@ func (c *Credential) Describe() string { return c.top.describe() }
 // does.
 func NewCredential(src CredentialSource) (*Credential, error) {
 	f := &fetcher{
-		connect:     orDefault(src.ConnectTimeout, DefaultConnectTimeout),
-		read:        orDefault(src.ReadTimeout, DefaultReadTimeout),
+		connect:     orDefault(src.ConnectTimeout, defaultConnectTimeout),
+		read:        orDefault(src.ReadTimeout, defaultReadTimeout),
 		maxRetries:  max(src.MaxRetries, 0),
 		backoff:     src.Backoff,
 		stsEndpoint: src.STSEndpoint,

@@ -133,7 +133,7 @@ func TestCredentialsURIRetriesTransientFailures(t *testing.T) {
 		srv, calls := flakyCredentialServer(100, http.StatusForbidden, goodURIAnswer)
 		defer srv.Close()
 		_, err := (&uriSource{f: testFetcher(3), uri: srv.URL}).get(context.Background())
-		if err == nil || IsTransientCredentialError(err) || calls.Load() != 1 {
+		if err == nil || isTransientCredentialError(err) || calls.Load() != 1 {
 			t.Fatalf("got %v after %d calls; want one final error", err, calls.Load())
 		}
 	})
@@ -329,7 +329,7 @@ func TestECSMetadataRetries(t *testing.T) {
 	}
 	calls.Store(-100)
 	_, err := (&ecsSource{f: testFetcher(1), roleName: "r"}).get(context.Background())
-	if !IsTransientCredentialError(err) || !strings.Contains(err.Error(), "2 attempts") {
+	if !isTransientCredentialError(err) || !strings.Contains(err.Error(), "2 attempts") {
 		t.Errorf("got %v, want a transient failure after 2 attempts", err)
 	}
 }

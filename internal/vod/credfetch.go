@@ -71,9 +71,9 @@ func plural(n int) string {
 	return "s"
 }
 
-// IsTransientCredentialError reports whether err is a failure to get credentials that retrying
+// isTransientCredentialError reports whether err is a failure to get credentials that retrying
 // later may cure.
-func IsTransientCredentialError(err error) bool {
+func isTransientCredentialError(err error) bool {
 	var ce *CredentialError
 	return errors.As(err, &ce) && ce.Transient
 }
@@ -157,7 +157,7 @@ type fetcher struct {
 }
 
 // retry runs once until it succeeds, fails for good, or the retries are spent. once returns raw
-// errors (API errors, transport errors, MalformedResponseError) for IsRetryable to classify, or a
+// errors (API errors, transport errors, MalformedResponseError) for isRetryable to classify, or a
 // *CredentialError, which is final. The result is always a *CredentialError on failure.
 func (f *fetcher) retry(ctx context.Context, what string, once func(ctx context.Context) (*session, error)) (*session, error) {
 	for attempt := 1; ; attempt++ {
@@ -175,7 +175,7 @@ func (f *fetcher) retry(ctx context.Context, what string, once func(ctx context.
 		if ctx.Err() != nil {
 			return nil, &CredentialError{Source: what, Problem: "cancelled: " + ctx.Err().Error(), Attempts: attempt}
 		}
-		if !IsRetryable(err) || attempt > f.maxRetries {
+		if !isRetryable(err) || attempt > f.maxRetries {
 			return nil, safeFetchError(what, err, attempt)
 		}
 		if sleep(ctx, f.backoff(attempt)) != nil {
@@ -186,7 +186,7 @@ func (f *fetcher) retry(ctx context.Context, what string, once func(ctx context.
 
 // safeFetchError describes a failed request without quoting any body, header or query string.
 func safeFetchError(what string, err error, attempts int) *CredentialError {
-	ce := &CredentialError{Source: what, Attempts: attempts, Transient: IsRetryable(err)}
+	ce := &CredentialError{Source: what, Attempts: attempts, Transient: isRetryable(err)}
 	var apiErr *APIError
 	var malformed *MalformedResponseError
 	var urlErr *url.Error
@@ -206,7 +206,7 @@ func safeFetchError(what string, err error, attempts int) *CredentialError {
 	case errors.As(err, &urlErr):
 		// url.Error quotes the URL, query included; keep the cause only.
 		ce.Problem = "the request failed: " + urlErr.Err.Error()
-	case errors.Is(err, ErrResponseTooLarge):
+	case errors.Is(err, errResponseTooLarge):
 		ce.Problem = err.Error()
 	default:
 		var netErr net.Error

@@ -104,7 +104,7 @@ func decodeGetImageInfo(body []byte) (*Image, error) {
 }
 
 // decodeGetImageInfos turns a GetImageInfos response body into images and missing IDs.
-func decodeGetImageInfos(body []byte) (*GetImageInfosOutput, error) {
+func decodeGetImageInfos(body []byte) (*getImageInfosOutput, error) {
 	var resp getImageInfosResponse
 	if err := unmarshal("GetImageInfos", body, &resp); err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func decodeGetImageInfos(body []byte) (*GetImageInfosOutput, error) {
 	if resp.ImageInfo == nil && resp.NonExistImageIDs == nil {
 		return nil, fmt.Errorf("GetImageInfos: the response has neither ImageInfo nor NonExistImageIds (request ID %q)", resp.RequestID)
 	}
-	out := &GetImageInfosOutput{RequestID: resp.RequestID, Missing: resp.NonExistImageIDs}
+	out := &getImageInfosOutput{RequestID: resp.RequestID, Missing: resp.NonExistImageIDs}
 	for i, w := range resp.ImageInfo {
 		if w == nil || w.ImageID == "" {
 			return nil, fmt.Errorf("GetImageInfos: ImageInfo[%d] has no ImageId (request ID %q)", i, resp.RequestID)

@@ -73,8 +73,8 @@ func TestDecodeRejectsBrokenShapes(t *testing.T) {
 			if err == nil || img != nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got (%v, %v), want only an error containing %q", img, err, tc.want)
 			}
-			if got := IsRetryable(err); got != tc.retryable {
-				t.Errorf("IsRetryable = %v, want %v", got, tc.retryable)
+			if got := isRetryable(err); got != tc.retryable {
+				t.Errorf("isRetryable = %v, want %v", got, tc.retryable)
 			}
 		})
 	}

@@ -54,11 +54,11 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.Code == "NoSuchResource"
 }
 
-// IsRetryable reports whether a call that failed with err may succeed if sent again:
+// isRetryable reports whether a call that failed with err may succeed if sent again:
 // throttling, server-side failures and transport errors (timeouts included), never client mistakes
 // or a cancellation. Whether the caller's own deadline has passed is the caller's to check: an
 // attempt that timed out also matches context.DeadlineExceeded.
-func IsRetryable(err error) bool {
+func isRetryable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return false
 	}

@@ -34,8 +34,8 @@ func TestIsRetryable(t *testing.T) {
 		"wrapped throttling":  {fmt.Errorf("x: %w", &APIError{Code: "Throttling", HTTPStatus: 400}), true},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if got := IsRetryable(tc.err); got != tc.want {
-				t.Errorf("IsRetryable(%v) = %v, want %v", tc.err, got, tc.want)
+			if got := isRetryable(tc.err); got != tc.want {
+				t.Errorf("isRetryable(%v) = %v, want %v", tc.err, got, tc.want)
 			}
 		})
 	}

@@ -60,7 +60,7 @@ func TestFaultMatrix(t *testing.T) {
 			emu := faultEmulator(t)
 			emu.Server.InjectNext(tc.kind, 1)
 			c := newFaultClient(t, emu, 3)
-			img, err := c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
+			img, err := c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
 			if err != nil || img.ImageID != testImage {
 				t.Fatalf("a single %s fault must be survived: got (%v, %v)", tc.kind, img, err)
 			}
@@ -81,7 +81,7 @@ func TestFaultMatrix(t *testing.T) {
 			emu.Server.InjectNext(tc.kind, 100)
 			c := newFaultClient(t, emu, 2)
 			start := time.Now()
-			img, err := c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
+			img, err := c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
 			if err == nil || img != nil {
 				t.Fatalf("want only an error, got (%v, %v)", img, err)
 			}
@@ -166,7 +166,7 @@ func TestCancelDuringSlowAnswer(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	_, err = c.GetImageInfo(ctx, GetImageInfoInput{ImageID: testImage})
+	_, err = c.getImageInfo(ctx, GetImageInfoInput{ImageID: testImage})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want context.Canceled, got %v", err)
 	}
@@ -183,7 +183,7 @@ func TestHugeResponse(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"ImageInfo":{"ImageId":"x","Description":"`))
 		chunk := []byte(strings.Repeat("a", 1<<16))
-		for range (MaxResponseBytes / len(chunk)) + 2 {
+		for range (maxResponseBytes / len(chunk)) + 2 {
 			if _, err := w.Write(chunk); err != nil {
 				return
 			}
@@ -192,8 +192,8 @@ func TestHugeResponse(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	c := newTestClient(t, srv.URL, testSecret, SignatureV3, 0)
-	img, err := c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: "x"})
+	img, err := c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: "x"})
 	if err == nil || img != nil || !strings.Contains(err.Error(), "larger than") {
-		t.Fatalf("want ErrResponseTooLarge, got (%v, %v)", img, err)
+		t.Fatalf("want errResponseTooLarge, got (%v, %v)", img, err)
 	}
 }

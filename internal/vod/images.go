@@ -61,11 +61,11 @@ func (c *Client) GetImage(ctx context.Context, in GetImageInfoInput) (*Image, er
 	if c.batcher != nil {
 		return c.batcher.get(ctx, in)
 	}
-	return c.GetImageInfo(ctx, in)
+	return c.getImageInfo(ctx, in)
 }
 
 // GetImageInfo returns an image's metadata and a URL of the requested type.
-func (c *Client) GetImageInfo(ctx context.Context, in GetImageInfoInput) (*Image, error) {
+func (c *Client) getImageInfo(ctx context.Context, in GetImageInfoInput) (*Image, error) {
 	query := withURLOptions(map[string]string{"ImageId": in.ImageID}, in.OutputType, in.AuthTimeout)
 	var img *Image
 	err := c.call(ctx, "GetImageInfo", query, func(body []byte) (err error) {
@@ -97,31 +97,31 @@ func splitTags(s string) []string {
 	return tags
 }
 
-// MaxImageIDsPerBatch is how many IDs one GetImageInfos call takes.
-const MaxImageIDsPerBatch = 20
+// maxImageIDsPerBatch is how many IDs one GetImageInfos call takes.
+const maxImageIDsPerBatch = 20
 
-// GetImageInfosInput is the request of GetImageInfos: up to MaxImageIDsPerBatch IDs sharing one
+// getImageInfosInput is the request of GetImageInfos: up to maxImageIDsPerBatch IDs sharing one
 // output type and validity.
-type GetImageInfosInput struct {
+type getImageInfosInput struct {
 	ImageIDs    []string
 	OutputType  string
 	AuthTimeout int64
 }
 
-// GetImageInfosOutput holds the images found and the IDs VOD reports as not existing.
-type GetImageInfosOutput struct {
+// getImageInfosOutput holds the images found and the IDs VOD reports as not existing.
+type getImageInfosOutput struct {
 	RequestID string
 	Images    []*Image
 	Missing   []string
 }
 
 // GetImageInfos reads several images in one request.
-func (c *Client) GetImageInfos(ctx context.Context, in GetImageInfosInput) (*GetImageInfosOutput, error) {
-	if n := len(in.ImageIDs); n == 0 || n > MaxImageIDsPerBatch {
-		return nil, fmt.Errorf("GetImageInfos takes 1 to %d image IDs, got %d", MaxImageIDsPerBatch, n)
+func (c *Client) getImageInfos(ctx context.Context, in getImageInfosInput) (*getImageInfosOutput, error) {
+	if n := len(in.ImageIDs); n == 0 || n > maxImageIDsPerBatch {
+		return nil, fmt.Errorf("GetImageInfos takes 1 to %d image IDs, got %d", maxImageIDsPerBatch, n)
 	}
 	query := withURLOptions(map[string]string{"ImageIds": strings.Join(in.ImageIDs, ",")}, in.OutputType, in.AuthTimeout)
-	var out *GetImageInfosOutput
+	var out *getImageInfosOutput
 	err := c.call(ctx, "GetImageInfos", query, func(body []byte) (err error) {
 		out, err = decodeGetImageInfos(body)
 		return err
@@ -139,7 +139,7 @@ func newImageIndex() imageIndex {
 	return imageIndex{found: map[string]*Image{}, missing: map[string]bool{}}
 }
 
-func (x imageIndex) add(out *GetImageInfosOutput) {
+func (x imageIndex) add(out *getImageInfosOutput) {
 	for _, img := range out.Images {
 		x.found[strings.ToLower(img.ImageID)] = img
 	}
@@ -154,6 +154,14 @@ func (x imageIndex) lookup(id string) (img *Image, missing bool) {
 	return x.found[key], x.missing[key]
 }
 
+// GetImagesInput is the request of GetImages: any number of image IDs sharing one output type and
+// validity (AuthTimeout, in seconds, as in GetImageInfoInput). Zero values are not sent.
+type GetImagesInput struct {
+	ImageIDs    []string
+	OutputType  string
+	AuthTimeout int64
+}
+
 // GetImagesOutput holds images in the order their IDs were asked for (nil where an ID does not
 // exist), the IDs that do not exist, and the request IDs of the answers that said so.
 type GetImagesOutput struct {
@@ -162,11 +170,11 @@ type GetImagesOutput struct {
 	MissingRequestIDs []string
 }
 
-// getImagesConcurrency bounds the reads of up to MaxImageIDsPerBatch IDs that one GetImages has in
+// getImagesConcurrency bounds the reads of up to maxImageIDsPerBatch IDs that one GetImages has in
 // flight at once; the per-action rates still pace them.
 const getImagesConcurrency = 4
 
-// readMany reads 1 to MaxImageIDsPerBatch images of one output type and validity and calls deliver
+// readMany reads 1 to maxImageIDsPerBatch images of one output type and validity and calls deliver
 // once for each ID (by its index in ids) as soon as its result is known: as one GetImageInfos
 // call, or as one GetImageInfo call per ID, in parallel, when GetImageInfos is saturated (it has
 // met the account's limit) and GetImageInfo's rate would carry them all before GetImageInfos' next
@@ -181,14 +189,14 @@ func (c *Client) readMany(ctx context.Context, ids []string, outputType string, 
 		var wg sync.WaitGroup
 		for i, id := range ids {
 			wg.Go(func() {
-				img, err := c.GetImageInfo(ctx, GetImageInfoInput{ImageID: id, OutputType: outputType, AuthTimeout: authTimeout})
+				img, err := c.getImageInfo(ctx, GetImageInfoInput{ImageID: id, OutputType: outputType, AuthTimeout: authTimeout})
 				deliver(i, batchResult{img, err})
 			})
 		}
 		wg.Wait()
 		return
 	}
-	out, err := c.GetImageInfos(ctx, GetImageInfosInput{ImageIDs: ids, OutputType: outputType, AuthTimeout: authTimeout})
+	out, err := c.getImageInfos(ctx, getImageInfosInput{ImageIDs: ids, OutputType: outputType, AuthTimeout: authTimeout})
 	if err != nil {
 		for i := range ids {
 			deliver(i, batchResult{err: err})
@@ -210,9 +218,10 @@ func (c *Client) readMany(ctx context.Context, ids []string, outputType string, 
 	}
 }
 
-// GetImages reads any number of images, MaxImageIDsPerBatch at a time (see readMany), several at a
+// GetImages reads any number of images, maxImageIDsPerBatch at a time (see readMany), several at a
 // time. IDs are matched case-insensitively, as VOD does; a repeated ID is fetched once.
-func (c *Client) GetImages(ctx context.Context, ids []string, outputType string, authTimeout int64) (*GetImagesOutput, error) {
+func (c *Client) GetImages(ctx context.Context, in GetImagesInput) (*GetImagesOutput, error) {
+	ids, outputType, authTimeout := in.ImageIDs, in.OutputType, in.AuthTimeout
 	var distinct []string
 	seen := map[string]bool{}
 	for _, id := range ids {
@@ -233,8 +242,8 @@ func (c *Client) GetImages(ctx context.Context, ids []string, outputType string,
 		wg       sync.WaitGroup
 		slots    = make(chan struct{}, getImagesConcurrency)
 	)
-	for start := 0; start < len(distinct); start += MaxImageIDsPerBatch {
-		chunk := distinct[start:min(start+MaxImageIDsPerBatch, len(distinct))]
+	for start := 0; start < len(distinct); start += maxImageIDsPerBatch {
+		chunk := distinct[start:min(start+maxImageIDsPerBatch, len(distinct))]
 		wg.Go(func() {
 			select {
 			case slots <- struct{}{}:

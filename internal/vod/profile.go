@@ -14,15 +14,15 @@ import (
 	"github.com/aliyun/credentials-go/credentials/providers"
 )
 
-// CLIModes are the profile modes of the aliyun CLI (aliyun-cli config/profile.go), in its
+// cliModes are the profile modes of the aliyun CLI (aliyun-cli config/profile.go), in its
 // spelling; a profile's mode matches one of them regardless of case, as in the CLI.
-var CLIModes = []string{
+var cliModes = []string{
 	"AK", "StsToken", "RamRoleArn", "EcsRamRole", "RsaKeyPair", "RamRoleArnWithRoleName", "ChainableRamRoleArn",
 	"External", "CredentialsURI", "OIDC", "CloudSSO", "OAuth", "BearerToken", "Anonymous",
 }
 
 func normalizeMode(mode string) string {
-	for _, m := range CLIModes {
+	for _, m := range cliModes {
 		if strings.EqualFold(mode, m) {
 			return m
 		}
@@ -327,7 +327,7 @@ func (p *CLIProfile) source(f *fetcher, seen map[string]bool) (source, error) {
 		return nil, p.problem("the profile has no mode, and its fields do not show one")
 	}
 	return nil, &CredentialError{Source: p.what(), Problem: fmt.Sprintf("mode %q is not one the aliyun CLI knows", truncate(p.Mode, 40)),
-		Fix: "use one of " + strings.Join(CLIModes, ", ")}
+		Fix: "use one of " + strings.Join(cliModes, ", ")}
 }
 
 // cloudSSO uses the STS credentials the CLI cached at sign-in while they last, then the sign-in's

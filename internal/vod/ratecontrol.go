@@ -319,8 +319,8 @@ func (rc *rateControl) jitter(action string) time.Duration {
 	return rand.N(seconds(1/r) + 1)
 }
 
-// RateState is an action's learned rate, for logs and tests.
-type RateState struct {
+// rateState is an action's learned rate, for logs and tests.
+type rateState struct {
 	Action string
 	// RequestsPerSecond is the current fill rate; Cuts how many Throttling answers lowered it, of
 	// Throttled in all.
@@ -329,16 +329,16 @@ type RateState struct {
 }
 
 // snapshot returns action's state.
-func (rc *rateControl) snapshot(action string) RateState {
+func (rc *rateControl) snapshot(action string) rateState {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	a := rc.action(action, rc.clock.Now())
-	return RateState{Action: action, RequestsPerSecond: a.r, Cuts: a.cuts, Throttled: a.throttled}
+	return rateState{Action: action, RequestsPerSecond: a.r, Cuts: a.cuts, Throttled: a.throttled}
 }
 
-// IsThrottling reports whether err is a Throttling answer (Throttling, Throttling.User,
+// isThrottling reports whether err is a Throttling answer (Throttling, Throttling.User,
 // Throttling.Api, …): the account's rate limit, not a fault.
-func IsThrottling(err error) bool {
+func isThrottling(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && strings.Contains(apiErr.Code, "Throttling")
 }

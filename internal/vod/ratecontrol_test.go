@@ -263,7 +263,7 @@ func TestCancellationStopsThrottledCalls(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.GetImageInfo(ctx, GetImageInfoInput{ImageID: testImage})
+		_, err := c.getImageInfo(ctx, GetImageInfoInput{ImageID: testImage})
 		done <- err
 	}()
 	// The first attempt goes at once and is throttled; the retry waits 10,000 s for its turn.
@@ -289,7 +289,7 @@ func TestPermanentThrottleEndsWithinBudget(t *testing.T) {
 	clk := newFakeClock()
 	c.rates.clock = clk
 	start := clk.Now()
-	_, err = c.GetImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
+	_, err = c.getImageInfo(context.Background(), GetImageInfoInput{ImageID: testImage})
 	took := clk.Now().Sub(start)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "Throttling.User" {
@@ -333,7 +333,7 @@ func TestReadsUseBothActionsWhenOneIsSaturated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := c.GetImages(context.Background(), append(ids, "0123456789abcdef0123456789abcdee"), "", 0)
+	out, err := c.GetImages(context.Background(), GetImagesInput{ImageIDs: append(ids, "0123456789abcdef0123456789abcdee")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// SearchMedia's limits: a page holds at most MaxSearchPageSize hits, and page browsing reaches only
+// SearchMedia's limits: a page holds at most maxSearchPageSize hits, and page browsing reaches only
 // the first MaxSearchResults of them.
 const (
-	MaxSearchPageSize = 100
+	maxSearchPageSize = 100
 	MaxSearchResults  = 5000
 )
 
@@ -134,7 +134,7 @@ func (c *Client) SearchImages(ctx context.Context, in SearchImagesInput) (*Searc
 	if sortBy == "" {
 		sortBy = SortCreationTimeDesc
 	}
-	pageSize := min(limit, MaxSearchPageSize)
+	pageSize := min(limit, maxSearchPageSize)
 	query := map[string]string{"SearchType": "image", "SortBy": sortBy, "PageSize": strconv.Itoa(pageSize), "Fields": searchFields}
 	if m := in.Filter.Match(); m != "" {
 		query["Match"] = m

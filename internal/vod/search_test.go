@@ -104,7 +104,7 @@ func TestGetImagesKeepsOrderAndListsMissing(t *testing.T) {
 	unknownA, unknownB := fmt.Sprintf("%032x", 9001), fmt.Sprintf("%032x", 9002)
 	ids = append(ids, unknownA, imageID(10), strings.ToUpper(imageID(50)), unknownB, unknownA)
 
-	out, err := c.GetImages(context.Background(), ids, OutputTypeOSS, 600)
+	out, err := c.GetImages(context.Background(), GetImagesInput{ImageIDs: ids, OutputType: OutputTypeOSS, AuthTimeout: 600})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestGetImagesFailsOnPersistentError(t *testing.T) {
 	t.Parallel()
 	emu, c := searchEmulator(t, 50)
 	emu.Server.InjectNext(vodemu.FaultInternal, 1000, "GetImageInfos")
-	_, err := c.GetImages(context.Background(), idsOf(0, 1, 2), "", 0)
+	_, err := c.GetImages(context.Background(), GetImagesInput{ImageIDs: idsOf(0, 1, 2)})
 	if err == nil || !strings.Contains(err.Error(), "InternalError") {
 		t.Fatalf("err = %v, want InternalError", err)
 	}
@@ -248,8 +248,8 @@ func TestSearchImagesStopsAtThePagingCap(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	if calls := emu.Server.Stats().ByAction["SearchMedia"]; calls != MaxSearchResults/MaxSearchPageSize {
-		t.Errorf("SearchMedia calls = %d, want %d", calls, MaxSearchResults/MaxSearchPageSize)
+	if calls := emu.Server.Stats().ByAction["SearchMedia"]; calls != MaxSearchResults/maxSearchPageSize {
+		t.Errorf("SearchMedia calls = %d, want %d", calls, MaxSearchResults/maxSearchPageSize)
 	}
 }
 

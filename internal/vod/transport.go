@@ -12,12 +12,12 @@ import (
 	"time"
 )
 
-// MaxResponseBytes bounds a response body: image metadata is a few kilobytes, so anything near
+// maxResponseBytes bounds a response body: image metadata is a few kilobytes, so anything near
 // this is not VOD talking.
-const MaxResponseBytes = 4 << 20
+const maxResponseBytes = 4 << 20
 
-// ErrResponseTooLarge is returned when a response body exceeds MaxResponseBytes.
-var ErrResponseTooLarge = fmt.Errorf("the response body is larger than %d bytes", MaxResponseBytes)
+// errResponseTooLarge is returned when a response body exceeds maxResponseBytes.
+var errResponseTooLarge = fmt.Errorf("the response body is larger than %d bytes", maxResponseBytes)
 
 // httpClient is the SDK core's HTTP client, replaced: the default one is shared process-wide and
 // rewritten on every request (a data race under concurrent reads), builds a new transport per
@@ -58,7 +58,7 @@ func (h *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response,
 	if err != nil {
 		return nil, err
 	}
-	resp.Body = &limitedBody{ReadCloser: resp.Body, left: MaxResponseBytes}
+	resp.Body = &limitedBody{ReadCloser: resp.Body, left: maxResponseBytes}
 	if resp.StatusCode >= 400 {
 		return withJSONError(resp)
 	}
@@ -93,7 +93,7 @@ func withJSONError(resp *http.Response) (*http.Response, error) {
 	return resp, nil
 }
 
-// limitedBody fails a read past MaxResponseBytes instead of buffering without bound.
+// limitedBody fails a read past maxResponseBytes instead of buffering without bound.
 type limitedBody struct {
 	io.ReadCloser
 	left int64
@@ -103,7 +103,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
 		var probe [1]byte
 		if n, _ := b.ReadCloser.Read(probe[:]); n > 0 {
-			return 0, ErrResponseTooLarge
+			return 0, errResponseTooLarge
 		}
 		return 0, io.EOF
 	}

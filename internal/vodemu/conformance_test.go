@@ -563,13 +563,14 @@ func TestConformanceClientParameters(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := c.GetImageInfo(ctx, vod.GetImageInfoInput{ImageID: "img-cdn", OutputType: vod.OutputTypeCDN, AuthTimeout: 600}); err != nil {
+				// A lone read is sent as GetImageInfo, batching or not.
+				if _, err := c.GetImage(ctx, vod.GetImageInfoInput{ImageID: "img-cdn", OutputType: vod.OutputTypeCDN, AuthTimeout: 600}); err != nil {
 					t.Fatalf("GetImageInfo: %v", err)
 				}
 				if _, err := c.GetImage(ctx, vod.GetImageInfoInput{ImageID: "img-oss", OutputType: vod.OutputTypeOSS, AuthTimeout: 60}); err != nil {
 					t.Fatalf("GetImage: %v", err)
 				}
-				if _, err := c.GetImages(ctx, []string{"img-cdn", "nope"}, vod.OutputTypeOSS, 60); err != nil {
+				if _, err := c.GetImages(ctx, vod.GetImagesInput{ImageIDs: []string{"img-cdn", "nope"}, OutputType: vod.OutputTypeOSS, AuthTimeout: 60}); err != nil {
 					t.Fatalf("GetImages: %v", err)
 				}
 				filter := vod.ImageFilter{Title: "a", Tags: []string{"b"}, CateID: &cate, Statuses: []string{"Normal"},
