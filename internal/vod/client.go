@@ -20,7 +20,8 @@ import (
 // APIVersion is the VOD API version every request names.
 const APIVersion = "2017-03-21"
 
-// Defaults used when Config leaves a field at its zero value.
+// Defaults used when Config (or CredentialSource) leaves a field at its zero value: the timeouts
+// of one HTTP request, and the retries of failures other than throttling.
 const (
 	defaultConnectTimeout = 10 * time.Second
 	defaultReadTimeout    = 30 * time.Second
@@ -37,29 +38,36 @@ const (
 	SignatureV1 SignatureVersion = "v1"
 )
 
-// Config says where and how to reach VOD.
+// Config says where and how to reach VOD. Durations are time.Durations; a zero field takes the
+// default named on it.
 type Config struct {
-	// Endpoint is a full URL such as https://vod.cn-shanghai.aliyuncs.com or http://127.0.0.1:8080.
-	Endpoint   string
-	RegionID   string
+	// Endpoint is a full URL such as https://vod.cn-shanghai.aliyuncs.com or http://127.0.0.1:8080
+	// (EndpointForRegion gives the public one); required.
+	Endpoint string
+	// RegionID is the region ID the requests are signed for, such as cn-shanghai; required.
+	RegionID string
+	// Credential signs the requests; required. A *Credential from NewCredential is resolved with
+	// each call's context before every attempt.
 	Credential credentials.Credential
 	// UserAgent is appended to the SDK core's own user agent.
 	UserAgent        string
 	SignatureVersion SignatureVersion
 	// MaxRetries bounds the extra attempts made for retryable failures other than throttling; a
 	// negative value means none. Throttling answers are retried for up to ReadTimeout instead (see
-	// Client.call).
-	MaxRetries     int
+	// Client.call). Zero means none: DefaultMaxRetries is the caller's to pass.
+	MaxRetries int
+	// ConnectTimeout bounds connecting to the endpoint (default 10s).
 	ConnectTimeout time.Duration
-	ReadTimeout    time.Duration
+	// ReadTimeout bounds one request's answer (default 30s), and how long a call retries Throttling
+	// answers.
+	ReadTimeout time.Duration
 	// Backoff returns the wait before retry number attempt (from 1); nil means exponential with jitter.
 	Backoff func(attempt int) time.Duration
 	// Batch coalesces concurrent GetImage calls into GetImageInfos requests; BatchWindow (default
-	// defaultBatchWindow) is the unit of a batch's waits for more reads, at most 8 windows (see
-	// batcher).
+	// 25ms) is the unit of a batch's waits for more reads, at most 8 windows (see batcher).
 	Batch       bool
 	BatchWindow time.Duration
-	// RequestsPerSecond, if > 0, is a hard ceiling: every request (retries included, all actions
+	// RequestsPerSecond, if > 0, is a hard ceiling in requests per second: every request (retries included, all actions
 	// together) is paced under it, and no action's learned rate goes above it. Without it each
 	// action's rate still starts at its documented limit and learns from throttling (see
 	// rateControl).
@@ -88,6 +96,25 @@ type Attempt struct {
 }
 
 // Client calls VOD operations. It is safe for concurrent use.
+//
+// The errors of its calls (GetImage, GetImages, SearchImages) come wrapped with the action's name,
+// so use errors.As and errors.Is:
+//   - *APIError: VOD answered with an error code. NoSuchResource (IsNotFound) and other client
+//     errors come at once; a Throttling code once Config.ReadTimeout of retrying it has passed
+//     (APIError.Throttled says how long); a 5xx, ServiceUnavailable or InternalError after
+//     Config.MaxRetries retries. APIError.Attempts counts the requests sent.
+//   - *MalformedResponseError: the answer was not JSON (empty, cut short, garbled), after
+//     Config.MaxRetries retries. An answer that is JSON of the wrong shape is a plain error naming
+//     the action and the request ID, not retried.
+//   - A transport error (a net.Error, io.ErrUnexpectedEOF, a reset or refused connection) after
+//     Config.MaxRetries retries; IsUnreachable tells an endpoint that cannot be reached at all. A
+//     response body over 4 MiB is an error at once.
+//   - *CredentialError: a NewCredential credential could not be obtained (it retried its own
+//     requests already).
+//   - context.Canceled or context.DeadlineExceeded, as soon as ctx ends, even mid-wait (while
+//     credentials are fetched, a *CredentialError that says cancelled).
+//
+// Errors other than *APIError say how many attempts were made when there were several.
 type Client struct {
 	// sdks holds SDK core clients, one per call in flight: an openapi.Client mutates its own fields
 	// on every request, so it must not be shared between goroutines. newSDK makes one when the
@@ -110,7 +137,8 @@ type Client struct {
 	resolve func(ctx context.Context) error
 }
 
-// EndpointForRegion returns the public VOD endpoint of a region.
+// EndpointForRegion returns the public VOD endpoint of a region ID, as an https URL without a
+// path; cn-hangzhou gets cn-shanghai's, as VOD's SDKs do. It does not check that the region exists.
 func EndpointForRegion(region string) string {
 	if region == "cn-hangzhou" { // VOD has no Hangzhou host; its SDKs send Hangzhou to Shanghai.
 		region = "cn-shanghai"
@@ -118,7 +146,8 @@ func EndpointForRegion(region string) string {
 	return "https://vod." + region + ".aliyuncs.com"
 }
 
-// New checks cfg and builds a client. It makes no network call.
+// New checks cfg and builds a client. It makes no network call. It returns a plain error when the
+// credential or region is missing or the endpoint is not an http(s)://host[:port] URL.
 func New(cfg Config) (*Client, error) {
 	if cfg.Credential == nil {
 		return nil, errors.New("no credential given")

@@ -16,8 +16,8 @@ import (
 //
 // Every request made to get or refresh credentials (STS AssumeRole and AssumeRoleWithOIDC, a
 // credentials URI, the ECS metadata service) goes through the client's transport (proxy from
-// HTTPS_PROXY/NO_PROXY, the timeouts) and its retry policy (isRetryable, MaxRetries, backoff with
-// jitter, cancellation); every error is a *CredentialError, whose text holds no credential
+// HTTPS_PROXY/NO_PROXY, the timeouts) and its retry policy (the client's retryable failures,
+// MaxRetries, backoff with jitter, cancellation); every error is a *CredentialError, whose text holds no credential
 // material. credentials-go supplies the types and the CloudSSO and OAuth sign-in exchanges; its
 // own fetchers are not used, as they neither retry nor take a transport, and quote what they read
 // in their errors.
@@ -40,19 +40,23 @@ type CredentialSource struct {
 	// STSEndpoint is the STS host[:port] for every STS call, whichever source makes it (always
 	// HTTPS); empty for the profile's sts_region endpoint, else sts.aliyuncs.com.
 	STSEndpoint string
-	// Timeouts and retries of credential requests; zero values take the client's defaults.
+	// Timeouts and retries of credential requests, as in Config; zero timeouts take the client's
+	// defaults (10s to connect, 30s to read), and MaxRetries zero or less means none.
 	ConnectTimeout, ReadTimeout time.Duration
 	MaxRetries                  int
 	Backoff                     func(attempt int) time.Duration
 }
 
-// OIDCSource assumes a role with an OIDC token, as CI runners and Kubernetes RRSA provide it.
+// OIDCSource assumes a role with an OIDC token, as CI runners and Kubernetes RRSA provide it. The
+// token is read from TokenFile ("~" expanded) at every refresh; DurationSeconds is the session's
+// validity in seconds (0: STS's default).
 type OIDCSource struct {
 	RoleARN, ProviderARN, TokenFile, SessionName string
 	DurationSeconds                              int
 }
 
-// AssumeRole is a RAM role to assume with the base credentials.
+// AssumeRole is a RAM role to assume with the base credentials. Policy is a JSON policy document
+// narrowing the role's; DurationSeconds is the session's validity in seconds (0: STS's default).
 type AssumeRole struct {
 	RoleARN, SessionName, ExternalID, Policy string
 	DurationSeconds                          int
@@ -66,7 +70,9 @@ type Credential struct {
 }
 
 // Resolve gets (or refreshes) the credentials now, with ctx's cancellation; the SDK core's own
-// GetCredential then finds them fresh.
+// GetCredential then finds them fresh. Credentials still valid for a while are kept without a
+// request. Its errors are *CredentialError: after the source's own retries (Transient when the last
+// failure was retryable), and also when ctx ends (its Problem then says cancelled).
 func (c *Credential) Resolve(ctx context.Context) error {
 	_, err := c.top.get(ctx)
 	return err
@@ -76,7 +82,9 @@ func (c *Credential) Resolve(ctx context.Context) error {
 func (c *Credential) Describe() string { return c.top.describe() }
 
 // NewCredential builds the credential that the client signs with. It makes no request; Resolve
-// does.
+// does. Its only error is a *CredentialError from reading a CLI profile (UseProfile without
+// Profile): a file that cannot be read or is not JSON, a missing profile, a mode without the
+// fields it needs.
 func NewCredential(src CredentialSource) (*Credential, error) {
 	f := &fetcher{
 		connect:     orDefault(src.ConnectTimeout, defaultConnectTimeout),

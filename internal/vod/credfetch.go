@@ -40,6 +40,8 @@ type CredentialError struct {
 	Fix string
 }
 
+// Error reads "<Source>: <Problem> (code, HTTP status, request ID)", and for a transient failure how
+// many attempts were made. Fix is not part of it: the caller says what to do.
 func (e *CredentialError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Source)

@@ -71,13 +71,16 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 
 // MalformedResponseError is a successful answer whose body is not JSON at all: empty, cut short or
 // garbled on the way, as proxies and broken connections produce. Sending the request again may
-// help, unlike a well-formed body of the wrong shape.
+// help, unlike a well-formed body of the wrong shape. Calls return it wrapped, after their retries.
 type MalformedResponseError struct {
+	// Action is the API action called, such as GetImageInfo.
 	Action string
-	Err    error
-	Body   string // the first bytes, for the error message
+	// Err is the JSON syntax error (io.ErrUnexpectedEOF for an empty body).
+	Err  error
+	Body string // the first bytes, for the error message
 }
 
+// Error names the action and says the body is empty or not JSON, quoting its first bytes.
 func (e *MalformedResponseError) Error() string {
 	if e.Body == "" {
 		return fmt.Sprintf("%s: the response body is empty", e.Action)
@@ -85,6 +88,7 @@ func (e *MalformedResponseError) Error() string {
 	return fmt.Sprintf("%s: the response is not JSON: %v (body starts %q)", e.Action, e.Err, e.Body)
 }
 
+// Unwrap returns the JSON syntax error.
 func (e *MalformedResponseError) Unwrap() error { return e.Err }
 
 // decodeGetImageInfo turns a GetImageInfo response body into an Image, rejecting bodies that do

@@ -15,14 +15,19 @@ import (
 )
 
 // APIError is an error answered by the VOD API: a JSON body with a code, a message and a request ID.
+// Fields the answer left out are empty; Code is "Unknown" when it named none.
 type APIError struct {
+	// Action is the API action called, such as GetImageInfo.
 	Action     string
 	HTTPStatus int
-	Code       string
-	Message    string
-	RequestID  string
-	HostID     string
-	Recommend  string
+	// Code is VOD's error code, such as NoSuchResource or Throttling.User.
+	Code string
+	// Message is VOD's message, without the string to sign that SignatureDoesNotMatch appends.
+	Message   string
+	RequestID string
+	HostID    string
+	// Recommend is VOD's diagnosis URL, when it gives one.
+	Recommend string
 	// Attempts is how many times the request was sent, retries included.
 	Attempts int
 	// Throttled, when the call ended on a Throttling answer after retrying it, is how long the call
@@ -30,6 +35,8 @@ type APIError struct {
 	Throttled time.Duration
 }
 
+// Error reads "<Action>: <Code> (HTTP <status>, request ID <id>) after <n> attempts in <d>: <Message>",
+// leaving out the parts that are empty.
 func (e *APIError) Error() string {
 	msg := fmt.Sprintf("%s: %s (HTTP %d", e.Action, e.Code, e.HTTPStatus)
 	if e.RequestID != "" {
@@ -48,7 +55,8 @@ func (e *APIError) Error() string {
 	return msg
 }
 
-// IsNotFound reports whether err says the requested resource does not exist.
+// IsNotFound reports whether err, or an error it wraps, is an *APIError with code NoSuchResource:
+// the requested image does not exist.
 func IsNotFound(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.Code == "NoSuchResource"
@@ -133,8 +141,8 @@ func stringField(data map[string]interface{}, names ...string) string {
 	return ""
 }
 
-// IsUnreachable reports whether err means the endpoint could not be reached at all: no DNS answer,
-// a refused connection or a connection timeout.
+// IsUnreachable reports whether err, or an error it wraps, means the endpoint could not be reached
+// at all: no DNS answer, a refused connection or a connection timeout.
 func IsUnreachable(err error) bool {
 	var dnsErr *net.DNSError
 	var opErr *net.OpError

@@ -10,7 +10,7 @@ import (
 	"sync"
 )
 
-// Output types for image URLs.
+// Output types for image URLs: a URL of the image's OSS bucket, or of its CDN domain.
 const (
 	OutputTypeOSS = "oss"
 	OutputTypeCDN = "cdn"
@@ -19,20 +19,27 @@ const (
 // MaxAuthTimeoutOSS is the longest validity, in seconds, of an OSS URL for an image in a VOD bucket.
 const MaxAuthTimeoutOSS = 2592000
 
-// GetImageInfoInput is the request of GetImageInfo. Zero values are not sent.
+// GetImageInfoInput is the request of GetImage (GetImageInfo). Zero values are not sent, leaving
+// VOD's defaults.
 type GetImageInfoInput struct {
-	ImageID     string
-	OutputType  string
+	ImageID string
+	// OutputType is OutputTypeOSS or OutputTypeCDN.
+	OutputType string
+	// AuthTimeout is the signed URL's validity in seconds (VOD's default: 3600 for OSS; the CDN's
+	// URL signing setting for CDN). OSS URLs of a VOD bucket take at most MaxAuthTimeoutOSS.
 	AuthTimeout int64
 }
 
 // Image is an image's metadata and access URL: the fields of GetImageInfo's ImageInfo, which
 // GetImageInfos' items share exactly (vod-20170321 models). The last-modified time is not among
-// them: only SearchMedia returns it (SearchImagesOutput.ModificationTimes).
+// them: only SearchMedia returns it (SearchImagesOutput.ModificationTimes). Fields VOD left out are
+// zero.
 type Image struct {
-	ImageID         string
-	URL             string
-	Status          string
+	ImageID string
+	// URL is signed for the requested output type and validity.
+	URL    string
+	Status string
+	// CreationTime is UTC, yyyy-MM-ddTHH:mm:ssZ, as VOD sends it.
 	CreationTime    string
 	StorageLocation string
 	CateID          int64
@@ -50,13 +57,18 @@ type Image struct {
 type Mezzanine struct {
 	FileURL          string
 	OriginalFileName string
-	Width            int64
-	Height           int64
-	FileSize         int64
+	// Width and Height are in pixels.
+	Width  int64
+	Height int64
+	// FileSize is in bytes.
+	FileSize int64
 }
 
-// GetImage reads one image: through a batch shared with concurrent reads when the client batches,
-// else with GetImageInfo. Both give the same result.
+// GetImage reads one image: through a batch shared with concurrent reads when the client batches
+// (Config.Batch), else with GetImageInfo. Both give the same result. A missing image is an
+// *APIError with code NoSuchResource (IsNotFound), also when a batch's GetImageInfos reported it;
+// the other errors are those of every call (see Client): *APIError, *MalformedResponseError or a
+// JSON answer of the wrong shape, a transport error after retries, *CredentialError, ctx's error.
 func (c *Client) GetImage(ctx context.Context, in GetImageInfoInput) (*Image, error) {
 	if c.batcher != nil {
 		return c.batcher.get(ctx, in)
@@ -218,8 +230,12 @@ func (c *Client) readMany(ctx context.Context, ids []string, outputType string, 
 	}
 }
 
-// GetImages reads any number of images, maxImageIDsPerBatch at a time (see readMany), several at a
-// time. IDs are matched case-insensitively, as VOD does; a repeated ID is fetched once.
+// GetImages reads any number of images, 20 IDs a request (see readMany), several requests at a
+// time. IDs are matched case-insensitively, as VOD does; a repeated ID is fetched once. IDs that do
+// not exist are listed in the output, not errors. The first other failure cancels the rest and is
+// returned: an error of every call (see Client: *APIError, *MalformedResponseError or a JSON answer
+// of the wrong shape, a transport error after retries, *CredentialError, ctx's error), or a plain
+// error when the answers name neither an image nor its absence.
 func (c *Client) GetImages(ctx context.Context, in GetImagesInput) (*GetImagesOutput, error) {
 	ids, outputType, authTimeout := in.ImageIDs, in.OutputType, in.AuthTimeout
 	var distinct []string

@@ -31,7 +31,8 @@ func normalizeMode(mode string) string {
 }
 
 // ExpandHome replaces a leading "~" (alone or before a path separator) with the home directory,
-// as shells, the aliyun CLI and other Terraform providers do for credential file paths.
+// as shells, the aliyun CLI and other Terraform providers do for credential file paths. Other paths,
+// and all paths when the home directory is unknown, are returned as they are.
 func ExpandHome(path string) string {
 	if path != "~" && !strings.HasPrefix(path, "~/") && !strings.HasPrefix(path, `~\`) {
 		return path
@@ -43,7 +44,7 @@ func ExpandHome(path string) string {
 	return filepath.Join(home, path[1:])
 }
 
-// DefaultCLIConfigFile is where the aliyun CLI keeps its profiles.
+// DefaultCLIConfigFile is where the aliyun CLI keeps its profiles: ~/.aliyun/config.json, expanded.
 func DefaultCLIConfigFile() string { return ExpandHome("~/.aliyun/config.json") }
 
 // CLIProfile is one profile of the aliyun CLI's config.json. Only the fields that select
@@ -87,8 +88,9 @@ type cliConfig struct {
 }
 
 // ReadCLIProfile reads profile name (empty: the file's current one) from the aliyun CLI config
-// file at path (empty: ~/.aliyun/config.json; "~" is expanded). Errors name the file and, for
-// a syntax error, the line and column, never the file's content.
+// file at path (empty: ~/.aliyun/config.json; "~" is expanded). Its errors are *CredentialError:
+// the file cannot be read, is not JSON, or has no such profile. They name the file and, for a
+// syntax error, the line and column, never the file's content.
 func ReadCLIProfile(path, name string) (*CLIProfile, error) {
 	if path == "" {
 		path = DefaultCLIConfigFile()
@@ -174,7 +176,7 @@ func position(raw []byte, offset int64) (line, col int) {
 	return line, max(col, 1)
 }
 
-// Region is the profile's region_id, the provider's last region fallback.
+// Region is the profile's region_id ("" when unset), the provider's last region fallback.
 func (p *CLIProfile) Region() string { return p.RegionID }
 
 func (p *CLIProfile) what() string { return fmt.Sprintf("profile %q in %s", p.Name, p.file) }

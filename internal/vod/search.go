@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// SearchMedia's limits: a page holds at most maxSearchPageSize hits, and page browsing reaches only
-// the first MaxSearchResults of them.
+// SearchMedia's limits, in hits: a page holds at most maxSearchPageSize, and page browsing reaches
+// only the first MaxSearchResults.
 const (
 	maxSearchPageSize = 100
 	MaxSearchResults  = 5000
@@ -30,11 +30,12 @@ type ImageFilter struct {
 	Statuses        []string // any of
 	StorageLocation string
 	AppID           string
-	// CreatedAfter and CreatedBefore bound the creation time, both inclusive.
+	// CreatedAfter and CreatedBefore bound the creation time, both inclusive, to the second (sent
+	// in UTC); the zero time leaves that end open.
 	CreatedAfter, CreatedBefore time.Time
 }
 
-// Match renders the filter in SearchMedia's Match syntax (the media-search protocol, doc 86991):
+// Match renders the filter in SearchMedia's Match syntax, "" when nothing filters (the media-search protocol, doc 86991):
 // clauses joined by "and", strings in single quotes with backslash escapes, AppId and Status as
 // multi-value "in" queries (the only form the protocol's image table gives them), and the
 // creation-time range with closed ends, [a,b], so that both bounds are included; a missing bound
@@ -90,8 +91,9 @@ func apiTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05Z")
 }
 
-// SearchImagesInput is a search for images: Filter, in SortBy order (default newest first), at
-// most MaxResults (at most, and by default, MaxSearchResults).
+// SearchImagesInput is a search for images: Filter, in SortBy order (SortCreationTimeDesc, the
+// default, or SortCreationTimeAsc), at most MaxResults image IDs (at most, and by default,
+// MaxSearchResults).
 type SearchImagesInput struct {
 	Filter     ImageFilter
 	SortBy     string
@@ -124,7 +126,10 @@ type searchMediaResponse struct {
 // returns extra fields only when Fields names them.
 const searchFields = "ModificationTime"
 
-// SearchImages pages through SearchMedia for the IDs of the images that match.
+// SearchImages pages through SearchMedia, 100 hits a page, for the IDs of the images that match;
+// no match is an empty list, not an error. Its errors are those of every call (see Client):
+// *APIError, *MalformedResponseError or a JSON answer of the wrong shape (such as one without
+// MediaList), a transport error after retries, *CredentialError, ctx's error.
 func (c *Client) SearchImages(ctx context.Context, in SearchImagesInput) (*SearchImagesOutput, error) {
 	limit := in.MaxResults
 	if limit <= 0 || limit > MaxSearchResults {
