@@ -337,7 +337,7 @@ func profileSecrets(p *vod.CLIProfile) []string {
 		return nil
 	}
 	var out []string
-	for _, v := range []string{p.AccessKeySecret, p.StsToken, p.AccessToken, p.OAuthAccessToken, p.OAuthRefreshToken} {
+	for _, v := range []string{p.AccessKeySecret, p.STSToken, p.AccessToken, p.OAuthAccessToken, p.OAuthRefreshToken} {
 		if v != "" {
 			out = append(out, v)
 		}

@@ -59,7 +59,7 @@ const (
 func batchClient(t *testing.T, emu *vodemu.Running, window time.Duration) *Client {
 	t.Helper()
 	c, err := New(Config{Endpoint: emu.URL, RegionID: "cn-shanghai", Credential: testCredential(t, testSecret),
-		Batch: true, BatchWindow: window, MaxRetries: 0})
+		Batch: true, batchWindow: window, MaxRetries: 0})
 	if err != nil {
 		t.Fatal(err)
 	}

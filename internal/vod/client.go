@@ -61,14 +61,11 @@ type Config struct {
 	// ReadTimeout bounds one request's answer (default 30s), and how long a call retries Throttling
 	// answers.
 	ReadTimeout time.Duration
-	// Backoff returns the wait before retry number attempt (from 1); nil means exponential with jitter.
-	Backoff func(attempt int) time.Duration
-	// Batch coalesces concurrent GetImage calls into GetImageInfos requests; BatchWindow (default
-	// 25ms) is the unit of a batch's waits for more reads, at most 8 windows (see batcher).
-	Batch       bool
-	BatchWindow time.Duration
-	// RequestsPerSecond, if > 0, is a hard ceiling in requests per second: every request (retries included, all actions
-	// together) is paced under it, and no action's learned rate goes above it. Without it each
+	// Batch coalesces concurrent GetImage calls into GetImageInfos requests, waiting for more reads
+	// in units of 25ms, at most 8 of them (see batcher).
+	Batch bool
+	// RequestsPerSecond, if > 0, is a hard ceiling in requests per second: every request (retries
+	// included, all actions together) is paced under it, and no action's learned rate goes above it. Without it each
 	// action's rate still starts at its documented limit and learns from throttling (see
 	// rateControl).
 	RequestsPerSecond float64
@@ -77,6 +74,11 @@ type Config struct {
 	// in parallel with one ctx: terraform-plugin-log's masking is not safe for concurrent use of a
 	// context's logger.
 	OnAttempt func(ctx context.Context, a Attempt)
+
+	// Set by this package's tests only. backoff returns the wait before retry number attempt (from
+	// 1); nil means exponential with jitter. batchWindow replaces the batches' 25ms unit.
+	backoff     func(attempt int) time.Duration
+	batchWindow time.Duration
 }
 
 // Attempt describes one request sent, for logs. It holds no credentials.
@@ -187,14 +189,14 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{newSDK: newSDK, maxRetries: cfg.MaxRetries, backoff: cfg.Backoff,
+	c := &Client{newSDK: newSDK, maxRetries: cfg.MaxRetries, backoff: cfg.backoff,
 		onAttempt: cfg.OnAttempt, rates: newRateControl(cfg.RequestsPerSecond), throttleBudget: readTimeout}
 	c.sdks.Put(first)
 	if r, ok := cfg.Credential.(interface{ Resolve(context.Context) error }); ok {
 		c.resolve = r.Resolve
 	}
 	if cfg.Batch {
-		c.batcher = newBatcher(c, cfg.BatchWindow)
+		c.batcher = newBatcher(c, cfg.batchWindow)
 	}
 	if c.maxRetries < 0 {
 		c.maxRetries = 0

@@ -36,7 +36,7 @@ func newTestClient(t *testing.T, endpoint, secret string, sig SignatureVersion, 
 	t.Helper()
 	c, err := New(Config{
 		Endpoint: endpoint, RegionID: "cn-shanghai", Credential: testCredential(t, secret), SignatureVersion: sig,
-		MaxRetries: retries, Backoff: func(int) time.Duration { return time.Millisecond },
+		MaxRetries: retries, backoff: func(int) time.Duration { return time.Millisecond },
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -44,7 +44,8 @@ type CredentialSource struct {
 	// defaults (10s to connect, 30s to read), and MaxRetries zero or less means none.
 	ConnectTimeout, ReadTimeout time.Duration
 	MaxRetries                  int
-	Backoff                     func(attempt int) time.Duration
+	// backoff, set by this package's tests only, replaces exponential backoff with jitter.
+	backoff func(attempt int) time.Duration
 }
 
 // OIDCSource assumes a role with an OIDC token, as CI runners and Kubernetes RRSA provide it. The
@@ -90,7 +91,7 @@ func NewCredential(src CredentialSource) (*Credential, error) {
 		connect:     orDefault(src.ConnectTimeout, defaultConnectTimeout),
 		read:        orDefault(src.ReadTimeout, defaultReadTimeout),
 		maxRetries:  max(src.MaxRetries, 0),
-		backoff:     src.Backoff,
+		backoff:     src.backoff,
 		stsEndpoint: src.STSEndpoint,
 	}
 	if f.backoff == nil {

@@ -79,7 +79,7 @@ func TestProfileModeMatching(t *testing.T) {
 		{CLIProfile{Mode: "ak"}, "AK"}, {CLIProfile{Mode: "STSTOKEN"}, "StsToken"}, {CLIProfile{Mode: "credentialsuri"}, "CredentialsURI"},
 		{CLIProfile{Mode: "ramrolearnwithrolename"}, "RamRoleArnWithRoleName"}, {CLIProfile{Mode: "Magic"}, "Magic"},
 		{CLIProfile{AccessKeyID: "a", AccessKeySecret: "s"}, "AK"},
-		{CLIProfile{AccessKeyID: "a", AccessKeySecret: "s", StsToken: "t"}, "StsToken"},
+		{CLIProfile{AccessKeyID: "a", AccessKeySecret: "s", STSToken: "t"}, "StsToken"},
 		{CLIProfile{AccessKeyID: "a", AccessKeySecret: "s", RAMRoleARN: "r"}, "RamRoleArn"},
 		{CLIProfile{RAMRoleName: "r"}, "EcsRamRole"}, {CLIProfile{ProcessCommand: "x"}, "External"},
 		{CLIProfile{OIDCProviderARN: "p", OIDCTokenFile: "f", RAMRoleARN: "r"}, "OIDC"},

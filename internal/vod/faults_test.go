@@ -147,7 +147,7 @@ func newFaultClient(t *testing.T, emu *vodemu.Running, retries int) *Client {
 	t.Helper()
 	c, err := New(Config{
 		Endpoint: emu.URL, RegionID: "cn-shanghai", Credential: testCredential(t, testSecret),
-		MaxRetries: retries, ReadTimeout: faultReadTimeout, Backoff: func(int) time.Duration { return time.Millisecond },
+		MaxRetries: retries, ReadTimeout: faultReadTimeout, backoff: func(int) time.Duration { return time.Millisecond },
 	})
 	if err != nil {
 		t.Fatal(err)

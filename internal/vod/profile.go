@@ -54,8 +54,8 @@ type CLIProfile struct {
 	Mode                   string `json:"mode"`
 	AccessKeyID            string `json:"access_key_id"`
 	AccessKeySecret        string `json:"access_key_secret"`
-	StsToken               string `json:"sts_token"`
-	StsRegion              string `json:"sts_region"`
+	STSToken               string `json:"sts_token"`
+	STSRegion              string `json:"sts_region"`
 	RAMRoleName            string `json:"ram_role_name"`
 	RAMRoleARN             string `json:"ram_role_arn"`
 	RoleSessionName        string `json:"ram_session_name"`
@@ -70,7 +70,7 @@ type CLIProfile struct {
 	CloudSSOSignInURL      string `json:"cloud_sso_sign_in_url"`
 	AccessToken            string `json:"access_token"`
 	CloudSSOAccessExpire   int64  `json:"cloud_sso_access_token_expire"`
-	StsExpiration          int64  `json:"sts_expiration"`
+	STSExpiration          int64  `json:"sts_expiration"`
 	CloudSSOAccessConfig   string `json:"cloud_sso_access_config"`
 	CloudSSOAccountID      string `json:"cloud_sso_account_id"`
 	OAuthAccessToken       string `json:"oauth_access_token"`
@@ -208,7 +208,7 @@ func (p *CLIProfile) mode() string {
 		return normalizeMode(p.Mode)
 	}
 	switch {
-	case p.AccessKeyID != "" && p.AccessKeySecret != "" && p.StsToken != "":
+	case p.AccessKeyID != "" && p.AccessKeySecret != "" && p.STSToken != "":
 		return "StsToken"
 	case p.AccessKeyID != "" && p.AccessKeySecret != "" && p.RAMRoleARN != "":
 		return "RamRoleArn"
@@ -243,12 +243,12 @@ func (p *CLIProfile) source(f *fetcher, seen map[string]bool) (source, error) {
 	staticKeys := func(withToken bool) (source, error) {
 		s := &static{s: session{accessKeyID: p.AccessKeyID, accessKeySecret: p.AccessKeySecret}, from: p.what()}
 		if withToken {
-			s.s.securityToken = p.StsToken
+			s.s.securityToken = p.STSToken
 		}
 		return s, nil
 	}
 	role := func(base source) source {
-		return newCached(&roleSource{f: f, base: newCached(base), host: f.stsHost(p.StsRegion), roleARN: p.RAMRoleARN,
+		return newCached(&roleSource{f: f, base: newCached(base), host: f.stsHost(p.STSRegion), roleARN: p.RAMRoleARN,
 			sessionName: p.sessionName(), externalID: p.ExternalID, durationSeconds: p.ExpiredSeconds})
 	}
 	switch mode {
@@ -259,7 +259,7 @@ func (p *CLIProfile) source(f *fetcher, seen map[string]bool) (source, error) {
 		return staticKeys(false)
 	case "StsToken":
 		if err := p.require(mode, map[string]string{"access_key_id": p.AccessKeyID, "access_key_secret": p.AccessKeySecret,
-			"sts_token": p.StsToken}); err != nil {
+			"sts_token": p.STSToken}); err != nil {
 			return nil, err
 		}
 		return staticKeys(true)
@@ -296,7 +296,7 @@ func (p *CLIProfile) source(f *fetcher, seen map[string]bool) (source, error) {
 			"ram_role_arn": p.RAMRoleARN}); err != nil {
 			return nil, err
 		}
-		return newCached(&oidcSource{f: f, host: f.stsHost(p.StsRegion), roleARN: p.RAMRoleARN, providerARN: p.OIDCProviderARN,
+		return newCached(&oidcSource{f: f, host: f.stsHost(p.STSRegion), roleARN: p.RAMRoleARN, providerARN: p.OIDCProviderARN,
 			tokenFile: ExpandHome(p.OIDCTokenFile), sessionName: p.sessionName(), durationSeconds: 3600}), nil
 	case "External":
 		if err := p.require(mode, map[string]string{"process_command": p.ProcessCommand}); err != nil {
@@ -336,9 +336,9 @@ func (p *CLIProfile) source(f *fetcher, seen map[string]bool) (source, error) {
 // access token; when that has expired too, only an interactive sign-in helps.
 func (p *CLIProfile) cloudSSO(mode string) (source, error) {
 	now := time.Now().Unix()
-	if p.StsExpiration > now && p.AccessKeyID != "" && p.AccessKeySecret != "" && p.StsToken != "" {
-		return &static{s: session{accessKeyID: p.AccessKeyID, accessKeySecret: p.AccessKeySecret, securityToken: p.StsToken,
-			expires: time.Unix(p.StsExpiration, 0)}, from: p.what() + " (credentials cached by the CLI's CloudSSO sign-in)"}, nil
+	if p.STSExpiration > now && p.AccessKeyID != "" && p.AccessKeySecret != "" && p.STSToken != "" {
+		return &static{s: session{accessKeyID: p.AccessKeyID, accessKeySecret: p.AccessKeySecret, securityToken: p.STSToken,
+			expires: time.Unix(p.STSExpiration, 0)}, from: p.what() + " (credentials cached by the CLI's CloudSSO sign-in)"}, nil
 	}
 	if err := p.require(mode, map[string]string{"cloud_sso_sign_in_url": p.CloudSSOSignInURL, "cloud_sso_account_id": p.CloudSSOAccountID,
 		"cloud_sso_access_config": p.CloudSSOAccessConfig}); err != nil {
@@ -363,9 +363,9 @@ func (p *CLIProfile) cloudSSO(mode string) (source, error) {
 // refresh token (credentials-go's OAuth provider).
 func (p *CLIProfile) oauth() (source, error) {
 	now := time.Now().Unix()
-	if p.StsExpiration > now && p.AccessKeyID != "" && p.AccessKeySecret != "" && p.StsToken != "" {
-		return &static{s: session{accessKeyID: p.AccessKeyID, accessKeySecret: p.AccessKeySecret, securityToken: p.StsToken,
-			expires: time.Unix(p.StsExpiration, 0)}, from: p.what() + " (credentials cached by the CLI's OAuth sign-in)"}, nil
+	if p.STSExpiration > now && p.AccessKeyID != "" && p.AccessKeySecret != "" && p.STSToken != "" {
+		return &static{s: session{accessKeyID: p.AccessKeyID, accessKeySecret: p.AccessKeySecret, securityToken: p.STSToken,
+			expires: time.Unix(p.STSExpiration, 0)}, from: p.what() + " (credentials cached by the CLI's OAuth sign-in)"}, nil
 	}
 	signIn := map[string]string{"CN": "https://oauth.aliyun.com", "INTL": "https://oauth.alibabacloud.com"}[strings.ToUpper(p.OAuthSiteType)]
 	clientID := map[string]string{"CN": "4038181954557748008", "INTL": "4103531455503354461"}[strings.ToUpper(p.OAuthSiteType)]

@@ -78,7 +78,7 @@ func searchEmulator(t *testing.T, n int, adjust ...func(*vodemu.Image)) (*vodemu
 	}
 	t.Cleanup(func() { _ = emu.Close() })
 	c, err := New(Config{Endpoint: emu.URL, RegionID: "cn-shanghai", Credential: testCredential(t, testSecret), MaxRetries: 2,
-		Backoff: func(int) time.Duration { return time.Millisecond }})
+		backoff: func(int) time.Duration { return time.Millisecond }})
 	if err != nil {
 		t.Fatal(err)
 	}
