@@ -157,8 +157,8 @@ func startShared(home string) error {
 	}
 	for k, v := range map[string]string{
 		"SSL_CERT_FILE": caFile,
-		"HTTPS_PROXY":   "http://" + shared.HostPort,
-		"https_proxy":   "http://" + shared.HostPort,
+		"HTTPS_PROXY":   "http://" + shared.Addr,
+		"https_proxy":   "http://" + shared.Addr,
 		"NO_PROXY":      "",
 		"no_proxy":      "",
 	} {
@@ -182,8 +182,8 @@ func emulatorOptions() vodemu.Options {
 		Images:          images,
 		CA:              ca,
 		STS: vodemu.STSOptions{
-			Roles:           []vodemu.Role{{Arn: RoleARN, ExternalID: RoleExternalID}, {Arn: OpenRoleARN}},
-			OIDCProviderArn: OIDCProviderARN,
+			Roles:           []vodemu.Role{{ARN: RoleARN, ExternalID: RoleExternalID}, {ARN: OpenRoleARN}},
+			OIDCProviderARN: OIDCProviderARN,
 			OIDCToken:       OIDCToken,
 		},
 	}
@@ -296,7 +296,7 @@ func (tg *Target) Count(action, code string) int64 {
 }
 
 // STSEndpoint is the emulator's host:port, which serves STS over HTTPS too.
-func (tg *Target) STSEndpoint() string { return tg.Emulator.HostPort }
+func (tg *Target) STSEndpoint() string { return tg.Emulator.Addr }
 
 func fixturePath() string {
 	_, file, _, _ := runtime.Caller(0)

@@ -21,7 +21,7 @@ var fixtureImages = sync.OnceValue(func() map[string]vodemu.Image {
 	}
 	out := make(map[string]vodemu.Image, len(images))
 	for _, img := range images {
-		out[img.ImageId] = img
+		out[img.ImageID] = img
 	}
 	return out
 })
@@ -55,10 +55,10 @@ func ImageChecks(id string, fileURL knownvalue.Check) map[string]knownvalue.Chec
 		"status":           knownvalue.StringExact(img.Status),
 		"creation_time":    knownvalue.StringExact(img.CreationTime),
 		"storage_location": knownvalue.StringExact(img.StorageLocation),
-		"cate_id":          knownvalue.Int64Exact(img.CateId),
+		"cate_id":          knownvalue.Int64Exact(img.CateID),
 		"cate_name":        knownvalue.StringExact(img.CateName),
 		"image_type":       knownvalue.StringExact(img.ImageType),
-		"app_id":           knownvalue.StringExact(img.AppId),
+		"app_id":           knownvalue.StringExact(img.AppID),
 		"tags":             knownvalue.ListExact(tags),
 		"mezzanine":        knownvalue.Null(),
 	}

@@ -98,7 +98,7 @@ func TestAccImageDataSource_metadata(t *testing.T) {
 func TestAccImageDataSource_fileSizeAsNumber(t *testing.T) {
 	tg := acctest.New(t, func(o *vodemu.Options) {
 		for i, img := range o.Images {
-			if img.ImageId == acctest.ImageOSS && img.Mezzanine != nil {
+			if img.ImageID == acctest.ImageOSS && img.Mezzanine != nil {
 				m := *img.Mezzanine
 				m.FileSizeAsNumber = true
 				o.Images[i].Mezzanine = &m

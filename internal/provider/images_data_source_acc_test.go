@@ -56,7 +56,7 @@ func TestAccImagesDataSource_manyIDs(t *testing.T) {
 	for i := n; i > 0; i-- { // descending, so that the order is not the emulator's
 		id := fmt.Sprintf("%032x", 0xbeef0000+i)
 		ids = append(ids, id)
-		extra = append(extra, vodemu.Image{ImageId: id, Title: fmt.Sprintf("generated %d", i), Status: "Normal",
+		extra = append(extra, vodemu.Image{ImageID: id, Title: fmt.Sprintf("generated %d", i), Status: "Normal",
 			CreationTime: "2024-01-01T00:00:00Z", URL: fmt.Sprintf("https://img.example-cdn.com/image/default/%d.jpg", i),
 			StorageLocation: "outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com"})
 	}

@@ -148,7 +148,7 @@ func BenchmarkReadsUnderDocumentedLimits(b *testing.B) {
 	const n, workers = 1000, 10
 	imgs := make([]vodemu.Image, n)
 	for i := range imgs {
-		imgs[i] = vodemu.Image{ImageId: fmt.Sprintf("%032x", i), StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com",
+		imgs[i] = vodemu.Image{ImageID: fmt.Sprintf("%032x", i), StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com",
 			URL: fmt.Sprintf("https://img.example.com/%d.png", i)}
 	}
 	for _, batchOnly := range []bool{false, true} {
@@ -181,7 +181,7 @@ func BenchmarkReadsUnderDocumentedLimits(b *testing.B) {
 				for range workers {
 					wg.Go(func() {
 						for i := range next {
-							if _, err := c.GetImage(context.Background(), GetImageInfoInput{ImageID: imgs[i].ImageId}); err != nil {
+							if _, err := c.GetImage(context.Background(), GetImageInfoInput{ImageID: imgs[i].ImageID}); err != nil {
 								b.Error(err)
 							}
 						}

@@ -62,7 +62,7 @@ func searchEmulator(t *testing.T, n int, adjust ...func(*vodemu.Image)) (*vodemu
 			kind = "sprite"
 		}
 		images[i] = vodemu.Image{
-			ImageId: imageID(i), Title: fmt.Sprintf("%s %d", kind, i), Status: "Normal", Tags: kind, AppId: "app-1000000",
+			ImageID: imageID(i), Title: fmt.Sprintf("%s %d", kind, i), Status: "Normal", Tags: kind, AppID: "app-1000000",
 			CreationTime:     base.Add(time.Duration(i) * time.Minute).Format("2006-01-02T15:04:05Z"),
 			ModificationTime: base.Add(time.Duration(i)*time.Minute + time.Hour).Format("2006-01-02T15:04:05Z"),
 			StorageLocation:  "outin-abc.oss-cn-shanghai.aliyuncs.com",
@@ -256,7 +256,7 @@ func TestSearchImagesStopsAtThePagingCap(t *testing.T) {
 func TestSearchImagesQuotesWhatItSends(t *testing.T) {
 	t.Parallel()
 	_, c := searchEmulator(t, 4, func(img *vodemu.Image) {
-		if img.ImageId == imageID(2) {
+		if img.ImageID == imageID(2) {
 			img.Title = `Chef's \special\ cover`
 		}
 	})

@@ -545,10 +545,10 @@ func TestConformanceClientParameters(t *testing.T) {
 		t.Fatal(err)
 	}
 	sources := []vod.CredentialSource{
-		{AccessKeyID: testAK, AccessKeySecret: testSecret, STSEndpoint: r.HostPort, AssumeRole: &vod.AssumeRole{
+		{AccessKeyID: testAK, AccessKeySecret: testSecret, STSEndpoint: r.Addr, AssumeRole: &vod.AssumeRole{
 			RoleARN: testExtRoleArn, SessionName: "conformance", ExternalID: testExternalID,
 			Policy: `{"Version":"1","Statement":[]}`, DurationSeconds: 900}},
-		{STSEndpoint: r.HostPort, OIDC: &vod.OIDCSource{RoleARN: testRoleArn, ProviderARN: testOIDCProvider,
+		{STSEndpoint: r.Addr, OIDC: &vod.OIDCSource{RoleARN: testRoleArn, ProviderARN: testOIDCProvider,
 			TokenFile: tokenFile, SessionName: "conformance", DurationSeconds: 900}},
 	}
 	cate := int64(7)

@@ -52,7 +52,7 @@ func getImageWith(t *testing.T, to sdkTarget, cc *providers.Credentials, algorit
 	c := newSDKClient(t, to, cc.AccessKeyId, cc.AccessKeySecret, cc.SecurityToken, algorithm)
 	res, err := sdkCall(c, "GetImageInfo", "POST", map[string]string{"ImageId": "img-cdn"})
 	if err == nil {
-		if img := imageInfoFrom(t, res); img.ImageId != "img-cdn" {
+		if img := imageInfoFrom(t, res); img.ImageID != "img-cdn" {
 			t.Fatalf("%+v", img)
 		}
 	}
@@ -69,7 +69,7 @@ func TestCredentialsGoRAMRoleARN(t *testing.T) {
 	build := func(static providers.CredentialsProvider, externalID string) *providers.RAMRoleARNCredentialsProvider {
 		p, err := providers.NewRAMRoleARNCredentialsProviderBuilder().WithCredentialsProvider(static).
 			WithRoleArn(testExtRoleArn).WithExternalId(externalID).WithRoleSessionName("vodemu-test").
-			WithStsEndpoint(r.HostPort).Build()
+			WithStsEndpoint(r.Addr).Build()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func TestCredentialsGoOIDC(t *testing.T) {
 			t.Fatal(err)
 		}
 		p, err := providers.NewOIDCCredentialsProviderBuilder().WithOIDCProviderARN(testOIDCProvider).
-			WithOIDCTokenFilePath(file).WithRoleArn(testRoleArn).WithSTSEndpoint(r.HostPort).Build()
+			WithOIDCTokenFilePath(file).WithRoleArn(testRoleArn).WithSTSEndpoint(r.Addr).Build()
 		if err != nil {
 			t.Fatal(err)
 		}

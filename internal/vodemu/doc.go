@@ -248,7 +248,7 @@
 //     InvalidParameter.DurationSeconds [AssumeRole].
 //   - Policy, if not empty, not a JSON object: 400 InvalidParameter.PolicyGrammar
 //     [STSErrors].
-//   - (OIDC) OIDCProviderArn not STSOptions.OIDCProviderArn (or that is
+//   - (OIDC) OIDCProviderArn not STSOptions.OIDCProviderARN (or that is
 //     empty): 401 AuthenticationFail.NoPermission "No such OIDC Provider
 //     registered." [STSErrors]. OIDCToken not exactly STSOptions.OIDCToken:
 //     401 AuthenticationFail.OIDCToken.Invalid [STSErrors] (the token is

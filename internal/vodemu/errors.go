@@ -190,8 +190,8 @@ func errInternal() *apiError {
 }
 
 type errorBody struct {
-	RequestId string
-	HostId    string
+	RequestID string `json:"RequestId"`
+	HostID    string `json:"HostId"`
 	Code      string
 	Message   string
 	Recommend string

@@ -45,8 +45,8 @@ func testImages() []Image {
 	return []Image{
 		{
 			CreationTime: "2018-11-21T02:37:23Z", StorageLocation: "outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com",
-			Status: "Normal", CateId: 254766071, Tags: "tag1,tag2,tag3", ImageType: "NormalSnapshot", CateName: "test name",
-			Description: "test description", AppId: "app-1000000", Title: "cdn image", ImageId: "img-cdn",
+			Status: "Normal", CateID: 254766071, Tags: "tag1,tag2,tag3", ImageType: "NormalSnapshot", CateName: "test name",
+			Description: "test description", AppID: "app-1000000", Title: "cdn image", ImageID: "img-cdn",
 			URL:              "https://cdn.example.com/image/default/ABC.png",
 			ModificationTime: "2018-11-22T02:37:23Z",
 			Mezzanine: &Mezzanine{
@@ -56,7 +56,7 @@ func testImages() []Image {
 		},
 		{
 			CreationTime: "2019-01-01T00:00:00Z", StorageLocation: "outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com",
-			Status: "Normal", Title: "oss image", ImageId: "img-oss", ImageType: "CoverSnapshot",
+			Status: "Normal", Title: "oss image", ImageID: "img-oss", ImageType: "CoverSnapshot",
 			URL: "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/DEF.jpg",
 			Mezzanine: &Mezzanine{
 				FileURL:          "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/DEF.jpg",
@@ -65,7 +65,7 @@ func testImages() []Image {
 		},
 		{
 			CreationTime: "2019-01-01T00:00:00Z", StorageLocation: "my-own-bucket.oss-cn-shanghai.aliyuncs.com",
-			Status: "Normal", Title: "user bucket image", ImageId: "img-userbucket",
+			Status: "Normal", Title: "user bucket image", ImageID: "img-userbucket",
 			URL: "https://my-own-bucket.oss-cn-shanghai.aliyuncs.com/pics/g h.gif",
 		},
 	}

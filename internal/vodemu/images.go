@@ -23,15 +23,15 @@ type Image struct {
 	CreationTime    string     `json:"CreationTime"`
 	StorageLocation string     `json:"StorageLocation"` // OSS host, e.g. outin-xxx.oss-cn-shanghai.aliyuncs.com
 	Status          string     `json:"Status"`
-	CateId          int64      `json:"CateId"`
+	CateID          int64      `json:"CateId"`
 	Tags            string     `json:"Tags"`
 	ImageType       string     `json:"ImageType"`
 	CateName        string     `json:"CateName"`
 	Description     string     `json:"Description"`
-	AppId           string     `json:"AppId"`
+	AppID           string     `json:"AppId"`
 	URL             string     `json:"URL"` // a CDN host here means "a CDN domain is configured"
 	Title           string     `json:"Title"`
-	ImageId         string     `json:"ImageId"`
+	ImageID         string     `json:"ImageId"`
 	Mezzanine       *Mezzanine `json:"Mezzanine,omitempty"`
 
 	// ModificationTime is returned by SearchMedia only, when Fields asks.
@@ -47,23 +47,23 @@ type imageInfo struct {
 	CreationTime    string     `json:"CreationTime"`
 	StorageLocation string     `json:"StorageLocation"`
 	Status          string     `json:"Status"`
-	CateId          int64      `json:"CateId,omitempty"`
+	CateID          int64      `json:"CateId,omitempty"`
 	Tags            string     `json:"Tags,omitempty"`
 	ImageType       string     `json:"ImageType"`
 	CateName        string     `json:"CateName,omitempty"`
 	Description     string     `json:"Description,omitempty"`
-	AppId           string     `json:"AppId"`
+	AppID           string     `json:"AppId"`
 	URL             string     `json:"URL"`
 	Title           string     `json:"Title,omitempty"`
-	ImageId         string     `json:"ImageId"`
+	ImageID         string     `json:"ImageId"`
 	Mezzanine       *Mezzanine `json:"Mezzanine,omitempty"`
 }
 
 func (img Image) info() imageInfo {
 	return imageInfo{
-		CreationTime: img.CreationTime, StorageLocation: img.StorageLocation, Status: img.Status, CateId: img.CateId,
-		Tags: img.Tags, ImageType: img.ImageType, CateName: img.CateName, Description: img.Description, AppId: img.AppId,
-		URL: img.URL, Title: img.Title, ImageId: img.ImageId, Mezzanine: img.Mezzanine,
+		CreationTime: img.CreationTime, StorageLocation: img.StorageLocation, Status: img.Status, CateID: img.CateID,
+		Tags: img.Tags, ImageType: img.ImageType, CateName: img.CateName, Description: img.Description, AppID: img.AppID,
+		URL: img.URL, Title: img.Title, ImageID: img.ImageID, Mezzanine: img.Mezzanine,
 	}
 }
 
@@ -265,21 +265,21 @@ func validateImages(imgs []Image) error {
 	seen := map[string]bool{}
 	for i, img := range imgs {
 		if err := validateImage(img); err != nil {
-			return fmt.Errorf("image #%d (%q): %w", i, img.ImageId, err)
+			return fmt.Errorf("image #%d (%q): %w", i, img.ImageID, err)
 		}
-		if seen[img.ImageId] {
-			return fmt.Errorf("image #%d: duplicate ImageId %q", i, img.ImageId)
+		if seen[img.ImageID] {
+			return fmt.Errorf("image #%d: duplicate ImageId %q", i, img.ImageID)
 		}
-		seen[img.ImageId] = true
+		seen[img.ImageID] = true
 	}
 	return nil
 }
 
 func validateImage(img Image) error {
-	if img.ImageId == "" {
+	if img.ImageID == "" {
 		return errors.New("ImageId is missing: GetImageInfo always returns it")
 	}
-	if strings.Contains(img.ImageId, ",") {
+	if strings.Contains(img.ImageID, ",") {
 		return errors.New("ImageId must not contain a comma")
 	}
 	if img.URL == "" {
@@ -331,8 +331,8 @@ func (img Image) complete(now time.Time) Image {
 	if img.ImageType == "" {
 		img.ImageType = DefaultImageType
 	}
-	if img.AppId == "" {
-		img.AppId = DefaultAppID
+	if img.AppID == "" {
+		img.AppID = DefaultAppID
 	}
 	return img
 }
@@ -352,14 +352,14 @@ func validateURL(name, raw string) error {
 const maxImageIDs = 20
 
 type getImageInfoResponse struct {
-	RequestId string
+	RequestID string `json:"RequestId"`
 	ImageInfo imageInfo
 }
 
 type getImageInfosResponse struct {
-	RequestId        string
+	RequestID        string `json:"RequestId"`
 	ImageInfo        []imageInfo
-	NonExistImageIds []string
+	NonExistImageIDs []string `json:"NonExistImageIds"`
 }
 
 func (s *Server) getImageInfo(requestID string, p map[string]string) (any, *apiError) {
@@ -379,7 +379,7 @@ func (s *Server) getImageInfo(requestID string, p map[string]string) (any, *apiE
 	if aerr != nil {
 		return nil, aerr
 	}
-	return getImageInfoResponse{RequestId: requestID, ImageInfo: out.info()}, nil
+	return getImageInfoResponse{RequestID: requestID, ImageInfo: out.info()}, nil
 }
 
 func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *apiError) {
@@ -401,11 +401,11 @@ func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *api
 	if aerr != nil {
 		return nil, aerr
 	}
-	resp := getImageInfosResponse{RequestId: requestID, ImageInfo: []imageInfo{}, NonExistImageIds: []string{}}
+	resp := getImageInfosResponse{RequestID: requestID, ImageInfo: []imageInfo{}, NonExistImageIDs: []string{}}
 	for _, id := range ids {
 		img, ok := s.image(id)
 		if !ok {
-			resp.NonExistImageIds = append(resp.NonExistImageIds, id)
+			resp.NonExistImageIDs = append(resp.NonExistImageIDs, id)
 			continue
 		}
 		out, aerr := s.signImage(img, opts)

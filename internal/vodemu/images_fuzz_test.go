@@ -115,18 +115,18 @@ func FuzzLoadImages(f *testing.F) {
 		byID := map[string]Image{}
 		var ids []string
 		for i, img := range imgs {
-			byID[img.ImageId] = img
-			ids = append(ids, img.ImageId)
+			byID[img.ImageID] = img
+			ids = append(ids, img.ImageID)
 			if i >= 8 {
 				continue
 			}
-			res := call("GetImageInfo", "n"+string(rune('a'+i)), kv{"ImageId", img.ImageId})
+			res := call("GetImageInfo", "n"+string(rune('a'+i)), kv{"ImageId", img.ImageID})
 			if res.status != http.StatusOK {
 				continue
 			}
 			var out struct{ ImageInfo Image }
-			if err := json.Unmarshal(res.body, &out); err != nil || out.ImageInfo.ImageId != img.ImageId {
-				t.Fatalf("GetImageInfo %q: %v: %s", img.ImageId, err, res.body)
+			if err := json.Unmarshal(res.body, &out); err != nil || out.ImageInfo.ImageID != img.ImageID {
+				t.Fatalf("GetImageInfo %q: %v: %s", img.ImageID, err, res.body)
 			}
 			checkImageURLs(t, out.ImageInfo, img)
 		}
@@ -142,9 +142,9 @@ func FuzzLoadImages(f *testing.F) {
 			t.Fatalf("GetImageInfos: %v: %s", err, res.body)
 		}
 		for _, got := range out.ImageInfo {
-			stored, ok := byID[got.ImageId]
+			stored, ok := byID[got.ImageID]
 			if !ok {
-				t.Fatalf("GetImageInfos returned unknown image %q", got.ImageId)
+				t.Fatalf("GetImageInfos returned unknown image %q", got.ImageID)
 			}
 			checkImageURLs(t, got, stored)
 		}

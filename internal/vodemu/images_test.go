@@ -96,7 +96,7 @@ func TestGetImageInfoCDN(t *testing.T) {
 	if err := VerifyOSSURL(m.FileURL, DefaultOSSAccessKeyID, DefaultOSSAccessKeySecret, testNow); err != nil {
 		t.Fatal(err)
 	}
-	if img.CateId != 254766071 || img.Tags != "tag1,tag2,tag3" || img.Title != "cdn image" || img.Status != "Normal" {
+	if img.CateID != 254766071 || img.Tags != "tag1,tag2,tag3" || img.Title != "cdn image" || img.Status != "Normal" {
 		t.Fatalf("fields = %+v", img)
 	}
 
@@ -159,16 +159,16 @@ func TestGetImageInfoOSS(t *testing.T) {
 
 func TestPutImage(t *testing.T) {
 	h := newHarness(t, nil)
-	if err := h.run.Server.PutImage(Image{ImageId: "new", Title: "v1", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/a/b.png"}); err != nil {
+	if err := h.run.Server.PutImage(Image{ImageID: "new", Title: "v1", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/a/b.png"}); err != nil {
 		t.Fatal(err)
 	}
 	_, img := getImage(t, h, map[string]string{"ImageId": "new"})
 	// Filled as New fills Options.Images.
-	if img.Title != "v1" || img.StorageLocation != "outin-x.oss-cn-shanghai.aliyuncs.com" || img.AppId != DefaultAppID ||
+	if img.Title != "v1" || img.StorageLocation != "outin-x.oss-cn-shanghai.aliyuncs.com" || img.AppID != DefaultAppID ||
 		img.Status != DefaultStatus || img.ImageType != DefaultImageType || img.CreationTime != testNow.Format(timestampLayout) {
 		t.Fatalf("%+v", img)
 	}
-	if err := h.run.Server.PutImage(Image{ImageId: "new", Title: "v2"}); err == nil || !strings.Contains(err.Error(), "URL is missing") {
+	if err := h.run.Server.PutImage(Image{ImageID: "new", Title: "v2"}); err == nil || !strings.Contains(err.Error(), "URL is missing") {
 		t.Fatalf("image without URL: %v", err)
 	}
 	if _, img = getImage(t, h, map[string]string{"ImageId": "new"}); img.Title != "v1" {
@@ -178,7 +178,7 @@ func TestPutImage(t *testing.T) {
 
 func TestDeleteImage(t *testing.T) {
 	h := newHarness(t, nil)
-	if err := h.run.Server.PutImage(Image{ImageId: "doomed", Title: "v1", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/d.png"}); err != nil {
+	if err := h.run.Server.PutImage(Image{ImageID: "doomed", Title: "v1", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/d.png"}); err != nil {
 		t.Fatal(err)
 	}
 	if !h.run.Server.DeleteImage("doomed") {
@@ -195,7 +195,7 @@ func TestDeleteImage(t *testing.T) {
 	}
 
 	// The same through the control endpoint.
-	if err := h.run.Server.PutImage(Image{ImageId: "doomed", Title: "v2", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/d.png"}); err != nil {
+	if err := h.run.Server.PutImage(Image{ImageID: "doomed", Title: "v2", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/d.png"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -350,7 +350,7 @@ func TestDemoImages(t *testing.T) {
 			cdn++
 		}
 		if !isVODBucket(img.StorageLocation) || img.Mezzanine == nil {
-			t.Errorf("%s: %+v", img.ImageId, img)
+			t.Errorf("%s: %+v", img.ImageID, img)
 		}
 	}
 	if cdn != 1 {

@@ -14,9 +14,8 @@ import (
 
 // Running is an emulator serving on a real TCP listener.
 type Running struct {
-	URL      string // http://127.0.0.1:PORT
-	Addr     string // 127.0.0.1:PORT, what an SDK's Endpoint wants
-	HostPort string // the same as Addr: an STS endpoint, or a proxy's host:port
+	URL  string // http://127.0.0.1:PORT
+	Addr string // 127.0.0.1:PORT: an SDK's Endpoint, an STS endpoint, or a proxy's host:port
 	// TLSURL is https://127.0.0.1:PORT when Options.CA is set (the same
 	// port as URL), else empty.
 	TLSURL string
@@ -73,7 +72,7 @@ func StartOn(addr string, opts Options) (*Running, error) {
 		conns: map[net.Conn]http.ConnState{},
 	}
 	r.http.ConnState = r.track
-	r.URL, r.HostPort = "http://"+r.Addr, r.Addr
+	r.URL = "http://" + r.Addr
 	if opts.CA != nil {
 		r.TLSURL = "https://" + r.Addr
 	}

@@ -30,8 +30,8 @@ const (
 
 func testSTS() STSOptions {
 	return STSOptions{
-		Roles:           []Role{{Arn: testRoleArn}, {Arn: testExtRoleArn, ExternalID: testExternalID}},
-		OIDCProviderArn: testOIDCProvider,
+		Roles:           []Role{{ARN: testRoleArn}, {ARN: testExtRoleArn, ExternalID: testExternalID}},
+		OIDCProviderARN: testOIDCProvider,
 		OIDCToken:       testOIDCToken,
 	}
 }

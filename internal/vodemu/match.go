@@ -155,13 +155,13 @@ func (c *matchClause) match(img Image) bool {
 func matchFieldValue(img Image, field string) string {
 	switch field {
 	case "ImageId":
-		return img.ImageId
+		return img.ImageID
 	case "CateId":
-		return strconv.FormatInt(img.CateId, 10)
+		return strconv.FormatInt(img.CateID, 10)
 	case "StorageLocation":
 		return img.StorageLocation
 	case "AppId":
-		return img.AppId
+		return img.AppID
 	case "Status":
 		return img.Status
 	case "Title":

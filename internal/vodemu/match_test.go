@@ -11,12 +11,12 @@ import (
 
 // matchImages are the images the Match table below is evaluated against.
 var matchImages = []Image{
-	{ImageId: "a", AppId: "app-1", CateId: 7, StorageLocation: "outin-1.oss-cn-shanghai.aliyuncs.com", Title: "Spring Cover",
+	{ImageID: "a", AppID: "app-1", CateID: 7, StorageLocation: "outin-1.oss-cn-shanghai.aliyuncs.com", Title: "Spring Cover",
 		Tags: "spring,cover", Description: "first", Status: "Normal", CreationTime: "2024-01-01T00:00:00Z",
 		ModificationTime: "2024-02-01T00:00:00Z", Mezzanine: &Mezzanine{OriginalFileName: "spring.jpg"}},
-	{ImageId: "b", AppId: "app-2", CateId: 8, StorageLocation: "outin-2.oss-cn-shanghai.aliyuncs.com", Title: "Autumn",
+	{ImageID: "b", AppID: "app-2", CateID: 8, StorageLocation: "outin-2.oss-cn-shanghai.aliyuncs.com", Title: "Autumn",
 		Tags: "autumn", Status: "Uploading", CreationTime: "2024-06-01T00:00:00Z", ModificationTime: "2024-06-02T00:00:00Z"},
-	{ImageId: "c", AppId: "app-1", Title: "no dates", Status: "UploadFail"},
+	{ImageID: "c", AppID: "app-1", Title: "no dates", Status: "UploadFail"},
 }
 
 func matchIDs(t *testing.T, match string) ([]string, *matchError) {
@@ -28,7 +28,7 @@ func matchIDs(t *testing.T, match string) ([]string, *matchError) {
 	var ids []string
 	for _, img := range matchImages {
 		if q.match(img) {
-			ids = append(ids, img.ImageId)
+			ids = append(ids, img.ImageID)
 		}
 	}
 	return ids, nil
@@ -184,7 +184,7 @@ func FuzzMatch(f *testing.F) {
 		f.Add(seed[0], seed[1])
 	}
 	f.Fuzz(func(t *testing.T, match, title string) {
-		images := append(conformanceImages(), Image{ImageId: "fz-title", Title: title, CreationTime: "2019-06-01T00:00:00Z",
+		images := append(conformanceImages(), Image{ImageID: "fz-title", Title: title, CreationTime: "2019-06-01T00:00:00Z",
 			URL: "https://outin-fz.oss-cn-shanghai.aliyuncs.com/fz.png"})
 		// The oracle sees the images as the server serves them: with the fields GetImageInfo always
 		// sends filled in (Status "Normal" and the rest), as New fills them.
@@ -234,10 +234,10 @@ func FuzzMatch(f *testing.F) {
 			if a.CreationTime != b.CreationTime {
 				return a.CreationTime < b.CreationTime
 			}
-			return a.ImageId < b.ImageId
+			return a.ImageID < b.ImageID
 		})
 		for _, img := range wantImgs {
-			want = append(want, img.ImageId)
+			want = append(want, img.ImageID)
 		}
 		var got struct {
 			Total     int

@@ -199,8 +199,8 @@ func (s *Server) writeError(w http.ResponseWriter, requestID, product string, e 
 		host = stsHostID
 	}
 	s.writeJSON(w, requestID, e.status, errorBody{
-		RequestId: requestID,
-		HostId:    host,
+		RequestID: requestID,
+		HostID:    host,
 		Code:      e.code,
 		Message:   e.message,
 		Recommend: "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.code) +

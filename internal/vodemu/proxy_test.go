@@ -39,7 +39,7 @@ func TestConnectProxy(t *testing.T) {
 	for _, u := range []string{
 		"https://vod.cn-shanghai.aliyuncs.com/_emulator/health",
 		"https://sts.aliyuncs.com/_emulator/health",
-		"https://" + r.HostPort + "/_emulator/health", // the emulator itself
+		"https://" + r.Addr + "/_emulator/health", // the emulator itself
 		"http://vod.cn-shanghai.aliyuncs.com/_emulator/health",
 	} {
 		if status, body, err := get(u); err != nil || status != 200 || body != "ok" {

@@ -30,7 +30,7 @@ func classicRPC(r *Running, req *requests.RpcRequest) {
 func startSDKEmulator(t *testing.T) *Running {
 	t.Helper()
 	sts := testSTS()
-	sts.Roles = append(sts.Roles, Role{Arn: "acs:ram::1234567890123456:role/long", MaxSessionDuration: 2 * time.Hour})
+	sts.Roles = append(sts.Roles, Role{ARN: "acs:ram::1234567890123456:role/long", MaxSessionDuration: 2 * time.Hour})
 	r, err := Start(Options{AccessKeyID: testAK, AccessKeySecret: testSecret, Images: searchFixture(), STS: sts})
 	if err != nil {
 		t.Fatal(err)

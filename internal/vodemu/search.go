@@ -21,7 +21,7 @@ const (
 )
 
 type searchMediaResponse struct {
-	RequestId   string
+	RequestID   string `json:"RequestId"`
 	Total       int64
 	ScrollToken string `json:",omitempty"`
 	MediaList   []searchMediaItem
@@ -30,7 +30,7 @@ type searchMediaResponse struct {
 type searchMediaItem struct {
 	CreationTime string
 	MediaType    string
-	MediaId      string
+	MediaID      string `json:"MediaId"`
 	Image        searchImage
 }
 
@@ -39,12 +39,12 @@ type searchMediaItem struct {
 // set. Those are the protocol page's image returned fields that the model
 // has (FileName is listed as returned, but no model carries it).
 type searchImage struct {
-	AppId            string `json:",omitempty"`
-	CateId           int64  `json:",omitempty"`
+	AppID            string `json:"AppId,omitempty"`
+	CateID           int64  `json:"CateId,omitempty"`
 	CateName         string `json:",omitempty"`
 	CreationTime     string
 	Description      string `json:",omitempty"`
-	ImageId          string
+	ImageID          string `json:"ImageId"`
 	ModificationTime string `json:",omitempty"`
 	Status           string `json:",omitempty"`
 	StorageLocation  string `json:",omitempty"`
@@ -118,7 +118,7 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 		return nil, errInvalid("PageNo", fmt.Sprintf("Page browsing reaches only the first %d results: "+
 			"(PageNo-1)*PageSize must be less than %d. Narrow Match to reach the others.", maxSearchHits, maxSearchHits))
 	}
-	resp := searchMediaResponse{RequestId: requestID, MediaList: []searchMediaItem{}}
+	resp := searchMediaResponse{RequestID: requestID, MediaList: []searchMediaItem{}}
 	if searchType != "image" {
 		return resp, nil
 	}
@@ -147,20 +147,20 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 			img.URL = signed.URL
 		}
 		resp.MediaList = append(resp.MediaList, searchMediaItem{
-			CreationTime: img.CreationTime, MediaType: "image", MediaId: img.ImageId, Image: img.searchImage(fields),
+			CreationTime: img.CreationTime, MediaType: "image", MediaID: img.ImageID, Image: img.searchImage(fields),
 		})
 	}
 	return resp, nil
 }
 
 func (img Image) searchImage(fields map[string]bool) searchImage {
-	out := searchImage{ImageId: img.ImageId, CreationTime: img.CreationTime}
+	out := searchImage{ImageID: img.ImageID, CreationTime: img.CreationTime}
 	pick := func(name string, dst *string, v string) {
 		if fields[name] {
 			*dst = v
 		}
 	}
-	pick("AppId", &out.AppId, img.AppId)
+	pick("AppId", &out.AppID, img.AppID)
 	pick("CateName", &out.CateName, img.CateName)
 	pick("Description", &out.Description, img.Description)
 	pick("ModificationTime", &out.ModificationTime, img.ModificationTime)
@@ -170,7 +170,7 @@ func (img Image) searchImage(fields map[string]bool) searchImage {
 	pick("Title", &out.Title, img.Title)
 	pick("URL", &out.URL, img.URL)
 	if fields["CateId"] {
-		out.CateId = img.CateId
+		out.CateID = img.CateID
 	}
 	return out
 }
@@ -239,7 +239,7 @@ func (s *Server) searchImages(q *matchExpr, keys []sortKey) []Image {
 				return c
 			}
 		}
-		return strings.Compare(a.img.ImageId, b.img.ImageId)
+		return strings.Compare(a.img.ImageID, b.img.ImageID)
 	})
 	out := make([]Image, len(hits))
 	for i, h := range hits {

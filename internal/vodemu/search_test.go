@@ -20,14 +20,14 @@ import (
 //	Desc: s-quote, img-oss, img-userbucket, s-yearend, img-cdn, s-dquote, s-notime
 func searchFixture() []Image {
 	return append(testImages(),
-		Image{ImageId: "s-quote", Title: `It's a \ path`, CreationTime: "2020-05-05T10:00:00Z", Status: "Uploading",
-			AppId: "app-2", CateId: 7, Tags: "Sunset,Beach", Description: "Holiday at the BEACH",
+		Image{ImageID: "s-quote", Title: `It's a \ path`, CreationTime: "2020-05-05T10:00:00Z", Status: "Uploading",
+			AppID: "app-2", CateID: 7, Tags: "Sunset,Beach", Description: "Holiday at the BEACH",
 			StorageLocation: "outin-aaa.oss-cn-beijing.aliyuncs.com", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/q.png"},
-		Image{ImageId: "s-dquote", Title: `say "hi"`, CreationTime: "2018-01-01T00:00:00Z", Status: "Normal",
-			AppId: "app-1000000", CateId: 254766071, Description: "greeting", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/d.png"},
-		Image{ImageId: "s-yearend", Title: "Year end", CreationTime: "2018-12-31T00:00:00Z", Status: "UploadFail",
-			AppId: "app-3", CateId: 8, Tags: "beach,night", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/y.png"},
-		Image{ImageId: "s-notime", Title: "No time", Status: "Uploading", AppId: "app-2", CateId: 7,
+		Image{ImageID: "s-dquote", Title: `say "hi"`, CreationTime: "2018-01-01T00:00:00Z", Status: "Normal",
+			AppID: "app-1000000", CateID: 254766071, Description: "greeting", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/d.png"},
+		Image{ImageID: "s-yearend", Title: "Year end", CreationTime: "2018-12-31T00:00:00Z", Status: "UploadFail",
+			AppID: "app-3", CateID: 8, Tags: "beach,night", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/y.png"},
+		Image{ImageID: "s-notime", Title: "No time", Status: "Uploading", AppID: "app-2", CateID: 7,
 			URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/n.png", CreationTime: "2017-01-01T00:00:00Z"},
 	)
 }
@@ -90,7 +90,7 @@ func searchOK(t *testing.T, h *harness, method string, params map[string]string)
 		t.Fatalf("ScrollToken %q with Total %d", r.ScrollToken, r.Total)
 	}
 	for _, m := range r.MediaList {
-		if m.MediaType != "image" || m.MediaId != m.Image.ImageId || m.CreationTime != m.Image.CreationTime {
+		if m.MediaType != "image" || m.MediaId != m.Image.ImageID || m.CreationTime != m.Image.CreationTime {
 			t.Fatalf("media %+v", m)
 		}
 	}
@@ -123,7 +123,7 @@ func TestSearchMediaSortAndPages(t *testing.T) {
 		}
 	}
 	// Images added later are found, in their place.
-	if err := h.run.Server.PutImage(Image{ImageId: "a-late", CreationTime: "2019-01-01T00:00:00Z", URL: "https://outin-a.oss-cn-shanghai.aliyuncs.com/l.png"}); err != nil {
+	if err := h.run.Server.PutImage(Image{ImageID: "a-late", CreationTime: "2019-01-01T00:00:00Z", URL: "https://outin-a.oss-cn-shanghai.aliyuncs.com/l.png"}); err != nil {
 		t.Fatal(err)
 	}
 	r, _ := searchOK(t, h, http.MethodGet, map[string]string{"SortBy": "CreationTime:Desc", "PageSize": "4"})
@@ -141,7 +141,7 @@ func TestSearchMediaCap(t *testing.T) {
 	for i := range images {
 		id := fmt.Sprintf("gen-%05d", i)
 		images[i] = Image{
-			ImageId: id, Title: "generated", Status: "Normal",
+			ImageID: id, Title: "generated", Status: "Normal",
 			CreationTime:    base.Add(time.Duration(i/2) * time.Minute).Format(timestampLayout), // pairs tie
 			StorageLocation: "outin-gen.oss-cn-shanghai.aliyuncs.com",
 			URL:             "https://outin-gen.oss-cn-shanghai.aliyuncs.com/image/" + id + ".png",
@@ -246,8 +246,8 @@ func TestSearchMediaV3AndLimits(t *testing.T) {
 	// QPS 2: the two calls above spent SearchMedia's bucket, not GetImageInfo's.
 	status, hdr, body := h.search(http.MethodGet, nil)
 	checkError(t, status, hdr, body, 400, "Throttling.User")
-	if _, img := getImage(t, h, map[string]string{"ImageId": "img-oss"}); img.ImageId != "img-oss" {
-		t.Fatal(img.ImageId)
+	if _, img := getImage(t, h, map[string]string{"ImageId": "img-oss"}); img.ImageID != "img-oss" {
+		t.Fatal(img.ImageID)
 	}
 	if st := h.run.Server.Stats(); st.ByAction["SearchMedia"] != 3 || st.ByCode["Throttling.User"] != 1 {
 		t.Errorf("stats %+v", st)
@@ -258,7 +258,7 @@ func TestSearchMediaV3AndLimits(t *testing.T) {
 // treats specially (quotes, parentheses, backslash, *, non-ASCII) through
 // Alibaba Cloud's SDK core, V3 and V1, GET and POST.
 func TestSDKSearchMedia(t *testing.T) {
-	images := append(searchFixture(), Image{ImageId: "s-odd", Title: `a*b (c) ~d+e 图片`, CreationTime: "2021-01-01T00:00:00Z",
+	images := append(searchFixture(), Image{ImageID: "s-odd", Title: `a*b (c) ~d+e 图片`, CreationTime: "2021-01-01T00:00:00Z",
 		URL: "https://outin-a.oss-cn-shanghai.aliyuncs.com/odd.png"})
 	r, err := Start(Options{AccessKeyID: testAK, AccessKeySecret: testSecret, Images: images})
 	if err != nil {

@@ -128,7 +128,7 @@ func New(opts Options) (*Server, error) {
 		stats:  Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{}},
 	}
 	for _, img := range opts.Images {
-		s.images[img.ImageId] = img.complete(opts.Now()).clone()
+		s.images[img.ImageID] = img.complete(opts.Now()).clone()
 	}
 	s.opts.Images = nil // the map is the source of truth
 	return s, nil
@@ -138,12 +138,12 @@ func New(opts Options) (*Server, error) {
 // New does with Options.Images.
 func (s *Server) PutImage(img Image) error {
 	if err := validateImage(img); err != nil {
-		return fmt.Errorf("vodemu: image %q: %w", img.ImageId, err)
+		return fmt.Errorf("vodemu: image %q: %w", img.ImageID, err)
 	}
 	img = img.complete(s.opts.Now())
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.images[img.ImageId] = img.clone()
+	s.images[img.ImageID] = img.clone()
 	return nil
 }
 

@@ -382,7 +382,7 @@ func TestConcurrentRequests(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			if i%2 == 0 {
-				if err := h.run.Server.PutImage(Image{ImageId: "dyn", URL: "https://cdn.example.com/x/y.png", StorageLocation: "outin-a.oss-cn-shanghai.aliyuncs.com"}); err != nil {
+				if err := h.run.Server.PutImage(Image{ImageID: "dyn", URL: "https://cdn.example.com/x/y.png", StorageLocation: "outin-a.oss-cn-shanghai.aliyuncs.com"}); err != nil {
 					t.Error(err)
 				}
 			}
@@ -406,8 +406,8 @@ func TestNewValidates(t *testing.T) {
 		{AccessKeyID: "a"},
 		{AccessKeySecret: "s"},
 		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{Title: "no id"}}},
-		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{ImageId: "x"}, {ImageId: "x"}}},
-		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{ImageId: "x", URL: "not a url"}}},
+		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{ImageID: "x"}, {ImageID: "x"}}},
+		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{ImageID: "x", URL: "not a url"}}},
 		{AccessKeyID: "a", AccessKeySecret: "s", Region: "cn shanghai"},
 	} {
 		if _, err := New(o); err == nil {

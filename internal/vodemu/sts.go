@@ -23,9 +23,9 @@ type STSOptions struct {
 	// Lifetime, if > 0, is the lifetime of issued credentials whatever
 	// DurationSeconds asks, so that tests see expiry and refresh in seconds.
 	Lifetime time.Duration
-	// OIDCProviderArn is the provider AssumeRoleWithOIDC accepts; empty
+	// OIDCProviderARN is the provider AssumeRoleWithOIDC accepts; empty
 	// accepts none.
-	OIDCProviderArn string
+	OIDCProviderARN string
 	// OIDCToken is the token AssumeRoleWithOIDC accepts, compared exactly
 	// (no trimming: credentials-go sends a token file's bytes as they are).
 	OIDCToken string
@@ -33,7 +33,7 @@ type STSOptions struct {
 
 // Role is a role that AssumeRole and AssumeRoleWithOIDC can assume.
 type Role struct {
-	Arn        string // acs:ram::<account digits>:role/<name>, compared exactly
+	ARN        string // acs:ram::<account digits>:role/<name>, compared exactly
 	ExternalID string // if set, AssumeRole must send this ExternalId
 	// MaxSessionDuration bounds DurationSeconds, as RAM's role setting does:
 	// 3600 s when zero (RAM's default), at most 43200 s.
@@ -65,16 +65,16 @@ func validateSTS(o STSOptions) error {
 	}
 	seen := map[string]bool{}
 	for _, r := range o.Roles {
-		if !roleArnPattern.MatchString(r.Arn) {
-			return fmt.Errorf("role ARN %q is not acs:ram::<digits>:role/<name>", r.Arn)
+		if !roleArnPattern.MatchString(r.ARN) {
+			return fmt.Errorf("role ARN %q is not acs:ram::<digits>:role/<name>", r.ARN)
 		}
-		if seen[r.Arn] {
-			return fmt.Errorf("role ARN %q is listed twice", r.Arn)
+		if seen[r.ARN] {
+			return fmt.Errorf("role ARN %q is listed twice", r.ARN)
 		}
 		if d := r.MaxSessionDuration; d != 0 && (d < time.Hour || d > maxSessionSeconds*time.Second || d%time.Second != 0) {
-			return fmt.Errorf("role %q: maximum session duration %v is not whole seconds from 1h to 12h", r.Arn, d)
+			return fmt.Errorf("role %q: maximum session duration %v is not whole seconds from 1h to 12h", r.ARN, d)
 		}
-		seen[r.Arn] = true
+		seen[r.ARN] = true
 	}
 	return nil
 }
@@ -82,7 +82,7 @@ func validateSTS(o STSOptions) error {
 // assumeRoleResponse is both actions' answer (models.json): SourceIdentity
 // when the request set one, OIDCTokenInfo for AssumeRoleWithOIDC only.
 type assumeRoleResponse struct {
-	RequestId       string
+	RequestID       string `json:"RequestId"`
 	SourceIdentity  string `json:",omitempty"`
 	AssumedRoleUser assumedRoleUser
 	Credentials     stsCredentials
@@ -90,16 +90,18 @@ type assumeRoleResponse struct {
 }
 
 type oidcTokenInfo struct {
-	Subject, Issuer, ClientIds, IssuanceTime, ExpirationTime, VerificationInfo string
+	Subject, Issuer                                string
+	ClientIDs                                      string `json:"ClientIds"`
+	IssuanceTime, ExpirationTime, VerificationInfo string
 }
 
 type assumedRoleUser struct {
-	Arn           string
-	AssumedRoleId string
+	ARN           string `json:"Arn"`
+	AssumedRoleID string `json:"AssumedRoleId"`
 }
 
 type stsCredentials struct {
-	AccessKeyId     string
+	AccessKeyID     string `json:"AccessKeyId"`
 	AccessKeySecret string
 	SecurityToken   string
 	Expiration      string
@@ -158,7 +160,7 @@ func (s *Server) assumeRoleWithOIDC(requestID string, p map[string]string) (any,
 		return nil, aerr
 	}
 	o := s.opts.STS
-	if provider := p["OIDCProviderArn"]; o.OIDCProviderArn == "" || provider != o.OIDCProviderArn {
+	if provider := p["OIDCProviderArn"]; o.OIDCProviderARN == "" || provider != o.OIDCProviderARN {
 		return nil, errOIDCProviderNotFound()
 	}
 	if o.OIDCToken == "" || !equalConstantTime(p["OIDCToken"], o.OIDCToken) {
@@ -172,7 +174,7 @@ func (s *Server) assumeRoleWithOIDC(requestID string, p map[string]string) (any,
 		return nil, aerr
 	}
 	resp := s.issue(requestID, a)
-	resp.OIDCTokenInfo = tokenInfo(p["OIDCToken"], o.OIDCProviderArn)
+	resp.OIDCTokenInfo = tokenInfo(p["OIDCToken"], o.OIDCProviderARN)
 	return resp, nil
 }
 
@@ -197,9 +199,9 @@ func tokenInfo(token, provider string) *oidcTokenInfo {
 	var many []string
 	switch {
 	case json.Unmarshal(claims.Aud, &one) == nil:
-		info.ClientIds = one
+		info.ClientIDs = one
 	case json.Unmarshal(claims.Aud, &many) == nil:
-		info.ClientIds = strings.Join(many, ",")
+		info.ClientIDs = strings.Join(many, ",")
 	}
 	if claims.Iat > 0 {
 		info.IssuanceTime = time.Unix(claims.Iat, 0).UTC().Format(timestampLayout)
@@ -248,7 +250,7 @@ func parseAssume(p map[string]string) (assumeParams, *apiError) {
 
 func (s *Server) role(arn string) (Role, bool) {
 	for _, r := range s.opts.STS.Roles {
-		if r.Arn == arn {
+		if r.ARN == arn {
 			return r, true
 		}
 	}
@@ -270,13 +272,13 @@ func (s *Server) issue(requestID string, a assumeParams) assumeRoleResponse {
 	}
 	id, k := s.temp.issue(now, expiry)
 	return assumeRoleResponse{
-		RequestId: requestID,
+		RequestID: requestID,
 		AssumedRoleUser: assumedRoleUser{
-			Arn:           a.roleArn + "/" + a.session,
-			AssumedRoleId: roleID(a.roleArn) + ":" + a.session,
+			ARN:           a.roleArn + "/" + a.session,
+			AssumedRoleID: roleID(a.roleArn) + ":" + a.session,
 		},
 		Credentials: stsCredentials{
-			AccessKeyId:     id,
+			AccessKeyID:     id,
 			AccessKeySecret: k.secret,
 			SecurityToken:   k.token,
 			Expiration:      expiry.Format(timestampLayout),

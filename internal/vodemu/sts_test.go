@@ -325,8 +325,8 @@ func TestAssumeRoleWithOIDC(t *testing.T) {
 
 func TestNewValidatesSTS(t *testing.T) {
 	for _, sts := range []STSOptions{
-		{Roles: []Role{{Arn: "arn:aws:iam::1:role/x"}}},
-		{Roles: []Role{{Arn: testRoleArn}, {Arn: testRoleArn}}},
+		{Roles: []Role{{ARN: "arn:aws:iam::1:role/x"}}},
+		{Roles: []Role{{ARN: testRoleArn}, {ARN: testRoleArn}}},
 		{Lifetime: -time.Second},
 	} {
 		if _, err := New(Options{AccessKeyID: "a", AccessKeySecret: "s", STS: sts}); err == nil {
@@ -345,7 +345,7 @@ func TestSTSSessionDurationAndSourceIdentity(t *testing.T) {
 	raised := "acs:ram::1234567890123456:role/long"
 	h := newHarness(t, func(o *Options) {
 		o.STS = testSTS()
-		o.STS.Roles = append(o.STS.Roles, Role{Arn: raised, MaxSessionDuration: 6 * time.Hour})
+		o.STS.Roles = append(o.STS.Roles, Role{ARN: raised, MaxSessionDuration: 6 * time.Hour})
 	})
 	call := func(role, duration string) (int, http.Header, []byte) {
 		p := stsParams("AssumeRole", h.clock.Now(), map[string]string{"RoleArn": role, "RoleSessionName": "alice",
@@ -369,11 +369,11 @@ func TestSTSSessionDurationAndSourceIdentity(t *testing.T) {
 
 	jwt := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"ci","iss":"https://oidc.example","aud":["a","b"],"iat":1717243000,"exp":1717246600}`)) + ".c2ln"
 	info := tokenInfo(jwt, "acs:ram::1:oidc-provider/x")
-	if info.Subject != "ci" || info.Issuer != "https://oidc.example" || info.ClientIds != "a,b" ||
+	if info.Subject != "ci" || info.Issuer != "https://oidc.example" || info.ClientIDs != "a,b" ||
 		info.IssuanceTime != "2024-06-01T11:56:40Z" || info.ExpirationTime != "2024-06-01T12:56:40Z" {
 		t.Errorf("%+v", info)
 	}
-	if _, err := New(Options{AccessKeyID: "a", AccessKeySecret: "b", STS: STSOptions{Roles: []Role{{Arn: raised, MaxSessionDuration: 13 * time.Hour}}}}); err == nil {
+	if _, err := New(Options{AccessKeyID: "a", AccessKeySecret: "b", STS: STSOptions{Roles: []Role{{ARN: raised, MaxSessionDuration: 13 * time.Hour}}}}); err == nil {
 		t.Error("a 13 h maximum session duration accepted")
 	}
 }

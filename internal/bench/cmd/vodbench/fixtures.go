@@ -37,15 +37,15 @@ func images(n int) []vodemu.Image {
 		key := "image/default/" + strings.ToUpper(id) + "." + ext
 		wh := sizes[i%len(sizes)]
 		out[i] = vodemu.Image{
-			ImageId:         id,
+			ImageID:         id,
 			Title:           fmt.Sprintf("Catalogue image %d", i+1),
 			Description:     fmt.Sprintf("Benchmark fixture %d of %d", i+1, n),
-			CateId:          254766071 + int64(i%len(cates)),
+			CateID:          254766071 + int64(i%len(cates)),
 			CateName:        cates[i%len(cates)],
 			Tags:            fmt.Sprintf("bench,catalogue,batch-%d", i/20),
 			ImageType:       types[i%len(types)],
 			Status:          "Normal",
-			AppId:           "app-1000000",
+			AppID:           "app-1000000",
 			CreationTime:    base.Add(time.Duration(i) * time.Minute).Format("2006-01-02T15:04:05Z"),
 			StorageLocation: storage,
 			URL:             "https://img.example-cdn.com/" + key,

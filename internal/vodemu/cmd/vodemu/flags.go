@@ -61,7 +61,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var maxSession time.Duration
 	fs.DurationVar(&maxSession, "role-max-session", 0,
 		"every -role's maximum session duration, which bounds DurationSeconds (0: RAM's default, 1h; at most 12h)")
-	fs.StringVar(&opts.STS.OIDCProviderArn, "oidc-provider-arn", "", "the OIDC provider ARN AssumeRoleWithOIDC accepts")
+	fs.StringVar(&opts.STS.OIDCProviderARN, "oidc-provider-arn", "", "the OIDC provider ARN AssumeRoleWithOIDC accepts")
 	fs.StringVar(&oidcTokenFile, "oidc-token-file", "", "file whose content, trimmed, is the OIDC token AssumeRoleWithOIDC accepts")
 	fs.StringVar(&c.caOut, "ca-out", "", "generate a CA, serve TLS and CONNECT on the same port, and write the CA certificate (PEM) to this file for SSL_CERT_FILE")
 	fs.DurationVar(&opts.CDNURLValidity, "cdn-url-validity", vodemu.DefaultCDNURLValidity,
@@ -179,7 +179,7 @@ func (r *roleFlag) Set(v string) error {
 	if arn == "" {
 		return errors.New("want ARN[#EXTERNAL_ID]")
 	}
-	*r = append(*r, vodemu.Role{Arn: arn, ExternalID: ext})
+	*r = append(*r, vodemu.Role{ARN: arn, ExternalID: ext})
 	return nil
 }
 
