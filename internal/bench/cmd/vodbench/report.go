@@ -400,21 +400,11 @@ func actions(c *benchCase) string {
 	if len(c.Runs) == 0 {
 		return ""
 	}
-	by := c.Runs[len(c.Runs)-1].ByAction
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(by)) {
-		if by[k] > 0 {
-			name := k
-			if name == "" {
-				name = "(none)"
-			}
-			parts = append(parts, fmt.Sprintf("%s %d", name, by[k]))
-		}
-	}
-	if len(parts) == 0 {
+	s := byAction(c.Runs[len(c.Runs)-1].ByAction)
+	if s == "0" {
 		return ""
 	}
-	return " (" + strings.Join(parts, ", ") + ")"
+	return " (" + s + ")"
 }
 
 func processCounts(cs []*benchCase) string {
