@@ -95,7 +95,7 @@ type UploadOutput struct {
 // context.Canceled) and context.DeadlineExceeded work.
 func (c *Client) Upload(ctx context.Context, in UploadInput) (*UploadOutput, error) {
 	t := in.Ticket
-	if t == nil || t.Auth == nil || t.Auth.secret == nil {
+	if t == nil || t.Auth == nil || t.Auth.secret.get().securityToken == "" {
 		return nil, &UploadError{Op: "upload", Kind: UploadFailedLocally, Message: "no upload ticket with a credential was given",
 			Hint: "call CreateUploadImage first"}
 	}
@@ -182,7 +182,7 @@ func (c *Client) ossClient(t *UploadTicket) (*oss.Client, error) {
 	if attempts <= 0 {
 		attempts = DefaultUploadAttempts
 	}
-	sec := t.Auth.secret
+	sec := t.Auth.secret.get()
 	ocfg := oss.LoadDefaultConfig().
 		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(t.Auth.AccessKeyID, sec.accessKeySecret, sec.securityToken)).
 		WithRegion(region).

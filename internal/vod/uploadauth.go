@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,14 +50,41 @@ type UploadAuth struct {
 	// plus UploadCredentialValidity.
 	Expires time.Time
 
-	// secret is behind a pointer: fmt prints a pointer held in an unexported field as an address,
-	// so even printing a struct that holds an UploadAuth by value with %+v cannot show it.
-	secret *stsSecret
+	// secret is only a reference to the secret and token, kept outside the struct (secretStore):
+	// fmt prints an unexported field by reflection, without its methods, under a wrong verb even
+	// through a pointer (%s of a struct holding an UploadAuth), so nothing printable may hold them.
+	secret *secretRef
 }
 
 type stsSecret struct {
 	accessKeySecret string
 	securityToken   string
+}
+
+// secretRef names an stsSecret in secretStore. Copies of an UploadAuth share it; when the last is
+// gone, a cleanup removes the secret from the store.
+type secretRef struct{ id uint64 }
+
+var (
+	secretStore sync.Map // uint64 → stsSecret
+	secretSeq   atomic.Uint64
+)
+
+func storeSecret(s stsSecret) *secretRef {
+	ref := &secretRef{id: secretSeq.Add(1)}
+	secretStore.Store(ref.id, s)
+	runtime.AddCleanup(ref, func(id uint64) { secretStore.Delete(id) }, ref.id)
+	return ref
+}
+
+// get returns the secret and token; empty ones when r is nil.
+func (r *secretRef) get() stsSecret {
+	if r == nil {
+		return stsSecret{}
+	}
+	s, _ := secretStore.Load(r.id)
+	v, _ := s.(stsSecret)
+	return v
 }
 
 // wireUploadAuth is UploadAuth's JSON as VOD encodes it.
@@ -119,7 +149,7 @@ func decodeUploadAuth(s string, issued time.Time) (*UploadAuth, error) {
 		Expiration:    w.Expiration,
 		ExpireUTCTime: w.ExpireUTCTime,
 		Expires:       uploadAuthExpiry(w.Expiration, w.ExpireUTCTime, issued),
-		secret:        &stsSecret{accessKeySecret: w.AccessKeySecret, securityToken: w.SecurityToken},
+		secret:        storeSecret(stsSecret{accessKeySecret: w.AccessKeySecret, securityToken: w.SecurityToken}),
 	}, nil
 }
 
@@ -170,10 +200,11 @@ func (a *UploadAuth) Expired(now time.Time) bool {
 
 // secrets returns the values no error text may contain.
 func (a *UploadAuth) secrets() []string {
-	if a == nil || a.secret == nil {
+	if a == nil {
 		return nil
 	}
-	return []string{a.secret.accessKeySecret, a.secret.securityToken}
+	s := a.secret.get()
+	return []string{s.accessKeySecret, s.securityToken}
 }
 
 // String is the redacted form: the shortened AccessKey ID and the expiry, never the secret or the
@@ -207,11 +238,11 @@ func (a UploadAuth) MarshalText() ([]byte, error) { return []byte(a.String()), n
 // LogValue gives the redacted form to log/slog.
 func (a UploadAuth) LogValue() slog.Value { return slog.StringValue(a.String()) }
 
-// String of the secret's holder, should anything reach it: redacted.
-func (*stsSecret) String() string { return "[redacted]" }
+// String of the secret itself, should anything reach it: redacted.
+func (stsSecret) String() string { return "[redacted]" }
 
-// GoString of the secret's holder: redacted.
-func (*stsSecret) GoString() string { return "[redacted]" }
+// GoString of the secret itself: redacted.
+func (stsSecret) GoString() string { return "[redacted]" }
 
 // shortKeyID shows enough of an AccessKey ID to tell two apart in a log.
 func shortKeyID(id string) string {
