@@ -85,6 +85,10 @@ type batch[K comparable, In, Out any] struct {
 	first   time.Time // when its first call arrived
 	timer   *time.Timer
 	reason  string // why it was sent
+	// after, when set, is the batch this one must not be sent before: the one holding an earlier
+	// call for one of its images (shareRepeats off), so that changes reach VOD in their order.
+	after *batch[K, In, Out]
+	done  chan struct{} // closed when its request(s) are answered
 }
 
 // outcome is one call's answer.
@@ -150,13 +154,15 @@ func (b *coalescer[K, In, Out]) get(ctx context.Context, in In) (Out, error) {
 	b.lastArrive = now
 	bt := b.pending[key]
 	var ready []*batch[K, In, Out]
+	var after *batch[K, In, Out]
 	if _, seen := bt.waitersOf(id); seen && !b.shareRepeats {
 		ready = append(ready, b.take(bt, "repeated image"))
-		bt = nil
+		after, bt = bt, nil
 	}
 	if bt == nil {
 		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		bt = &batch[K, In, Out]{key: key, ctx: bctx, cancel: cancel, waiters: map[string][]chan outcome[Out]{}, first: now}
+		bt = &batch[K, In, Out]{key: key, ctx: bctx, cancel: cancel, waiters: map[string][]chan outcome[Out]{}, first: now,
+			after: after, done: make(chan struct{})}
 		b.pending[key] = bt
 		bt.timer = time.AfterFunc(b.settle, func() { b.wake() })
 	}
@@ -313,11 +319,16 @@ func (b *coalescer[K, In, Out]) run(bt *batch[K, In, Out]) {
 			go b.run(r)
 		}
 	}
+	defer close(bt.done)
 	defer bt.cancel()
 	b.mu.Lock()
 	if bt.gone == bt.readers { // every caller left while it was pending
 		bt.cancel()
 	}
 	b.mu.Unlock()
+	if bt.after != nil {
+		<-bt.after.done // answered within its own retries and timeouts
+		bt.after = nil
+	}
 	b.send(bt.ctx, bt.key, bt.ins, deliver)
 }
