@@ -187,7 +187,7 @@ func (e *UploadError) withHint() *UploadError {
 	case UploadCredentialRefused:
 		e.Hint = "OSS refused the upload credential VOD gave; if this persists, check the account's VOD storage and the clock of this machine (signatures are time-bound)."
 	case UploadRejected:
-		e.Hint = "OSS refused the request; the code says why."
+		e.Hint = "OSS refused the request for the reason its code gives; it was not retried."
 	case UploadServerFailed:
 		e.Hint = "OSS failed after retries; try again later."
 	case UploadUnreachable:
