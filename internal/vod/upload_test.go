@@ -408,7 +408,9 @@ func TestUploadCredentialExpired(t *testing.T) {
 // OSS failing is retried, at most MaxAttempts times in all; the error says it failed on OSS's side.
 func TestUploadRetriesBounded(t *testing.T) {
 	d := newOSSDouble(t)
-	d.fail = func(ossRequest, int) *ossFailure { return &ossFailure{Status: 503, Code: "ServiceUnavailable", Message: "busy"} }
+	d.fail = func(ossRequest, int) *ossFailure {
+		return &ossFailure{Status: 503, Code: "ServiceUnavailable", Message: "busy"}
+	}
 	c := uploadClient(t, d, 1<<20)
 	_, err := c.Upload(context.Background(), UploadInput{Ticket: uploadTicket(t, time.Now()), Body: strings.NewReader("abc"), Size: 3})
 	var upErr *UploadError
