@@ -82,13 +82,13 @@ func (w *wireCategory) category() Category {
 type CategoryErrorKind string
 
 const (
-	// CategoryNotFound: the category (or the parent named) does not exist (InvalidCateId.NotFound,
+	// CategoryNotFound means the category (or the parent named) does not exist (InvalidCateId.NotFound,
 	// HTTP 404, documented for AddCategory and DeleteCategory).
 	CategoryNotFound CategoryErrorKind = "not found"
-	// CategoryTooDeep: the new category would be deeper than MaxCategoryDepth (LevelExceededMax,
+	// CategoryTooDeep means the new category would be deeper than MaxCategoryDepth (LevelExceededMax,
 	// HTTP 400, AddCategory).
 	CategoryTooDeep CategoryErrorKind = "too deep"
-	// CategoryLevelFull: the parent already has MaxSubcategories children (SubTotalExceededMax,
+	// CategoryLevelFull means the parent already has MaxSubcategories children (SubTotalExceededMax,
 	// HTTP 400, AddCategory).
 	CategoryLevelFull CategoryErrorKind = "level full"
 )

@@ -251,7 +251,7 @@ func TestUploadMultipartFromFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	out, err := c.Upload(context.Background(), UploadInput{Ticket: uploadTicket(t, time.Now()), Body: f, Size: -1})
 	if err != nil {
 		t.Fatal(err)

@@ -15,22 +15,22 @@ import (
 type UploadErrorKind string
 
 const (
-	// UploadCredentialExpired: the UploadAuth credential has expired. It cannot be refreshed: delete
+	// UploadCredentialExpired means the UploadAuth credential has expired. It cannot be refreshed: delete
 	// the image and call CreateUploadImage again.
-	UploadCredentialExpired UploadErrorKind = "credential expired"
-	// UploadCredentialRefused: OSS refused the credential or its signature for another reason
+	UploadCredentialExpired UploadErrorKind = "credential expired" //nolint:gosec // a kind's name, not a credential
+	// UploadCredentialRefused means OSS refused the credential or its signature for another reason
 	// (AccessDenied, InvalidAccessKeyId, InvalidSecurityToken, SignatureDoesNotMatch, ...).
-	UploadCredentialRefused UploadErrorKind = "credential refused"
-	// UploadRejected: OSS refused the request itself (a 4xx other than the above).
+	UploadCredentialRefused UploadErrorKind = "credential refused" //nolint:gosec // a kind's name, not a credential
+	// UploadRejected means OSS refused the request itself (a 4xx other than the above).
 	UploadRejected UploadErrorKind = "rejected"
-	// UploadServerFailed: OSS failed (5xx) on every attempt.
+	// UploadServerFailed means OSS failed (5xx) on every attempt.
 	UploadServerFailed UploadErrorKind = "OSS failed"
-	// UploadUnreachable: the request did not get an answer (connection, DNS, timeout) on every
+	// UploadUnreachable means the request did not get an answer (connection, DNS, timeout) on every
 	// attempt.
 	UploadUnreachable UploadErrorKind = "OSS unreachable"
-	// UploadCancelled: the context ended.
+	// UploadCancelled means the context ended.
 	UploadCancelled UploadErrorKind = "cancelled"
-	// UploadFailedLocally: reading the content, or the ticket or configuration, failed.
+	// UploadFailedLocally means reading the content, or the ticket or configuration, failed.
 	UploadFailedLocally UploadErrorKind = "failed locally"
 )
 
@@ -201,7 +201,7 @@ func (e *UploadError) withHint() *UploadError {
 func innermost(err error) string {
 	for {
 		var next error
-		switch e := err.(type) {
+		switch e := err.(type) { //nolint:errorlint // one level of the chain at a time, on purpose
 		case *oss.OperationError:
 			next = e.Unwrap()
 		case *oss.UploadError:
