@@ -2,6 +2,7 @@ package vod
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -151,6 +152,11 @@ func (c *Client) CreateUploadImage(ctx context.Context, in CreateUploadImageInpu
 	err := c.call(ctx, "CreateUploadImage", in.query(), func(body []byte) error {
 		var resp createUploadImageResponse
 		if err := unmarshal("CreateUploadImage", body, &resp); err != nil {
+			var malformed *MalformedResponseError
+			if errors.As(err, &malformed) && malformed.Body != "" {
+				// The body's first bytes may hold UploadAuth's base64, the secret in it.
+				malformed.Body = "[withheld: it may hold the upload credential]"
+			}
 			return err
 		}
 		t, err := resp.ticket(c.rates.clock.Now())

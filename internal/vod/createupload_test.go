@@ -174,3 +174,17 @@ func TestCreateUploadImageAPIError(t *testing.T) {
 		t.Errorf("err = %v, want Forbidden with its request ID", err)
 	}
 }
+
+// An answer cut short is not quoted in the error: its first bytes may hold UploadAuth's base64.
+func TestCreateUploadImageTruncatedAnswerNotQuoted(t *testing.T) {
+	auth := b64(uploadAuthJSON("3000"))
+	d := newRPCDouble(t, func(rpcCall) rpcAnswer { return ok(`{"UploadAuth":"` + auth + `","ImageId":"i1","Upl`) })
+	_, err := doubleClient(t, d, SignatureV3, false).CreateUploadImage(context.Background(), CreateUploadImageInput{ImageType: "default"})
+	var malformed *MalformedResponseError
+	if !errors.As(err, &malformed) {
+		t.Fatalf("err = %v, want a malformed answer", err)
+	}
+	if strings.Contains(err.Error(), auth[:20]) || strings.Contains(malformed.Body, auth[:20]) {
+		t.Errorf("the error quotes the credential's base64: %v", err)
+	}
+}

@@ -460,3 +460,23 @@ func TestOSSRegion(t *testing.T) {
 		t.Errorf("Authorization %q, want the client's region", authz)
 	}
 }
+
+// UploadConfig.SignatureV1 signs with OSS's V1 signature, the security token still in its header.
+func TestUploadSignatureV1(t *testing.T) {
+	d := newOSSDouble(t)
+	c, err := New(Config{Endpoint: "http://127.0.0.1:1", RegionID: "cn-shanghai", Credential: testCredential(t, testSecret),
+		Upload: UploadConfig{Endpoint: d.URL, SignatureV1: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Upload(context.Background(), UploadInput{Ticket: uploadTicket(t, time.Now()), Body: strings.NewReader("a"), Size: 1}); err != nil {
+		t.Fatal(err)
+	}
+	r := d.Requests()[0]
+	if authz := r.Header.Get("Authorization"); !strings.HasPrefix(authz, "OSS STS.NUxyzAbc123:") || r.Header.Get("x-oss-security-token") != authToken {
+		t.Errorf("Authorization %q, token header %q: want V1 with the token", authz, r.Header.Get("x-oss-security-token"))
+	}
+	if r.Path != "/outin-bucket/image/default/ABC.png" {
+		t.Errorf("path %s: an IP endpoint is path-style without PathStyle", r.Path)
+	}
+}
