@@ -18,9 +18,10 @@ const quietWindows = 4
 // maxWaitWindows bounds, in windows, how long any read waits before its batch is sent.
 const maxWaitWindows = 8
 
-// batcher coalesces concurrent single-image reads that share an output type and validity into
-// GetImageInfos calls of at most maxImageIDsPerBatch IDs; a batch of one is sent as GetImageInfo,
-// so a lone read is answered exactly as without batching.
+// coalescer gathers concurrent single-image calls that share a key into batches of at most limit
+// images, each sent as one request by send: reads (batcher: GetImageInfos, a batch of one as
+// GetImageInfo) and updates (updater: UpdateImageInfos). Its rules of when to send are the same for
+// both, because both come from Terraform's workers in the same way.
 //
 // When to send. Terraform keeps up to -parallelism reads going and starts the next ones as earlier
 // ones finish, so the most reads recently seen inside get at once (the peak, over the last one to
@@ -42,14 +43,23 @@ const maxWaitWindows = 8
 // arrives; at 32 in full batches of 20, one filling while the other is answered; and a lone read
 // waits only the settling time. Waiting costs a plan little while Terraform has other reads to
 // work on, which is when rules 1 and 3 wait; when every read waits, rule 2 sends at once.
-type batcher struct {
-	client         *Client
+type coalescer[K comparable, In, Out any] struct {
 	window, settle time.Duration
+	limit          int // images per batch
+	// identify gives an input's batch key and image ID.
+	identify func(In) (K, string)
+	// shareRepeats lets calls for an image already in the pending batch share its answer (reads);
+	// without it such a call sends the pending batch first and starts the next (updates: two
+	// changes of one image must not meet in one request, whose order VOD does not document).
+	shareRepeats bool
+	// send makes the batch's request(s) with ctx and calls deliver once for each input, by index, as
+	// soon as its outcome is known; deliver may be called from several goroutines at once.
+	send func(ctx context.Context, key K, ins []In, deliver func(i int, out Out, err error))
 	// sent, if set, is told about every batch sent and why (tests).
 	sent func(ids []string, reason string)
 
 	mu         sync.Mutex
-	pending    map[batchKey]*batch
+	pending    map[K]*batch[K, In, Out]
 	queued     int       // readers waiting in pending batches
 	inflight   int       // readers of batches sent and not yet answered
 	active     int       // reads inside get
@@ -63,41 +73,79 @@ type batcher struct {
 	peakRaised      time.Time // when peak last rose
 }
 
+type batch[K comparable, In, Out any] struct {
+	key     K
+	ctx     context.Context // the first caller's values (loggers), without its cancellation
+	cancel  context.CancelFunc
+	gone    int      // callers whose ctx ended before their answer: when all have, ctx is cancelled
+	ids     []string // distinct, in arrival order
+	ins     []In     // the input of each of ids
+	waiters map[string][]chan outcome[Out]
+	readers int       // calls waiting, repeats included
+	first   time.Time // when its first call arrived
+	timer   *time.Timer
+	reason  string // why it was sent
+	// after, when set, is the batch this one must not be sent before: the one holding an earlier
+	// call for one of its images (shareRepeats off), so that changes reach VOD in their order.
+	after *batch[K, In, Out]
+	done  chan struct{} // closed when its request(s) are answered
+}
+
+// outcome is one call's answer.
+type outcome[Out any] struct {
+	val Out
+	err error
+}
+
+func newCoalescer[K comparable, In, Out any](window time.Duration, limit int) *coalescer[K, In, Out] {
+	if window <= 0 {
+		window = defaultBatchWindow
+	}
+	return &coalescer[K, In, Out]{window: window, settle: window / 25, limit: limit, pending: map[K]*batch[K, In, Out]{}}
+}
+
+// batcher coalesces concurrent single-image reads that share an output type and validity into
+// GetImageInfos calls of at most maxImageIDsPerBatch IDs; a batch of one is sent as GetImageInfo,
+// so a lone read is answered exactly as without batching.
+type batcher = coalescer[batchKey, GetImageInfoInput, *Image]
+
 type batchKey struct {
 	outputType  string
 	authTimeout int64
 }
 
-type batch struct {
-	key     batchKey
-	ctx     context.Context // the first reader's values (loggers), without its cancellation
-	cancel  context.CancelFunc
-	gone    int      // readers whose ctx ended before their answer: when all have, ctx is cancelled
-	ids     []string // distinct, in arrival order
-	waiters map[string][]chan batchResult
-	readers int       // reads waiting, duplicates included
-	first   time.Time // when its first read arrived
-	timer   *time.Timer
-	reason  string // why it was sent
-}
-
+// batchResult is one read's answer, as readMany delivers it.
 type batchResult struct {
 	img *Image
 	err error
 }
 
 func newBatcher(c *Client, window time.Duration) *batcher {
-	if window <= 0 {
-		window = defaultBatchWindow
+	b := newCoalescer[batchKey, GetImageInfoInput, *Image](window, maxImageIDsPerBatch)
+	b.shareRepeats = true
+	b.identify = func(in GetImageInfoInput) (batchKey, string) {
+		return batchKey{in.OutputType, in.AuthTimeout}, in.ImageID
 	}
-	return &batcher{client: c, window: window, settle: window / 25, pending: map[batchKey]*batch{}}
+	b.send = func(ctx context.Context, key batchKey, ins []GetImageInfoInput, deliver func(int, *Image, error)) {
+		if len(ins) == 1 { // a lone read is answered exactly as without batching
+			img, err := c.getImageInfo(ctx, ins[0])
+			deliver(0, img, err)
+			return
+		}
+		ids := make([]string, len(ins))
+		for i, in := range ins {
+			ids[i] = in.ImageID
+		}
+		c.readMany(ctx, ids, key.outputType, key.authTimeout, func(i int, r batchResult) { deliver(i, r.img, r.err) })
+	}
+	return b
 }
 
-// get reads one image through the current batch for its key. A reader whose ctx ends stops
+// get makes one call through the current batch for its key. A caller whose ctx ends stops
 // waiting at once; the batch goes on for the others.
-func (b *batcher) get(ctx context.Context, in GetImageInfoInput) (*Image, error) {
-	key := batchKey{in.OutputType, in.AuthTimeout}
-	ch := make(chan batchResult, 1)
+func (b *coalescer[K, In, Out]) get(ctx context.Context, in In) (Out, error) {
+	key, id := b.identify(in)
+	ch := make(chan outcome[Out], 1)
 
 	b.mu.Lock()
 	now := time.Now()
@@ -105,19 +153,27 @@ func (b *batcher) get(ctx context.Context, in GetImageInfoInput) (*Image, error)
 	b.notePeak(now)
 	b.lastArrive = now
 	bt := b.pending[key]
+	var ready []*batch[K, In, Out]
+	var after *batch[K, In, Out]
+	if _, seen := bt.waitersOf(id); seen && !b.shareRepeats {
+		ready = append(ready, b.take(bt, "repeated image"))
+		after, bt = bt, nil
+	}
 	if bt == nil {
 		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		bt = &batch{key: key, ctx: bctx, cancel: cancel, waiters: map[string][]chan batchResult{}, first: now}
+		bt = &batch[K, In, Out]{key: key, ctx: bctx, cancel: cancel, waiters: map[string][]chan outcome[Out]{}, first: now,
+			after: after, done: make(chan struct{})}
 		b.pending[key] = bt
 		bt.timer = time.AfterFunc(b.settle, func() { b.wake() })
 	}
-	if _, seen := bt.waiters[in.ImageID]; !seen {
-		bt.ids = append(bt.ids, in.ImageID)
+	if _, seen := bt.waiters[id]; !seen {
+		bt.ids = append(bt.ids, id)
+		bt.ins = append(bt.ins, in)
 	}
-	bt.waiters[in.ImageID] = append(bt.waiters[in.ImageID], ch)
+	bt.waiters[id] = append(bt.waiters[id], ch)
 	bt.readers++
 	b.queued++
-	ready := b.takeReady(now)
+	ready = append(ready, b.takeReady(now)...)
 	b.mu.Unlock()
 	for _, r := range ready {
 		go b.run(r)
@@ -131,21 +187,41 @@ func (b *batcher) get(ctx context.Context, in GetImageInfoInput) (*Image, error)
 	}()
 	select {
 	case r := <-ch:
-		return r.img, r.err
+		return r.val, r.err
 	case <-ctx.Done():
-		// The batch goes on for the others; once every reader has gone, its waits for a turn at
+		// The batch goes on for the others; once every caller has gone, its waits for a turn at
 		// the rate and its retries stop too.
 		b.mu.Lock()
-		if bt.gone++; bt.gone == bt.readers && b.pending[key] != bt { // sent: no reader can join it
+		if bt.gone++; bt.gone == bt.readers && b.pending[key] != bt { // sent: no caller can join it
 			bt.cancel()
 		}
 		b.mu.Unlock()
-		return nil, ctx.Err()
+		var zero Out
+		return zero, ctx.Err()
 	}
 }
 
+// waitersOf returns the channels of id's callers in bt, and whether it has any; bt may be nil.
+func (bt *batch[K, In, Out]) waitersOf(id string) ([]chan outcome[Out], bool) {
+	if bt == nil {
+		return nil, false
+	}
+	chans, ok := bt.waiters[id]
+	return chans, ok
+}
+
+// take removes bt from the pending batches, to be sent for reason. b.mu must be held.
+func (b *coalescer[K, In, Out]) take(bt *batch[K, In, Out], reason string) *batch[K, In, Out] {
+	bt.timer.Stop()
+	bt.reason = reason
+	delete(b.pending, bt.key)
+	b.queued -= bt.readers
+	b.inflight += bt.readers
+	return bt
+}
+
 // notePeak updates the peak after active rose. b.mu must be held.
-func (b *batcher) notePeak(now time.Time) {
+func (b *coalescer[K, In, Out]) notePeak(now time.Time) {
 	switch d := now.Sub(b.bucketStart); {
 	case d >= 2*time.Second: // no read for a while: what came before says nothing
 		b.prevMax, b.curMax, b.bucketStart = 0, 0, now
@@ -162,28 +238,23 @@ func (b *batcher) notePeak(now time.Time) {
 
 // takeReady removes the pending batches that should be sent now and returns them; the others'
 // timers are set for when they may be. b.mu must be held.
-func (b *batcher) takeReady(now time.Time) []*batch {
-	var ready []*batch
-	for key, bt := range b.pending {
+func (b *coalescer[K, In, Out]) takeReady(now time.Time) []*batch[K, In, Out] {
+	var ready []*batch[K, In, Out]
+	for _, bt := range b.pending {
 		reason, wait := b.ready(bt, now)
 		if reason == "" {
 			bt.timer.Reset(wait)
 			continue
 		}
-		bt.timer.Stop()
-		bt.reason = reason
-		delete(b.pending, key)
-		b.queued -= bt.readers
-		b.inflight += bt.readers
-		ready = append(ready, bt)
+		ready = append(ready, b.take(bt, reason))
 	}
 	return ready
 }
 
 // ready says why bt should be sent now, or "" and how long until that may change if no read
 // arrives and no batch is answered meanwhile. b.mu must be held.
-func (b *batcher) ready(bt *batch, now time.Time) (reason string, wait time.Duration) {
-	if len(bt.ids) >= maxImageIDsPerBatch {
+func (b *coalescer[K, In, Out]) ready(bt *batch[K, In, Out], now time.Time) (reason string, wait time.Duration) {
+	if len(bt.ids) >= b.limit {
 		return "full", 0
 	}
 	wait = bt.first.Add(maxWaitWindows * b.window).Sub(now)
@@ -219,7 +290,7 @@ func (b *batcher) ready(bt *batch, now time.Time) (reason string, wait time.Dura
 }
 
 // wake looks at the pending batches when a timer fires.
-func (b *batcher) wake() {
+func (b *coalescer[K, In, Out]) wake() {
 	b.mu.Lock()
 	ready := b.takeReady(time.Now())
 	b.mu.Unlock()
@@ -228,17 +299,17 @@ func (b *batcher) wake() {
 	}
 }
 
-// run reads bt's images and answers each reader as soon as its image is known: when the batch goes
-// as GetImageInfo calls, readers go back to Terraform one by one, and Terraform's work on them
+// run sends bt and answers each caller as soon as its image's outcome is known: when a read batch
+// goes as GetImageInfo calls, readers go back to Terraform one by one, and Terraform's work on them
 // overlaps the calls still waiting for their turn.
-func (b *batcher) run(bt *batch) {
+func (b *coalescer[K, In, Out]) run(bt *batch[K, In, Out]) {
 	if b.sent != nil {
 		b.sent(bt.ids, bt.reason)
 	}
-	deliver := func(i int, r batchResult) {
+	deliver := func(i int, val Out, err error) {
 		chans := bt.waiters[bt.ids[i]] // read-only once the batch is sent
 		for _, ch := range chans {
-			ch <- r // buffered: a reader that gave up does not block the others
+			ch <- outcome[Out]{val, err} // buffered: a caller that gave up does not block the others
 		}
 		b.mu.Lock()
 		b.inflight -= len(chans)
@@ -248,16 +319,16 @@ func (b *batcher) run(bt *batch) {
 			go b.run(r)
 		}
 	}
+	defer close(bt.done)
 	defer bt.cancel()
 	b.mu.Lock()
-	if bt.gone == bt.readers { // every reader left while it was pending
+	if bt.gone == bt.readers { // every caller left while it was pending
 		bt.cancel()
 	}
 	b.mu.Unlock()
-	if len(bt.ids) == 1 { // a lone read is answered exactly as without batching
-		img, err := b.client.getImageInfo(bt.ctx, GetImageInfoInput{ImageID: bt.ids[0], OutputType: bt.key.outputType, AuthTimeout: bt.key.authTimeout})
-		deliver(0, batchResult{img, err})
-		return
+	if bt.after != nil {
+		<-bt.after.done // answered within its own retries and timeouts
+		bt.after = nil
 	}
-	b.client.readMany(bt.ctx, bt.ids, bt.key.outputType, bt.key.authTimeout, deliver)
+	b.send(bt.ctx, bt.key, bt.ins, deliver)
 }

@@ -74,6 +74,8 @@ type Config struct {
 	// in parallel with one ctx: terraform-plugin-log's masking is not safe for concurrent use of a
 	// context's logger.
 	OnAttempt func(ctx context.Context, a Attempt)
+	// Upload says how Client.Upload reaches OSS (endpoint override, part size, retries).
+	Upload UploadConfig
 
 	// Set by this package's tests only. backoff returns the wait before retry number attempt (from
 	// 1); nil means exponential with jitter. batchWindow replaces the batches' 25ms unit.
@@ -137,6 +139,12 @@ type Client struct {
 	// resolve, when the credential has a context-aware refresh (NewCredential's), gets fresh
 	// credentials with the request's context before each attempt.
 	resolve func(ctx context.Context) error
+	// upload and region (Config.Upload, Config.RegionID) are Upload's; updater and deleter
+	// coalesce UpdateImage and DeleteImage calls when batching is on (nil when off).
+	upload  UploadConfig
+	region  string
+	updater *updater
+	deleter *deleter
 }
 
 // EndpointForRegion returns the public VOD endpoint of a region ID, as an https URL without a
@@ -197,7 +205,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Batch {
 		c.batcher = newBatcher(c, cfg.batchWindow)
+		c.updater, c.deleter = newUpdater(c, cfg.batchWindow), newDeleter(c, cfg.batchWindow)
 	}
+	c.upload, c.region, c.rates.region = cfg.Upload, cfg.RegionID, cfg.RegionID
 	if c.maxRetries < 0 {
 		c.maxRetries = 0
 	}

@@ -59,6 +59,25 @@ var startRates = map[string]float64{
 	// Not documented on the pages seen; assumed, as the emulator's "documented" preset does. A lower
 	// real limit costs one cut per throttled interval, not failed reads.
 	"GetImageInfo": 100,
+	// The write actions, per account (models.json "limits.qpsPerAccount" and "qpsSource"):
+	// CreateUploadImage 40, or 80 in the regions of regionalStartRates: VOD's "API QPS limits" page
+	// (updated 2024-10-25). DeleteImage 50: DeleteImage API reference (2024-07). AddCategory 30,
+	// UpdateCategory 100, DeleteCategory 10, GetCategories 50: the "API QPS limits" page.
+	// UpdateImageInfos: not found (the page's image-management rows were unreadable in the copies
+	// read); it starts at defaultStartRate and learns.
+	"CreateUploadImage": 40,
+	"DeleteImage":       50,
+	"AddCategory":       30,
+	"UpdateCategory":    100,
+	"DeleteCategory":    10,
+	"GetCategories":     50,
+}
+
+// regionalStartRates are the actions whose documented limit depends on the region, where it is
+// not startRates' value (same "API QPS limits" page, models.json CreateUploadImage
+// "limits.qpsPerAccount").
+var regionalStartRates = map[string]map[string]float64{
+	"CreateUploadImage": {"cn-beijing": 80, "cn-shanghai": 80, "cn-shenzhen": 80, "ap-southeast-1": 80},
 }
 
 // defaultStartRate is where an action missing from startRates starts: the lowest limit VOD
@@ -81,6 +100,7 @@ func (systemClock) Sleep(ctx context.Context, d time.Duration) error { return sl
 // rateControl holds the per-action rates of one client.
 type rateControl struct {
 	clock   clock
+	region  string        // the client's region, for regionalStartRates
 	ceiling float64       // max_requests_per_second, 0 for none
 	all     *rate.Limiter // paces every action together at ceiling; nil without one
 
@@ -123,6 +143,9 @@ func (rc *rateControl) action(action string, now time.Time) *actionRate {
 		start, ok := startRates[action]
 		if !ok {
 			start = defaultStartRate
+		}
+		if r, ok := regionalStartRates[action][rc.region]; ok {
+			start = r
 		}
 		start = rc.clamp(start)
 		a = &actionRate{r: start, wmax: start, txStart: now, grown: now}
