@@ -92,8 +92,9 @@ func TestFaultKinds(t *testing.T) {
 			start := time.Now()
 			resp, body, err := tryV1(h, client, imageParams(h))
 			tc.check(t, resp, body, err)
-			if d := time.Since(start); (tc.kind == FaultSlow) != (d >= slowDelay) {
-				t.Errorf("took %v", d)
+			// Only the lower bound is a fact: a busy machine may take any time to answer the others.
+			if d := time.Since(start); tc.kind == FaultSlow && d < slowDelay {
+				t.Errorf("the slow answer took %v, want at least %v", d, slowDelay)
 			}
 			// The next request is answered normally.
 			if resp, body, err := tryV1(h, client, imageParams(h)); err != nil || resp.StatusCode != 200 {
