@@ -369,20 +369,30 @@ func (f *fetcher) callSTS(ctx context.Context, host, action string, params map[s
 			return nil, apiErrorFrom(action, err)
 		}
 		raw, _ := res["body"].(string)
-		var answer struct {
-			RequestID   string `json:"RequestId"`
-			Credentials sessionFields
-		}
-		if err := decodeSession(action, []byte(raw), &answer); err != nil {
-			return nil, err
-		}
-		s, err := answer.Credentials.toSession(what, true)
-		var ce *CredentialError
-		if errors.As(err, &ce) {
-			ce.RequestID = answer.RequestID
-		}
-		return s, err
+		return decodeSTSAnswer(action, what, []byte(raw))
 	})
+}
+
+// stsAnswer is the part of AssumeRole's and AssumeRoleWithOIDC's answers the provider reads (decode.go
+// says what each missing field means).
+type stsAnswer struct {
+	RequestID   string `json:"RequestId"`
+	Credentials sessionFields
+}
+
+// decodeSTSAnswer reads an STS answer's temporary credentials; what names the call in errors, which
+// name every missing field and the request ID, never a value.
+func decodeSTSAnswer(action, what string, body []byte) (*session, error) {
+	var answer stsAnswer
+	if err := decodeSession(action, body, &answer); err != nil {
+		return nil, err
+	}
+	s, err := answer.Credentials.toSession(what, true)
+	var ce *CredentialError
+	if errors.As(err, &ce) {
+		ce.RequestID = answer.RequestID
+	}
+	return s, err
 }
 
 // staticCredential hands a session to the SDK core for signing one request.
