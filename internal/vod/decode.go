@@ -27,10 +27,10 @@ import (
 //	                                  ID found in neither is readMany's error naming it
 //	  ImageInfo[i] null               error, as an entry without ImageId
 //	  ImageInfo.ImageId               error: the image cannot be named (or matched to a request)
-//	  URL, Status, CreationTime,      empty: descriptive values; VOD sends "" itself for unset
-//	  StorageLocation, CateName,      ones (Title, Description, CateName in its reference's
-//	  ImageType, Description, AppId,  examples), so absent and "" are one state
-//	  Title
+//	  URL, Status, CreationTime,      empty: descriptive values the image is still usable
+//	  StorageLocation, CateName,      without; the provider stores them as strings, and an
+//	  ImageType, Description, AppId,  absent one as "" (telling absent from "" apart would need
+//	  Title                           presence in Image and in the provider's models)
 //	  CateId                          empty: 0
 //	  Tags                            empty: no tags (an empty, non-nil list)
 //	  Mezzanine                       null: Image.Mezzanine is nil, the mezzanine block null

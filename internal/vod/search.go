@@ -101,7 +101,8 @@ type SearchImagesInput struct {
 }
 
 // SearchImagesOutput lists the IDs found, in order, and how many images matched in all (Total
-// can exceed the IDs when MaxResults or the API's paging cap cut the list). ModificationTimes
+// can exceed the IDs when MaxResults or the API's paging cap cut the list; when VOD leaves Total
+// out of its answers, it is the number of hits seen). ModificationTimes
 // holds, by image ID, the last-modified time SearchMedia reported (yyyy-MM-ddTHH:mm:ssZ), for the
 // images that have one: SearchMedia is the only image read that returns it.
 type SearchImagesOutput struct {
