@@ -277,6 +277,17 @@ type sessionFields struct {
 	Expiration      string
 }
 
+// checkCode refuses an answer whose Code says it failed. Code is optional: credentials-go's URI
+// provider (credentials/providers/uri.go, v1.4.14) does not read it, so an answer without it is
+// judged by its credential fields alone; one with a Code other than "Success" (the value the ECS
+// metadata service and credentials URIs send with credentials) is an error.
+func (a *sessionFields) checkCode(what string) error {
+	if a.Code != "" && a.Code != "Success" {
+		return &CredentialError{Source: what, Problem: "the answer's Code is not \"Success\""}
+	}
+	return nil
+}
+
 // toSession checks an answer's fields, naming what is missing, never a value.
 func (a *sessionFields) toSession(what string, needToken bool) (*session, error) {
 	var missing []string

@@ -63,6 +63,13 @@ import (
 //	  SecurityToken, Expiration
 //	  AssumedRoleUser, SourceIdentity, not read
 //	  OIDCTokenInfo
+//
+//	Credentials URI and ECS metadata service answers (sessionFields, credfetch.go; not in the
+//	models: the shape credentials-go reads)
+//	  Code                            absent: judged by the fields below (credentials-go's URI
+//	                                  provider does not read it); present and not "Success": error
+//	  AccessKeyId, AccessKeySecret,   error naming every missing field
+//	  SecurityToken, Expiration
 type wireImage struct {
 	ImageID         string         `json:"ImageId"`
 	URL             string         `json:"URL"`

@@ -316,3 +316,58 @@ func TestDecodeSTSAnswerMissingFields(t *testing.T) {
 		})
 	}
 }
+
+// A credentials URI or ECS metadata answer without Code is judged by its credentials; one whose
+// Code is not "Success" is refused.
+func TestCredentialAnswersCode(t *testing.T) {
+	const creds = `"AccessKeyId":"STS.a","AccessKeySecret":"` + leak + `","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"`
+	for name, tc := range map[string]struct {
+		answer, wantErr string
+	}{
+		"no Code":        {`{` + creds + `}`, ""},
+		"Code Success":   {`{"Code":"Success",` + creds + `}`, ""},
+		"Code Failed":    {`{"Code":"Failed",` + creds + `}`, `Code is not "Success"`},
+		"no AccessKeyId": {`{"Code":"Success","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}`, "lacks AccessKeyId"},
+	} {
+		t.Run("credentials URI, "+name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(tc.answer)) }))
+			defer srv.Close()
+			s, err := (&uriSource{f: testFetcher(0), uri: srv.URL}).get(context.Background())
+			checkCredentialAnswer(t, s, err, tc.wantErr)
+		})
+		t.Run("ECS metadata, "+name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case "/latest/api/token":
+					_, _ = w.Write([]byte("imds-token"))
+				case "/latest/meta-data/ram/security-credentials/":
+					_, _ = w.Write([]byte("vod-reader"))
+				default:
+					_, _ = w.Write([]byte(tc.answer))
+				}
+			}))
+			defer srv.Close()
+			old := ecsMetadataEndpoint
+			ecsMetadataEndpoint = srv.URL
+			defer func() { ecsMetadataEndpoint = old }()
+			t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "")
+			s, err := (&ecsSource{f: testFetcher(0)}).get(context.Background())
+			checkCredentialAnswer(t, s, err, tc.wantErr)
+		})
+	}
+}
+
+func checkCredentialAnswer(t *testing.T, s *session, err error, wantErr string) {
+	t.Helper()
+	if wantErr == "" {
+		if err != nil || s == nil || s.accessKeyID != "STS.a" {
+			t.Fatalf("got (%+v, %v), want the credentials", s, err)
+		}
+		return
+	}
+	var ce *CredentialError
+	if s != nil || !errors.As(err, &ce) || !strings.Contains(err.Error(), wantErr) {
+		t.Fatalf("got (%+v, %v), want a CredentialError saying %q", s, err, wantErr)
+	}
+	noLeak(t, err)
+}
