@@ -108,3 +108,34 @@ func FuzzDecodeSTSAnswer(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeGetImageInfos: an answer gives either an error or images that all have an ID and IDs
+// reported missing that are not empty, never a panic.
+func FuzzDecodeGetImageInfos(f *testing.F) {
+	for _, seed := range []string{
+		`{"RequestId":"R","ImageInfo":[{"ImageId":"a","Mezzanine":{"FileSize":"1"}}],"NonExistImageIds":["b"]}`,
+		`{"RequestId":"R","NonExistImageIds":["a",""]}`, `{"ImageInfo":[{"ImageId":"a"}]}`, `{"ImageInfo":null}`,
+		`{"ImageInfo":[null]}`, `{"ImageInfo":[{}]}`, `{"NonExistImageIds":"a"}`, `{"RequestId":"R"}`, `null`, `[]`, ``, `{`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		out, err := decodeGetImageInfos(body)
+		if (out == nil) == (err == nil) {
+			t.Fatalf("want exactly one of an output and an error, got (%v, %v)", out, err)
+		}
+		if err != nil {
+			return
+		}
+		for _, img := range out.Images {
+			if img == nil || img.ImageID == "" || img.Tags == nil {
+				t.Fatalf("incomplete image in %q", body)
+			}
+		}
+		for _, id := range out.Missing {
+			if id == "" {
+				t.Fatalf("empty missing ID from %q", body)
+			}
+		}
+	})
+}
