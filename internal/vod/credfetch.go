@@ -277,6 +277,17 @@ type sessionFields struct {
 	Expiration      string
 }
 
+// checkCode refuses an answer whose Code says it failed. Code is optional: credentials-go's URI
+// provider (credentials/providers/uri.go, v1.4.14) does not read it, so an answer without it is
+// judged by its credential fields alone; one with a Code other than "Success" (the value the ECS
+// metadata service and credentials URIs send with credentials) is an error.
+func (a *sessionFields) checkCode(what string) error {
+	if a.Code != "" && a.Code != "Success" {
+		return &CredentialError{Source: what, Problem: "the answer's Code is not \"Success\""}
+	}
+	return nil
+}
+
 // toSession checks an answer's fields, naming what is missing, never a value.
 func (a *sessionFields) toSession(what string, needToken bool) (*session, error) {
 	var missing []string
@@ -369,20 +380,30 @@ func (f *fetcher) callSTS(ctx context.Context, host, action string, params map[s
 			return nil, apiErrorFrom(action, err)
 		}
 		raw, _ := res["body"].(string)
-		var answer struct {
-			RequestID   string `json:"RequestId"`
-			Credentials sessionFields
-		}
-		if err := decodeSession(action, []byte(raw), &answer); err != nil {
-			return nil, err
-		}
-		s, err := answer.Credentials.toSession(what, true)
-		var ce *CredentialError
-		if errors.As(err, &ce) {
-			ce.RequestID = answer.RequestID
-		}
-		return s, err
+		return decodeSTSAnswer(action, what, []byte(raw))
 	})
+}
+
+// stsAnswer is the part of AssumeRole's and AssumeRoleWithOIDC's answers the provider reads (decode.go
+// says what each missing field means).
+type stsAnswer struct {
+	RequestID   string `json:"RequestId"`
+	Credentials sessionFields
+}
+
+// decodeSTSAnswer reads an STS answer's temporary credentials; what names the call in errors, which
+// name every missing field and the request ID, never a value.
+func decodeSTSAnswer(action, what string, body []byte) (*session, error) {
+	var answer stsAnswer
+	if err := decodeSession(action, body, &answer); err != nil {
+		return nil, err
+	}
+	s, err := answer.Credentials.toSession(what, true)
+	var ce *CredentialError
+	if errors.As(err, &ce) {
+		ce.RequestID = answer.RequestID
+	}
+	return s, err
 }
 
 // staticCredential hands a session to the SDK core for signing one request.

@@ -109,8 +109,8 @@ func (u *uriSource) get(ctx context.Context) (*session, error) {
 		if err := decodeSession(what, body, &a); err != nil {
 			return nil, err
 		}
-		if a.Code != "Success" {
-			return nil, &CredentialError{Source: what, Problem: "the answer's Code is not \"Success\""}
+		if err := a.checkCode(what); err != nil {
+			return nil, err
 		}
 		return a.toSession(what, true)
 	})
@@ -178,6 +178,9 @@ func (e *ecsSource) get(ctx context.Context) (*session, error) {
 		}
 		var a sessionFields
 		if err := decodeSession(what, body, &a); err != nil {
+			return nil, err
+		}
+		if err := a.checkCode(what); err != nil {
 			return nil, err
 		}
 		return a.toSession(what+" (role "+role+")", true)

@@ -10,6 +10,66 @@ import (
 )
 
 // Wire shapes of the API's JSON. Numbers that the API sends sometimes as strings use flexInt.
+//
+// What a missing field means. Alibaba's SDK models declare every response field optional
+// (vod-20170321 and sts-20150401, api-models/models.json: pointers with omitempty), so each decoder
+// decides, field by field, what an answer without it means: "empty" (the zero value, which the
+// provider stores as VOD's own empty value: "", 0, no tags), "null" (nil here, null in state), or
+// "error" (the answer is useless without it: the error names the action, the field and the
+// request ID, and is not retried, as a well-formed answer of the wrong shape). decode_test.go has a
+// case for every row.
+//
+//	GetImageInfo / GetImageInfos
+//	  RequestId                       empty: only quoted in errors
+//	  ImageInfo (GetImageInfo)        error: there is no image to return
+//	  ImageInfo and NonExistImageIds  GetImageInfos: both absent is an error (neither an image nor
+//	                                  its absence is said); either alone is an empty list, and an
+//	                                  ID found in neither is readMany's error naming it
+//	  ImageInfo[i] null               error, as an entry without ImageId
+//	  ImageInfo.ImageId               error: the image cannot be named (or matched to a request)
+//	  URL, Status, CreationTime,      empty: descriptive values the image is still usable
+//	  StorageLocation, CateName,      without; the provider stores them as strings, and an
+//	  ImageType, Description, AppId,  absent one as "" (telling absent from "" apart would need
+//	  Title                           presence in Image and in the provider's models)
+//	  CateId                          empty: 0
+//	  Tags                            empty: no tags (an empty, non-nil list)
+//	  Mezzanine                       null: Image.Mezzanine is nil, the mezzanine block null
+//	  Mezzanine.FileURL,              empty
+//	  OriginalFileName
+//	  Mezzanine.Width, Height,        empty: 0
+//	  FileSize
+//
+//	SearchMedia (searchMediaResponse)
+//	  RequestId                       empty: only quoted in errors
+//	  Total                           absent: unknown; paging goes on while pages are full, and
+//	                                  SearchImagesOutput.Total counts the hits seen
+//	  MediaList                       absent with no hits due on this page by Total (Total absent,
+//	                                  0, or ending before the page): no hits, the search's end;
+//	                                  absent while Total says the page has hits: error
+//	  MediaList[i] null               error, as an entry without an ID
+//	  MediaList[i].MediaType          absent: an image (the search asks for images only); any other
+//	                                  type is skipped
+//	  MediaList[i].MediaId            absent: Image.ImageId names the hit; both absent: error (an
+//	                                  image would silently be missing from the list)
+//	  MediaList[i].Image              null: no ModificationTime
+//	  Image.ModificationTime          null: not in ModificationTimes, modification_time null
+//	  CreationTime, ScrollToken and   not read
+//	  the other Image fields
+//
+//	STS AssumeRole / AssumeRoleWithOIDC (stsAnswer, credfetch.go)
+//	  RequestId                       empty: only quoted in errors
+//	  Credentials, and each of its    error naming every missing field: temporary credentials
+//	  AccessKeyId, AccessKeySecret,   are unusable without any of them
+//	  SecurityToken, Expiration
+//	  AssumedRoleUser, SourceIdentity, not read
+//	  OIDCTokenInfo
+//
+//	Credentials URI and ECS metadata service answers (sessionFields, credfetch.go; not in the
+//	models: the shape credentials-go reads)
+//	  Code                            absent: judged by the fields below (credentials-go's URI
+//	                                  provider does not read it); present and not "Success": error
+//	  AccessKeyId, AccessKeySecret,   error naming every missing field
+//	  SecurityToken, Expiration
 type wireImage struct {
 	ImageID         string         `json:"ImageId"`
 	URL             string         `json:"URL"`
@@ -116,7 +176,12 @@ func decodeGetImageInfos(body []byte) (*getImageInfosOutput, error) {
 	if resp.ImageInfo == nil && resp.NonExistImageIDs == nil {
 		return nil, fmt.Errorf("GetImageInfos: the response has neither ImageInfo nor NonExistImageIds (request ID %q)", resp.RequestID)
 	}
-	out := &getImageInfosOutput{RequestID: resp.RequestID, Missing: resp.NonExistImageIDs}
+	out := &getImageInfosOutput{RequestID: resp.RequestID}
+	for _, id := range resp.NonExistImageIDs {
+		if id != "" {
+			out.Missing = append(out.Missing, id)
+		}
+	}
 	for i, w := range resp.ImageInfo {
 		if w == nil || w.ImageID == "" {
 			return nil, fmt.Errorf("GetImageInfos: ImageInfo[%d] has no ImageId (request ID %q)", i, resp.RequestID)
@@ -124,6 +189,75 @@ func decodeGetImageInfos(body []byte) (*getImageInfosOutput, error) {
 		out.Images = append(out.Images, w.image())
 	}
 	return out, nil
+}
+
+// searchMediaResponse is SearchMedia's answer; see the table above for its missing fields.
+type searchMediaResponse struct {
+	RequestID string   `json:"RequestId"`
+	Total     *flexInt `json:"Total"` // nil when absent or null
+	MediaList []*struct {
+		MediaType string `json:"MediaType"`
+		MediaID   string `json:"MediaId"`
+		Image     *struct {
+			ImageID          string `json:"ImageId"`
+			ModificationTime string `json:"ModificationTime"`
+		} `json:"Image"`
+	} `json:"MediaList"`
+}
+
+// searchPage is one decoded SearchMedia page.
+type searchPage struct {
+	RequestID string
+	// Total is how many hits the search has in all; TotalKnown is false when the answer left it out.
+	Total      int64
+	TotalKnown bool
+	// Listed is how many entries MediaList had, images or not: a page shorter than asked for is
+	// the last.
+	Listed int
+	Hits   []searchHit
+}
+
+// searchHit is an image a SearchMedia page lists, with its ModificationTime ("" when not sent).
+type searchHit struct {
+	ImageID, ModificationTime string
+}
+
+// decodeSearchMedia turns a SearchMedia answer into a page whose first hit is number offset (from
+// 0) of the search.
+func decodeSearchMedia(body []byte, offset int64) (*searchPage, error) {
+	var resp searchMediaResponse
+	if err := unmarshal("SearchMedia", body, &resp); err != nil {
+		return nil, err
+	}
+	page := &searchPage{RequestID: resp.RequestID, Listed: len(resp.MediaList)}
+	if resp.Total != nil {
+		page.Total, page.TotalKnown = int64(*resp.Total), true
+	}
+	if resp.MediaList == nil && page.TotalKnown && page.Total > offset {
+		return nil, fmt.Errorf("SearchMedia: the response has no MediaList, but its Total (%d) says this page has hits (request ID %q)",
+			page.Total, resp.RequestID)
+	}
+	for i, m := range resp.MediaList {
+		id := ""
+		if m != nil {
+			id = m.MediaID
+			if id == "" && m.Image != nil {
+				id = m.Image.ImageID
+			}
+		}
+		if id == "" {
+			return nil, fmt.Errorf("SearchMedia: MediaList[%d] has no MediaId (request ID %q)", i, resp.RequestID)
+		}
+		if m.MediaType != "" && m.MediaType != "image" {
+			continue
+		}
+		hit := searchHit{ImageID: id}
+		if m.Image != nil {
+			hit.ModificationTime = m.Image.ModificationTime
+		}
+		page.Hits = append(page.Hits, hit)
+	}
+	return page, nil
 }
 
 func (w *wireImage) image() *Image {

@@ -141,7 +141,14 @@ func (c *Client) getImageInfos(ctx context.Context, in getImageInfosInput) (*get
 	return out, err
 }
 
-// imageIndex matches GetImageInfos answers to the IDs asked, ignoring case as VOD does.
+// imageIndex matches GetImageInfos answers to the IDs asked, exactly: the client and the emulator
+// (internal/vodemu, Server.image) both treat image IDs as case-sensitive. Alibaba documents no case
+// rule for image IDs: the GetImageInfo, GetImageInfos and CreateUploadImage references
+// (help/en/vod/developer-reference/api-vod-2017-03-21-getimageinfo and -getimageinfos) call
+// ImageId a string that VOD issues, and the SDK models type it as a plain string; every ID VOD
+// issues is 32 lower-case hexadecimal digits. Matching exactly never gives one ID's image or
+// absence to another spelling; were VOD to fold case and answer with its own spelling, readMany
+// says so (caseMismatch) instead of guessing.
 type imageIndex struct {
 	found   map[string]*Image
 	missing map[string]bool
@@ -153,17 +160,26 @@ func newImageIndex() imageIndex {
 
 func (x imageIndex) add(out *getImageInfosOutput) {
 	for _, img := range out.Images {
-		x.found[strings.ToLower(img.ImageID)] = img
+		x.found[img.ImageID] = img
 	}
 	for _, id := range out.Missing {
-		x.missing[strings.ToLower(id)] = true
+		x.missing[id] = true
 	}
 }
 
 // lookup returns id's image, or nil and whether an answer reported id as not existing.
 func (x imageIndex) lookup(id string) (img *Image, missing bool) {
-	key := strings.ToLower(id)
-	return x.found[key], x.missing[key]
+	return x.found[id], x.missing[id]
+}
+
+// caseMismatch returns the ID of an image found whose ID differs from id in case only, or "".
+func (x imageIndex) caseMismatch(id string) string {
+	for other := range x.found {
+		if strings.EqualFold(other, id) {
+			return other
+		}
+	}
+	return ""
 }
 
 // GetImagesInput is the request of GetImages: any number of image IDs sharing one output type and
@@ -225,13 +241,18 @@ func (c *Client) readMany(ctx context.Context, ids []string, outputType string, 
 			deliver(i, batchResult{err: &APIError{Action: "GetImageInfos", HTTPStatus: 404, Code: "NoSuchResource",
 				Message: "The specified resource does not exist.", RequestID: out.RequestID, Attempts: 1}})
 		default:
-			deliver(i, batchResult{err: fmt.Errorf("GetImageInfos: the answer names neither image %q nor its absence (request ID %q)", id, out.RequestID)})
+			err := fmt.Errorf("GetImageInfos: the answer names neither image %q nor its absence (request ID %q)", id, out.RequestID)
+			if other := index.caseMismatch(id); other != "" {
+				err = fmt.Errorf("GetImageInfos: asked for image %q, the answer names image %q (request ID %q): image IDs are "+
+					"case-sensitive here; use the ID exactly as VOD spells it, %q", id, other, out.RequestID, other)
+			}
+			deliver(i, batchResult{err: err})
 		}
 	}
 }
 
 // GetImages reads any number of images, 20 IDs a request (see readMany), several requests at a
-// time. IDs are matched case-insensitively, as VOD does; a repeated ID is fetched once. IDs that do
+// time. IDs are matched exactly (see imageIndex); a repeated ID is fetched once. IDs that do
 // not exist are listed in the output, not errors. The first other failure cancels the rest and is
 // returned: an error of every call (see Client: *APIError, *MalformedResponseError or a JSON answer
 // of the wrong shape, a transport error after retries, *CredentialError, ctx's error), or a plain
@@ -241,8 +262,8 @@ func (c *Client) GetImages(ctx context.Context, in GetImagesInput) (*GetImagesOu
 	var distinct []string
 	seen := map[string]bool{}
 	for _, id := range ids {
-		if key := strings.ToLower(id); !seen[key] {
-			seen[key] = true
+		if !seen[id] {
+			seen[id] = true
 			distinct = append(distinct, id)
 		}
 	}
@@ -251,7 +272,7 @@ func (c *Client) GetImages(ctx context.Context, in GetImagesInput) (*GetImagesOu
 	defer cancel()
 	var (
 		mu       sync.Mutex
-		found    = map[string]*Image{} // by lower-case ID
+		found    = map[string]*Image{} // by ID
 		missing  = map[string]bool{}
 		reqIDs   []string // of the answers naming missing IDs
 		firstErr error
@@ -270,7 +291,7 @@ func (c *Client) GetImages(ctx context.Context, in GetImagesInput) (*GetImagesOu
 			c.readMany(ctx, chunk, outputType, authTimeout, func(i int, r batchResult) {
 				mu.Lock()
 				defer mu.Unlock()
-				key := strings.ToLower(chunk[i])
+				key := chunk[i]
 				var apiErr *APIError
 				switch {
 				case r.err == nil:
@@ -298,7 +319,7 @@ func (c *Client) GetImages(ctx context.Context, in GetImagesInput) (*GetImagesOu
 	out := &GetImagesOutput{Images: make([]*Image, len(ids)), MissingRequestIDs: reqIDs}
 	listed := map[string]bool{}
 	for i, id := range ids {
-		switch key := strings.ToLower(id); {
+		switch key := id; {
 		case found[key] != nil:
 			out.Images[i] = found[key]
 		case missing[key]:

@@ -101,7 +101,8 @@ type SearchImagesInput struct {
 }
 
 // SearchImagesOutput lists the IDs found, in order, and how many images matched in all (Total
-// can exceed the IDs when MaxResults or the API's paging cap cut the list). ModificationTimes
+// can exceed the IDs when MaxResults or the API's paging cap cut the list; when VOD leaves Total
+// out of its answers, it is the number of hits seen). ModificationTimes
 // holds, by image ID, the last-modified time SearchMedia reported (yyyy-MM-ddTHH:mm:ssZ), for the
 // images that have one: SearchMedia is the only image read that returns it.
 type SearchImagesOutput struct {
@@ -110,26 +111,16 @@ type SearchImagesOutput struct {
 	ModificationTimes map[string]string
 }
 
-type searchMediaResponse struct {
-	RequestID string  `json:"RequestId"`
-	Total     flexInt `json:"Total"`
-	MediaList []struct {
-		MediaType string `json:"MediaType"`
-		MediaID   string `json:"MediaId"`
-		Image     *struct {
-			ModificationTime string `json:"ModificationTime"`
-		} `json:"Image"`
-	} `json:"MediaList"`
-}
-
 // searchFields are the Image fields SearchImages asks for beyond the basic ones: SearchMedia
 // returns extra fields only when Fields names them.
 const searchFields = "ModificationTime"
 
 // SearchImages pages through SearchMedia, 100 hits a page, for the IDs of the images that match;
-// no match is an empty list, not an error. Its errors are those of every call (see Client):
-// *APIError, *MalformedResponseError or a JSON answer of the wrong shape (such as one without
-// MediaList), a transport error after retries, *CredentialError, ctx's error.
+// no match is an empty list, not an error, also when VOD leaves MediaList out of the answer. Its
+// errors are those of every call (see Client): *APIError, *MalformedResponseError or a JSON answer
+// of the wrong shape (such as a hit without an ID, or no MediaList while Total says the page has
+// hits; decode.go lists what each missing field means), a transport error after retries,
+// *CredentialError, ctx's error.
 func (c *Client) SearchImages(ctx context.Context, in SearchImagesInput) (*SearchImagesOutput, error) {
 	limit := in.MaxResults
 	if limit <= 0 || limit > MaxSearchResults {
@@ -149,34 +140,32 @@ func (c *Client) SearchImages(ctx context.Context, in SearchImagesInput) (*Searc
 	seen := map[string]bool{} // hits can shift between pages while images are added
 	for page := 1; len(out.ImageIDs) < limit && (page-1)*pageSize < MaxSearchResults; page++ {
 		query["PageNo"] = strconv.Itoa(page)
-		var resp searchMediaResponse
-		err := c.call(ctx, "SearchMedia", query, func(body []byte) error {
-			resp = searchMediaResponse{}
-			if err := unmarshal("SearchMedia", body, &resp); err != nil {
-				return err
-			}
-			if resp.MediaList == nil {
-				return fmt.Errorf("SearchMedia: the response has no MediaList (request ID %q)", resp.RequestID)
-			}
-			return nil
+		var resp *searchPage
+		err := c.call(ctx, "SearchMedia", query, func(body []byte) (err error) {
+			resp, err = decodeSearchMedia(body, int64((page-1)*pageSize))
+			return err
 		})
 		if err != nil {
 			return nil, err
 		}
-		out.Total = int64(resp.Total)
-		for _, m := range resp.MediaList {
-			if m.MediaID == "" || seen[m.MediaID] || (m.MediaType != "" && m.MediaType != "image") {
+		for _, h := range resp.Hits {
+			if seen[h.ImageID] {
 				continue
 			}
-			seen[m.MediaID] = true
+			seen[h.ImageID] = true
 			if len(out.ImageIDs) < limit {
-				out.ImageIDs = append(out.ImageIDs, m.MediaID)
-				if m.Image != nil && m.Image.ModificationTime != "" {
-					out.ModificationTimes[m.MediaID] = m.Image.ModificationTime
+				out.ImageIDs = append(out.ImageIDs, h.ImageID)
+				if h.ModificationTime != "" {
+					out.ModificationTimes[h.ImageID] = h.ModificationTime
 				}
 			}
 		}
-		if len(resp.MediaList) < pageSize || int64(page*pageSize) >= out.Total {
+		if resp.TotalKnown {
+			out.Total = resp.Total
+		} else { // at least the hits seen
+			out.Total = max(out.Total, int64(len(seen)))
+		}
+		if resp.Listed < pageSize || (resp.TotalKnown && int64(page*pageSize) >= resp.Total) {
 			break
 		}
 	}

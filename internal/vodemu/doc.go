@@ -29,7 +29,10 @@
 //	[VODErrors] ApsaraVideo VOD "Error codes" (MissingParameter, InvalidParameter, ...).
 //	[RPC]       the project's vod-api.md, gathered from Alibaba Cloud's signature and
 //	            error-code pages: V1/V3 signing, replay checks, the error body, Missing<Name>,
-//	            UnsupportedHTTPMethod, InvalidSecurityToken.* and QPS limits.
+//	            InvalidSecurityToken.* and QPS limits.
+//	[ClientErrors] the RPC gateway's "Client error codes" table that Alibaba Cloud publishes
+//	            for its RPC products (help.aliyun.com/en/polardb/client-error-codes, document
+//	            51132): UnsupportedHTTPMethod, 403, "This http method not supported.".
 //	[STSErrors] "STS error codes" (api-sts-2015-04-01-errorcodes) and "Common errors when
 //	            you access OSS by using STS" (doc 42775).
 //	[AssumeRole] "AssumeRole" API reference (doc 28763): DurationSeconds from 900 to the
@@ -69,8 +72,8 @@
 // named by the parameter they carry (x-acs-action is Action, x-acs-date
 // Timestamp); a missing x-acs-content-sha256 is MissingXAcsContentSha256
 // (undocumented; named after the header). An action's own missing parameter
-// is MissingParameter [VODErrors]. A method other than GET and POST is 400
-// UnsupportedHTTPMethod [RPC].
+// is MissingParameter [VODErrors]. A method other than GET and POST is 403
+// UnsupportedHTTPMethod [ClientErrors].
 //
 // Checks run in this order: reading the request (method, 413, bad encoding, a
 // parameter sent twice), injected faults and the rate limit (both look at

@@ -49,9 +49,13 @@ func errBodyTooLarge() *apiError {
 	return &apiError{http.StatusRequestEntityTooLarge, "InvalidParameter", "The request body is larger than 1 MiB."}
 }
 
-// errUnsupportedMethod is a method other than GET and POST.
+// errUnsupportedMethod is a method other than GET and POST: 403, "This http method not
+// supported.", as the RPC gateway's common client-error table gives it (Alibaba Cloud's "Client
+// error codes" page, e.g. help.aliyun.com/en/polardb/client-error-codes and document 51132:
+// UnsupportedHTTPMethod | This http method not supported. | 403). VOD's own error-code page and
+// models.json's errors.common do not list the code; vod-api.md's 400 cites no source.
 func errUnsupportedMethod() *apiError {
-	return &apiError{http.StatusBadRequest, "UnsupportedHTTPMethod", "This http method is not supported: use GET or POST."}
+	return &apiError{http.StatusForbidden, "UnsupportedHTTPMethod", "This http method not supported."}
 }
 
 // errActionNotFound is an Action the endpoint does not implement.

@@ -157,6 +157,13 @@ func (s *Server) DeleteImage(id string) bool {
 	return ok
 }
 
+// image looks an image up by its ID, exactly as sent: GetImageInfo answers NoSuchResource, and
+// GetImageInfos lists the ID in NonExistImageIds as sent, for any other spelling, also one that
+// differs in case only. Undocumented: the GetImageInfo and GetImageInfos references
+// (help/en/vod/developer-reference/api-vod-2017-03-21-getimageinfo, -getimageinfos) and the SDK
+// models call ImageId a string VOD issues and give no case rule; VOD issues 32 lower-case hex
+// digits. Exact matching is the narrower promise: a client that works here never relies on case
+// folding. The client matches the same way (internal/vod, imageIndex).
 func (s *Server) image(id string) (Image, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -272,7 +272,7 @@ func TestRequestShapeErrors(t *testing.T) {
 		t.Errorf("message %q", msg)
 	}
 	status, hdr, body = do(http.MethodPut, "/", "", nil)
-	checkError(t, status, hdr, body, 400, "UnsupportedHTTPMethod")
+	checkError(t, status, hdr, body, 403, "UnsupportedHTTPMethod")
 	status, hdr, body = do(http.MethodPost, "/", "application/x-www-form-urlencoded", strings.NewReader("a="+strings.Repeat("x", MaxBodyBytes)))
 	checkError(t, status, hdr, body, 413, "InvalidParameter")
 	status, hdr, body = do(http.MethodGet, "/?a=%zz", "", nil)

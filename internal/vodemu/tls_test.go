@@ -149,5 +149,5 @@ func TestNoTLSWithoutCA(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodConnect, h.run.URL, nil)
 	req.Host = "vod.cn-shanghai.aliyuncs.com:443"
 	status, hdr, body := h.do(req)
-	checkError(t, status, hdr, body, 400, "UnsupportedHTTPMethod")
+	checkError(t, status, hdr, body, 403, "UnsupportedHTTPMethod")
 }
