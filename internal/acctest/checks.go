@@ -65,6 +65,32 @@ func OSSURL(validFor time.Duration) knownvalue.Check {
 	})
 }
 
+// OSSV4URL checks an OSS URL presigned with signature V4 (x-oss-signature-version, x-oss-credential,
+// x-oss-date, x-oss-expires, x-oss-signature) that expires validFor after it was issued, as
+// x-oss-date + x-oss-expires says. Against the real cloud it checks only that the value is an
+// http(s) URL.
+func OSSV4URL(validFor time.Duration) knownvalue.Check {
+	return knownvalue.StringFunc(func(v string) error {
+		u, err := httpURL(v)
+		if err != nil || realCloud {
+			return err
+		}
+		q := u.Query()
+		if q.Get("x-oss-signature-version") != "OSS4-HMAC-SHA256" || q.Get("x-oss-credential") == "" || q.Get("x-oss-signature") == "" {
+			return fmt.Errorf("%q is not a V4-signed OSS URL", v)
+		}
+		signed, err := time.Parse("20060102T150405Z", q.Get("x-oss-date"))
+		if err != nil {
+			return fmt.Errorf("%q has no x-oss-date: %w", v, err)
+		}
+		n, err := strconv.ParseInt(q.Get("x-oss-expires"), 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q has no numeric x-oss-expires", v)
+		}
+		return checkExpiry(v, signed.Unix()+n, validFor)
+	})
+}
+
 func httpURL(v string) (*url.URL, error) {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

@@ -198,6 +198,9 @@ func readImage(ctx context.Context, data *providerData, config tfsdk.Config, wha
 	if diags.Append(m.fill(ctx, img)...); diags.HasError() {
 		return types.Object{}, diags
 	}
+	if w := v4CapWarning(imageID, m.AuthTimeout.ValueInt64(), img.URL, ""); w != nil {
+		diags.Append(w)
+	}
 	obj, d := m.objectValue()
 	diags.Append(d...)
 	return obj, diags

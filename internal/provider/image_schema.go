@@ -37,7 +37,9 @@ const (
 		"plus `auth_timeout`, and the CDN serves the URL until that timestamp plus the validity period set in " +
 		"the domain's URL-signing configuration; when unset, the URL lives that validity period. For `oss` it " +
 		"applies only to private buckets; the default is 3600 and the maximum 2592000 (30 days) for the " +
-		"VOD bucket or 129600 (36 hours) for your own OSS bucket."
+		"VOD bucket or 129600 (36 hours) for your own OSS bucket. A bucket that signs with OSS signature V4 " +
+		"(accounts from 2025-03-01, buckets from 2025-09-01) returns URLs of at most 604800 seconds (7 days); " +
+		"a longer `auth_timeout` then gets a warning."
 	modificationTimeDescription = "Time the image was last modified, in ISO 8601 (`yyyy-MM-ddTHH:mm:ssZ`, UTC), as " +
 		"SearchMedia reports it: set for images a `filter` finds, and null for images read by `ids`, because " +
 		"GetImageInfos, which reads them, does not return it."
@@ -87,7 +89,8 @@ type imageAttr struct {
 // imageAttrs are the computed attributes of an image, the same in all three schemas.
 var imageAttrs = map[string]imageAttr{
 	"url": {kindString, "Access URL of the image: a CDN URL if a CDN domain is specified, otherwise an OSS URL, " +
-		"or as `output_type` asks. Signed URLs expire after `auth_timeout`."},
+		"or as `output_type` asks. Signed URLs expire after `auth_timeout`; an OSS URL signed with V4 " +
+		"(`x-oss-signature-version=OSS4-HMAC-SHA256`) after `x-oss-date` + `x-oss-expires`, at most 7 days."},
 	"status":           {kindString, "Status of the image: `Uploading` (initial), `Normal` (uploaded) or `UploadFail`."},
 	"creation_time":    {kindString, "Time the image was created, in ISO 8601 (`yyyy-MM-ddTHH:mm:ssZ`, UTC)."},
 	"storage_location": {kindString, "Bucket in which the image is stored."},

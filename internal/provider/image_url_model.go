@@ -2,9 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -47,36 +44,32 @@ const maxRFC3339Unix = 253402300799
 // urlExpiry is when a URL that VOD signed for authTimeout seconds, asked for at requested, stops
 // working: requested (rounded down to the second) plus authTimeout. The request time is taken before
 // the request is sent, so with agreeing clocks this is never later than VOD's own expiry, which is
-// counted from when VOD signs. When the URL is an OSS URL signed with an Expires parameter (OSS's
-// documented absolute expiry, in Unix seconds) that is earlier, that is used instead: it is what OSS
-// checks, whatever this machine's clock says. A CDN URL's auth_key timestamp is not used: whether
-// it is the signing time or the expiry is not documented for VOD.
+// counted from when VOD signs. When the URL is an OSS URL that states its expiry (V1 Expires, or V4
+// x-oss-date + x-oss-expires; signed_url.go) and that is earlier, that is used instead: it is what
+// OSS checks, whatever this machine's clock says, and a V4 URL holds at most 7 days whatever
+// auth_timeout asked for. A later stated expiry can only come from VOD's clock being ahead of this
+// one, and is not used. A CDN URL's auth_key timestamp is not used: whether it is the signing time or
+// the expiry is not documented for VOD.
 func urlExpiry(requested time.Time, authTimeout int64, signedURL string) time.Time {
 	expires := int64(maxRFC3339Unix)
 	if start := requested.Unix(); authTimeout < expires-start {
 		expires = start + authTimeout
 	}
-	if ossExpires, ok := ossURLExpiry(signedURL); ok && ossExpires < expires {
-		expires = ossExpires
+	if sig, ok := parseOSSURLSignature(signedURL); ok && sig.expires < expires {
+		expires = sig.expires
 	}
 	return time.Unix(expires, 0).UTC()
 }
 
-// ossURLExpiry returns the Expires of an OSS URL signed with OSSAccessKeyId, Expires and Signature.
-func ossURLExpiry(signedURL string) (int64, bool) {
-	u, err := url.Parse(signedURL)
-	if err != nil || !strings.HasSuffix(u.Hostname(), ".aliyuncs.com") {
-		return 0, false
+// renewMargin is how long before expires the URL asked for at requested is renewed: renewBefore,
+// unless the URL holds no more than that (a V4 URL cut to 7 days, or clocks that disagree), when it
+// is half of what the URL holds, so that renewal still comes before the real expiry, as the default
+// renew_before (half of auth_timeout) would have it.
+func renewMargin(requested, expires time.Time, renewBefore int64) int64 {
+	if validity := expires.Unix() - requested.Unix(); validity > 0 && renewBefore >= validity {
+		return validity / 2
 	}
-	q := u.Query()
-	if q.Get("OSSAccessKeyId") == "" || q.Get("Signature") == "" {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(q.Get("Expires"), 10, 64)
-	if err != nil || n < 0 || n > maxRFC3339Unix {
-		return 0, false
-	}
-	return n, true
+	return renewBefore
 }
 
 // fill stores the URLs VOD returned for a request sent at requested, and the times derived from them.
@@ -89,7 +82,8 @@ func (m *imageURLModel) fill(img *vod.Image, requested time.Time) {
 	}
 	expires := urlExpiry(requested, m.AuthTimeout.ValueInt64(), img.URL)
 	m.ExpiresAt = types.StringValue(expires.Format(timeFormat))
-	m.RenewAt = types.StringValue(expires.Add(-time.Duration(m.RenewBefore.ValueInt64()) * time.Second).Format(timeFormat))
+	margin := renewMargin(requested, expires, m.RenewBefore.ValueInt64())
+	m.RenewAt = types.StringValue(expires.Add(-time.Duration(margin) * time.Second).Format(timeFormat))
 }
 
 // effectiveAuthTimeout is auth_timeout as the resource uses it: the default when unset. It is

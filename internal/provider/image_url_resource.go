@@ -156,12 +156,17 @@ func (r *imageURLResource) Create(ctx context.Context, req resource.CreateReques
 	m.fill(img, requested)
 	m.ID = m.ImageID // as planned, whatever case VOD writes the ID in
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	renewal := fmt.Sprintf("vod_image_url renews it before that: from renew_at (%s) on, the next plan replaces it.", m.RenewAt.ValueString())
+	if w := v4CapWarning(imageID, m.AuthTimeout.ValueInt64(), img.URL, renewal); w != nil {
+		resp.Diagnostics.Append(w)
+		return
+	}
 	if due, _ := dueForRenewal(requested, m.RenewAt.ValueString()); due {
 		resp.Diagnostics.AddAttributeWarning(path.Root("renew_at"), "VOD image URL already due for renewal",
 			fmt.Sprintf("The URL of image %q expires at %s, earlier than the %d seconds of auth_timeout imply (the OSS "+
-				"URL's Expires says so), which leaves less than renew_before (%d seconds): the next plan will replace it "+
-				"again. Check this machine's clock, or set a shorter renew_before.",
-				imageID, m.ExpiresAt.ValueString(), m.AuthTimeout.ValueInt64(), m.RenewBefore.ValueInt64()))
+				"URL's own expiry says so), which leaves no time before renewal: the next plan will replace it "+
+				"again. Check this machine's clock.",
+				imageID, m.ExpiresAt.ValueString(), m.AuthTimeout.ValueInt64()))
 	}
 }
 

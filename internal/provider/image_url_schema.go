@@ -15,7 +15,9 @@ import (
 const imageURLAuthTimeoutDescription = "Validity period of the URL, in seconds, at least 1; default 3600, always sent " +
 	"to VOD so that `expires_at` is known. For `cdn` it applies only when URL signing is enabled and has no maximum. " +
 	"For `oss` it applies only to private buckets, with a maximum of 2592000 (30 days) for the VOD bucket or " +
-	"129600 (36 hours) for your own OSS bucket. Changing it replaces the URL."
+	"129600 (36 hours) for your own OSS bucket; a bucket that signs with OSS signature V4 (accounts from " +
+	"2025-03-01, buckets from 2025-09-01) returns URLs of at most 604800 seconds (7 days), which the apply " +
+	"warns about once. Changing it replaces the URL."
 
 // imageURLResourceSchema is the schema of vod_image_url; its arguments share vod_image's
 // descriptions and validators (image_schema.go).
@@ -40,6 +42,8 @@ func imageURLResourceSchema() schema.Schema {
 				Validators: []validator.Int64{int64validator.AtLeast(0)}, PlanModifiers: replaceInt64,
 				Description: "How long before `expires_at` the URL is due for renewal, in seconds: from `renew_at` on, " +
 					"the next plan replaces it. At least 0 and less than `auth_timeout`; default half of `auth_timeout`. " +
+					"If the URL holds no longer than this (a V4 OSS URL cut to 7 days), `renew_at` is half-way through " +
+					"the URL's real validity instead. " +
 					"Renewal happens only when Terraform runs, so run it at least every `renew_before` seconds for the " +
 					"URL in use never to expire. Changing it replaces the URL."},
 			"triggers": schema.MapAttribute{Optional: true, ElementType: types.StringType,
@@ -56,11 +60,13 @@ func imageURLResourceSchema() schema.Schema {
 					"when VOD returns no mezzanine."},
 			"expires_at": schema.StringAttribute{Computed: true,
 				Description: "When `url` expires, in RFC 3339 (`YYYY-MM-DDTHH:MM:SSZ`, UTC): the time the provider " +
-					"sent the request plus `auth_timeout`, or the `Expires` of an OSS URL if that is earlier. A URL " +
+					"sent the request plus `auth_timeout`, or the expiry an OSS URL states if that is earlier (V1 " +
+					"`Expires`, or V4 `x-oss-date` + `x-oss-expires`, at most 7 days). A URL " +
 					"that is not signed (a public bucket, CDN without URL signing) does not expire; it is renewed " +
 					"all the same."},
 			"renew_at": schema.StringAttribute{Computed: true,
-				Description: "When the URL is due for renewal, in RFC 3339 (UTC): `expires_at` minus `renew_before`. " +
+				Description: "When the URL is due for renewal, in RFC 3339 (UTC): `expires_at` minus `renew_before`, " +
+					"or half-way through the URL's validity if it holds no longer than `renew_before`. " +
 					"The first plan at or after this time replaces the resource."},
 		},
 	}

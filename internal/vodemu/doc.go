@@ -233,6 +233,18 @@
 // caller's; VerifyCDNURL (with the domain's validity) and VerifyOSSURL check
 // returned URLs as CDN and OSS would.
 //
+// OSS URLs may instead be signed with V4 (x-oss-signature-version,
+// x-oss-credential, x-oss-date, x-oss-expires, x-oss-signature; with
+// Options.OSSSecurityToken also x-oss-security-token, or V1's security-token),
+// chosen per image (OSSSignatureVersion, a data-file field no API returns), per
+// bucket or for all (Options, -oss-signature). A V4 URL holds at most 604800 s:
+// a longer AuthTimeout is cut to it (VOD's behaviour is undocumented). Requests
+// whose host is <bucket>.oss-<region>.aliyuncs.com (or oss-<region>... with
+// /<bucket>/<key>) go to the OSS endpoint (oss.go), which verifies V1 and V4,
+// header and query forms (osssig.go, tested with the OSS SDK's vectors), and
+// answers GET/HEAD of stored images' objects with an empty body, or OSS's XML
+// errors. Sources are cited in osssig.go and oss.go.
+//
 // # STS
 //
 // AssumeRole is signed (V1 or V3) like any call, by the long-term key or by

@@ -36,6 +36,10 @@ type Image struct {
 
 	// ModificationTime is returned by SearchMedia only, when Fields asks.
 	ModificationTime string `json:"ModificationTime,omitempty"`
+
+	// OSSSignatureVersion, "v1" or "v4", is how the emulator signs this image's OSS URLs
+	// (overriding Options.OSSBucketSignatureVersions and OSSSignatureVersion); no API returns it.
+	OSSSignatureVersion string `json:"OSSSignatureVersion,omitempty"`
 }
 
 // imageInfo is ImageInfo as GetImageInfo and GetImageInfos send it: the
@@ -259,6 +263,8 @@ Filled when absent, because GetImageInfo always returns them:
 Optional: Title, Description, Tags (comma-separated), CateId, CateName,
 ModificationTime (SearchMedia returns it), Mezzanine {FileURL,
 OriginalFileName, Width, Height, FileSize (bytes, string or number)}.
+OSSSignatureVersion ("v1" or "v4", never returned) signs this image's OSS
+URLs with that version, overriding -oss-signature.
 Ext and Type, which no API returns, are accepted and ignored.`
 
 func validateImages(imgs []Image) error {
@@ -291,6 +297,9 @@ func validateImage(img Image) error {
 				return fmt.Errorf("%s %q is not yyyy-MM-ddTHH:mm:ssZ", f.name, f.value)
 			}
 		}
+	}
+	if err := validateOSSSignatureVersion("OSSSignatureVersion", img.OSSSignatureVersion); err != nil {
+		return err
 	}
 	if img.Status != "" && !slices.Contains(imageStatuses, img.Status) {
 		return fmt.Errorf("the image status %q (Status) is not one of %s", img.Status, strings.Join(imageStatuses, ", "))

@@ -33,6 +33,14 @@ type Options struct {
 	// OSS key pair and CDN type-A private key used to sign returned URLs.
 	// Empty means the Default* constants above.
 	OSSAccessKeyID, OSSAccessKeySecret, CDNPrivateKey string
+	// OSSSecurityToken, if set, makes the OSS key pair a temporary (STS) one: the URLs carry
+	// the token (V1 security-token, V4 x-oss-security-token) and the OSS endpoint requires it.
+	OSSSecurityToken string
+	// OSSSignatureVersion ("v1" or "v4"; "" is v1) is how OSS URLs are signed;
+	// OSSBucketSignatureVersions sets it per bucket name, and an Image's OSSSignatureVersion per
+	// image, each overriding the wider one. See ParseOSSSignatureVersions.
+	OSSSignatureVersion        string
+	OSSBucketSignatureVersions map[string]string
 	// CDNURLValidity is the CDN domain's validity period of type-A signed
 	// URLs: a CDN URL is served until its timestamp plus this. Zero means
 	// DefaultCDNURLValidity.

@@ -19,10 +19,15 @@ import (
 // The request pipeline: ServeHTTP routes a request; serveRPC answers an API call (faults, rate
 // limit, reading the request, authentication, the action) and writes the answer or the error.
 
-// ServeHTTP routes proxy requests (with Options.CA), /_emulator/* to the
-// control endpoints, and everything else to the RPC endpoint.
+// ServeHTTP routes proxy requests (with Options.CA), requests for an OSS host
+// to the OSS endpoint (oss.go), /_emulator/* to the control endpoints, and
+// everything else to the RPC endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.opts.CA != nil && (r.Method == http.MethodConnect || r.URL.IsAbs()) && s.serveProxy(w, r) {
+		return
+	}
+	if bucket, key, region, ok := ossTarget(r); ok {
+		s.serveOSS(w, r, bucket, key, region)
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/_emulator/") {

@@ -3,6 +3,7 @@ package vodemu
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net"
 	"strings"
@@ -113,10 +114,19 @@ func New(opts Options) (*Server, error) {
 	if opts.CDNURLValidity < 0 || opts.CDNURLValidity%time.Second != 0 {
 		return nil, fmt.Errorf("vodemu: CDN URL validity %v is not a whole number of seconds", opts.CDNURLValidity)
 	}
+	if err := validateOSSSignatureVersion("vodemu: OSS signature version", opts.OSSSignatureVersion); err != nil {
+		return nil, err
+	}
+	for bucket, v := range opts.OSSBucketSignatureVersions {
+		if err := validateOSSSignatureVersion("vodemu: OSS signature version of bucket "+bucket, v); err != nil {
+			return nil, err
+		}
+	}
 	if err := validateSTS(opts.STS); err != nil {
 		return nil, fmt.Errorf("vodemu: %w", err)
 	}
 	opts.STS.Roles = append([]Role(nil), opts.STS.Roles...)
+	opts.OSSBucketSignatureVersions = maps.Clone(opts.OSSBucketSignatureVersions)
 	s := &Server{
 		opts:   opts,
 		hostID: "vod." + opts.Region + ".aliyuncs.com",

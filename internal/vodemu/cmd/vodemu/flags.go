@@ -41,7 +41,7 @@ const qpsHelp = "requests per second allowed per Action and account, shared by e
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
-	var data, oidcTokenFile, faults, qps string
+	var data, oidcTokenFile, faults, qps, ossSignature string
 	var roles roleFlag
 	opts := &c.opts
 	fs := flag.NewFlagSet("vodemu", flag.ContinueOnError)
@@ -66,6 +66,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.caOut, "ca-out", "", "generate a CA, serve TLS and CONNECT on the same port, and write the CA certificate (PEM) to this file for SSL_CERT_FILE")
 	fs.DurationVar(&opts.CDNURLValidity, "cdn-url-validity", vodemu.DefaultCDNURLValidity,
 		"the CDN domain's validity period of type-A signed URLs: a CDN URL is served until its auth_key timestamp plus this")
+	fs.StringVar(&ossSignature, "oss-signature", "v1",
+		"how returned OSS URLs are signed: v1 or v4 for every bucket, or BUCKET=v1|v4 for one, comma-separated, later items "+
+			"overriding (e.g. v4,outin-old=v1); a data file's OSSSignatureVersion overrides it per image. V4 URLs hold at most 604800 s")
+	fs.StringVar(&opts.OSSSecurityToken, "oss-security-token", "",
+		"if set, the OSS key that signs returned URLs is a temporary one: URLs carry this token, and the OSS endpoint requires it")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %w", errReported, err)
@@ -84,6 +89,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return c, fmt.Errorf("-qps: %w", err)
 	}
 	opts.QPS, opts.ActionQPS = limits.QPS, limits.ByAction
+	versions, err := vodemu.ParseOSSSignatureVersions(ossSignature)
+	if err != nil {
+		return c, fmt.Errorf("-oss-signature: %w", err)
+	}
+	opts.OSSSignatureVersion, opts.OSSBucketSignatureVersions = versions.Default, versions.ByBucket
 	if c.faults, err = parseFaults(faults); err != nil {
 		return c, fmt.Errorf("-faults: %w", err)
 	}

@@ -87,6 +87,8 @@ func TestBadUsageExits2(t *testing.T) {
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-role", "arn:aws:iam::1:role/x"}, "role ARN"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-role", "acs:ram::1:role/x", "-role-max-session", "13h"}, "maximum session duration"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-oidc-token-file", filepath.Join(dir, "absent")}, "-oidc-token-file"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-oss-signature", "v2"}, `-oss-signature: "v2": want v1, v4 or BUCKET=v1|v4`},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-oss-signature", "b.oss-cn-shanghai.aliyuncs.com=v4"}, "is not a bucket name"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(tc.args, &stdout, &stderr, nil); code != 2 {
@@ -322,5 +324,22 @@ func TestQPSFlag(t *testing.T) {
 		if got := (vodemu.RateLimits{QPS: c.opts.QPS, ByAction: c.opts.ActionQPS}).String(); got != want {
 			t.Errorf("-qps %s: %s, want %s", spec, got, want)
 		}
+	}
+}
+
+// -oss-signature and -oss-security-token reach the Options.
+func TestOSSSignatureFlags(t *testing.T) {
+	c, err := parseFlags([]string{"-access-key-id", "a", "-access-key-secret", "s",
+		"-oss-signature", "v4,outin-old=v1", "-oss-security-token", "tok"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.opts.OSSSignatureVersion != "v4" || !reflect.DeepEqual(c.opts.OSSBucketSignatureVersions, map[string]string{"outin-old": "v1"}) ||
+		c.opts.OSSSecurityToken != "tok" {
+		t.Fatalf("options: %q %v %q", c.opts.OSSSignatureVersion, c.opts.OSSBucketSignatureVersions, c.opts.OSSSecurityToken)
+	}
+	c, err = parseFlags([]string{"-access-key-id", "a", "-access-key-secret", "s"}, io.Discard)
+	if err != nil || c.opts.OSSSignatureVersion != "v1" || c.opts.OSSBucketSignatureVersions != nil {
+		t.Fatalf("default: %v %q %v", err, c.opts.OSSSignatureVersion, c.opts.OSSBucketSignatureVersions)
 	}
 }
