@@ -70,6 +70,7 @@ func OSSURL(validFor time.Duration) knownvalue.Check {
 // x-oss-date + x-oss-expires says. Against the real cloud it checks only that the value is an
 // http(s) URL.
 func OSSV4URL(validFor time.Duration) knownvalue.Check {
+	made := time.Now()
 	return knownvalue.StringFunc(func(v string) error {
 		u, err := httpURL(v)
 		if err != nil || realCloud {
@@ -87,7 +88,7 @@ func OSSV4URL(validFor time.Duration) knownvalue.Check {
 		if err != nil {
 			return fmt.Errorf("%q has no numeric x-oss-expires", v)
 		}
-		return checkExpiry(v, signed.Unix()+n, validFor)
+		return checkExpiry(v, signed.Unix()+n, made, validFor)
 	})
 }
 

@@ -74,6 +74,9 @@ func urlExpires(tg *acctest.Target, want time.Time) knownvalue.Check {
 // While it is not due, the stored URL survives every refresh and plan byte for byte, and neither
 // the resource nor what uses it changes.
 func TestAccImageURLResource_stableUntilDue(t *testing.T) {
+	// Parallel before the clock starts: a test waiting for a parallel slot must not find its
+	// clock minutes behind the real one (the emulator refuses requests signed 15 minutes away).
+	t.Parallel()
 	clock := acctest.NewClock()
 	start := clock.Now()
 	tg := acctest.New(t, clock.Emulator)
@@ -115,7 +118,7 @@ func TestAccImageURLResource_stableUntilDue(t *testing.T) {
 	if tg.Emulator != nil { // a real image may have no mezzanine
 		first.ConfigStateChecks = append(first.ConfigStateChecks, check(imageURL, "file_url", acctest.OSSURL(10*time.Minute)))
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: clock.ProviderFactories(),
 		Steps: []resource.TestStep{
 			first,
@@ -135,6 +138,9 @@ func TestAccImageURLResource_stableUntilDue(t *testing.T) {
 // Once renew_at has passed, one plan replaces the resource and updates its consumer, and the next
 // plan is empty again.
 func TestAccImageURLResource_renewal(t *testing.T) {
+	// Parallel before the clock starts: a test waiting for a parallel slot must not find its
+	// clock minutes behind the real one (the emulator refuses requests signed 15 minutes away).
+	t.Parallel()
 	clock := acctest.NewClock()
 	start := clock.Now()
 	tg := acctest.New(t, clock.Emulator)
@@ -152,7 +158,7 @@ resource "terraform_data" "poster" {
 `
 	urlChanges := statecheck.CompareValue(compare.ValuesDiffer())
 	renewed := start.Add(240 * time.Second)
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: clock.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
@@ -209,11 +215,14 @@ resource "terraform_data" "poster" {
 
 // Renewal is decided when planning, not when refreshing: a plan with -refresh=false renews too.
 func TestAccImageURLResource_renewalWithoutRefresh(t *testing.T) {
+	// Parallel before the clock starts: a test waiting for a parallel slot must not find its
+	// clock minutes behind the real one (the emulator refuses requests signed 15 minutes away).
+	t.Parallel()
 	clock := acctest.NewClock()
 	tg := acctest.New(t, clock.Emulator)
 	tg.RequireEmulator(t)
 	config := imageURLConfig(tg, acctest.ImageCDN, `auth_timeout = 120`)
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: clock.ProviderFactories(),
 		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
 		Steps: []resource.TestStep{
@@ -234,6 +243,9 @@ func TestAccImageURLResource_renewalWithoutRefresh(t *testing.T) {
 
 // Changing any argument, triggers included, replaces the URL.
 func TestAccImageURLResource_argumentsReplace(t *testing.T) {
+	// Parallel before the clock starts: a test waiting for a parallel slot must not find its
+	// clock minutes behind the real one (the emulator refuses requests signed 15 minutes away).
+	t.Parallel()
 	clock := acctest.NewClock()
 	tg := acctest.New(t, clock.Emulator)
 	urlChanges := statecheck.CompareValue(compare.ValuesDiffer())
@@ -272,7 +284,7 @@ func TestAccImageURLResource_argumentsReplace(t *testing.T) {
 			steps[i].ConfigStateChecks = nil
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: clock.ProviderFactories(),
 		Steps:                    steps,
 	})

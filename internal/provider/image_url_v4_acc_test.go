@@ -51,6 +51,9 @@ func ossAcceptsUntil(expiry func() time.Time) knownvalue.Check {
 // URL holds, as the default renew_before of half of auth_timeout no longer fits), not after the
 // URL has died.
 func TestAccImageURLResource_v4URLCutTo7Days(t *testing.T) {
+	// Parallel before the clock starts: a test waiting for a parallel slot must not find its
+	// clock minutes behind the real one (the emulator refuses requests signed 15 minutes away).
+	t.Parallel()
 	clock := acctest.NewClock()
 	start := clock.Now()
 	// VOD's clock is its own: it stands at start, moved by hand, while the provider's jumps days
@@ -66,7 +69,7 @@ func TestAccImageURLResource_v4URLCutTo7Days(t *testing.T) {
 	renewed := start.Add(week / 2)
 	// The renewal is signed by VOD ten minutes later, again for 7 days, and asked for at renewed.
 	secondExpiry := start.Add(10*time.Minute + week)
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: clock.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
@@ -115,6 +118,9 @@ func TestAccImageURLResource_v4URLCutTo7Days(t *testing.T) {
 // is what the URL says, x-oss-date + x-oss-expires, as OSS checks it, not the request time plus
 // auth_timeout; renew_at follows it, and the renewal's URL is read the same way.
 func TestAccImageURLResource_v4URLRenewal(t *testing.T) {
+	// Parallel before the clock starts: a test waiting for a parallel slot must not find its
+	// clock minutes behind the real one (the emulator refuses requests signed 15 minutes away).
+	t.Parallel()
 	clock := acctest.NewClock()
 	start := clock.Now()
 	const behind = 2 * time.Minute
@@ -127,7 +133,7 @@ func TestAccImageURLResource_v4URLRenewal(t *testing.T) {
 	firstExpiry := start.Add(300*time.Second - behind)
 	renewed := firstExpiry.Add(-60 * time.Second)
 	secondExpiry := renewed.Add(300*time.Second - behind)
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: clock.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
