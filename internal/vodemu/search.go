@@ -3,6 +3,7 @@ package vodemu
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -19,39 +20,6 @@ const (
 	maxSearchPageSize     = 100
 	maxSearchHits         = 5000
 )
-
-type searchMediaResponse struct {
-	RequestID   string `json:"RequestId"`
-	Total       int64
-	ScrollToken string `json:",omitempty"`
-	MediaList   []searchMediaItem
-}
-
-type searchMediaItem struct {
-	CreationTime string
-	MediaType    string
-	MediaID      string `json:"MediaId"`
-	Image        searchImage
-}
-
-// searchImage is SearchMedia's Image (models.json): ImageId and
-// CreationTime always, the other fields when Fields names them and they are
-// set. Those are the protocol page's image returned fields that the model
-// has (FileName is listed as returned, but no model carries it).
-type searchImage struct {
-	AppID            string `json:"AppId,omitempty"`
-	CateID           int64  `json:"CateId,omitempty"`
-	CateName         string `json:",omitempty"`
-	CreationTime     string
-	Description      string `json:",omitempty"`
-	ImageID          string `json:"ImageId"`
-	ModificationTime string `json:",omitempty"`
-	Status           string `json:",omitempty"`
-	StorageLocation  string `json:",omitempty"`
-	Tags             string `json:",omitempty"`
-	Title            string `json:",omitempty"`
-	URL              string `json:",omitempty"`
-}
 
 // sortKey is one SortBy item.
 type sortKey struct {
@@ -146,33 +114,42 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 			}
 			img.URL = signed.URL
 		}
+		image, err := img.searchImage(fields)
+		if err != nil { // stored images always encode: a bug
+			return nil, errInternal()
+		}
 		resp.MediaList = append(resp.MediaList, searchMediaItem{
-			CreationTime: img.CreationTime, MediaType: "image", MediaID: img.ImageID, Image: img.searchImage(fields),
+			CreationTime: img.CreationTime, MediaType: "image", MediaID: img.ImageID, Image: image,
 		})
 	}
 	return resp, nil
 }
 
-func (img Image) searchImage(fields map[string]bool) searchImage {
-	out := searchImage{ImageID: img.ImageID, CreationTime: img.CreationTime}
-	pick := func(name string, dst *string, v string) {
-		if fields[name] {
-			*dst = v
+// searchImage is img as SearchMedia's Image carries it (messages.go): ImageId and CreationTime,
+// and the fields Fields names, by their API names, that img has set. The stored image's JSON is
+// projected onto searchImage, so a field both answers carry is one line in each answer's struct
+// and none here; a name the model's Image lacks (ImageType, Mezzanine, FileName) is dropped, and
+// so are other media types' fields, as Fields is shared by all of them.
+func (img Image) searchImage(fields map[string]bool) (searchImage, error) {
+	var out searchImage
+	stored, err := json.Marshal(img)
+	if err != nil {
+		return out, err
+	}
+	var named map[string]json.RawMessage
+	if err := json.Unmarshal(stored, &named); err != nil {
+		return out, err
+	}
+	for name := range named {
+		if name != "ImageId" && name != "CreationTime" && !fields[name] {
+			delete(named, name)
 		}
 	}
-	pick("AppId", &out.AppID, img.AppID)
-	pick("CateName", &out.CateName, img.CateName)
-	pick("Description", &out.Description, img.Description)
-	pick("ModificationTime", &out.ModificationTime, img.ModificationTime)
-	pick("Status", &out.Status, img.Status)
-	pick("StorageLocation", &out.StorageLocation, img.StorageLocation)
-	pick("Tags", &out.Tags, img.Tags)
-	pick("Title", &out.Title, img.Title)
-	pick("URL", &out.URL, img.URL)
-	if fields["CateId"] {
-		out.CateID = img.CateID
+	picked, err := json.Marshal(named)
+	if err != nil {
+		return out, err
 	}
-	return out
+	return out, json.Unmarshal(picked, &out)
 }
 
 // newScrollToken is 32 hex characters, the documented length.
@@ -199,28 +176,25 @@ func pageParam(p map[string]string, name string, def, hi int64) (int64, *apiErro
 }
 
 // searchImages returns the images q matches, sorted by keys (an image
-// without the time counts as oldest), ties by ImageId ascending so that
-// pages do not shuffle between calls. Stored Mezzanines are never modified
-// in place, so the shallow copies stay valid after the lock is released.
+// without the time counts as oldest [undocumented]), ties by ImageId
+// ascending: undocumented, a stable order keeps pages from shuffling
+// between calls.
 func (s *Server) searchImages(q *matchExpr, keys []sortKey) []Image {
 	type hit struct {
 		img   Image
 		times []time.Time
 		dated []bool
 	}
-	var hits []hit
-	s.mu.RLock()
-	for _, img := range s.images {
-		if q.match(img) {
-			h := hit{img: img}
-			for _, k := range keys {
-				t, ok := parseStrictTime(matchFieldValue(img, k.field))
-				h.times, h.dated = append(h.times, t), append(h.dated, ok)
-			}
-			hits = append(hits, h)
+	found := s.store.findImages(q.match)
+	hits := make([]hit, 0, len(found))
+	for _, img := range found {
+		h := hit{img: img}
+		for _, k := range keys {
+			t, ok := parseStrictTime(matchFieldValue(img, k.field))
+			h.times, h.dated = append(h.times, t), append(h.dated, ok)
 		}
+		hits = append(hits, h)
 	}
-	s.mu.RUnlock()
 	slices.SortFunc(hits, func(a, b hit) int {
 		for i, k := range keys {
 			c := 0

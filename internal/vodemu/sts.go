@@ -79,34 +79,6 @@ func validateSTS(o STSOptions) error {
 	return nil
 }
 
-// assumeRoleResponse is both actions' answer (models.json): SourceIdentity
-// when the request set one, OIDCTokenInfo for AssumeRoleWithOIDC only.
-type assumeRoleResponse struct {
-	RequestID       string `json:"RequestId"`
-	SourceIdentity  string `json:",omitempty"`
-	AssumedRoleUser assumedRoleUser
-	Credentials     stsCredentials
-	OIDCTokenInfo   *oidcTokenInfo `json:",omitempty"`
-}
-
-type oidcTokenInfo struct {
-	Subject, Issuer                                string
-	ClientIDs                                      string `json:"ClientIds"`
-	IssuanceTime, ExpirationTime, VerificationInfo string
-}
-
-type assumedRoleUser struct {
-	ARN           string `json:"Arn"`
-	AssumedRoleID string `json:"AssumedRoleId"`
-}
-
-type stsCredentials struct {
-	AccessKeyID     string `json:"AccessKeyId"`
-	AccessKeySecret string
-	SecurityToken   string
-	Expiration      string
-}
-
 func (s *Server) assumeRole(requestID string, p map[string]string) (any, *apiError) {
 	a, aerr := parseAssume(p)
 	if aerr != nil {
