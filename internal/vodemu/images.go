@@ -110,14 +110,14 @@ func jsonTypeOfKind(kind string) string {
 
 // Values New gives the fields GetImageInfo always returns when an image
 // leaves them out. AppId app-1000000 is VOD's default application; the
-// image type is the API reference's example value.
+// image type is [GetImage]'s example value.
 const (
 	DefaultAppID     = "app-1000000"
 	DefaultImageType = "NormalSnapshot"
 	DefaultStatus    = "Normal"
 )
 
-// imageStatuses are the values of Status (API reference).
+// imageStatuses are the values of Status [GetImage].
 var imageStatuses = []string{"Uploading", "Normal", "UploadFail"}
 
 // DataFileFormat describes a data file, for the command's help and the README.
@@ -147,6 +147,7 @@ ModificationTime (SearchMedia returns it), Mezzanine {FileURL,
 OriginalFileName, Width, Height, FileSize (bytes, string or number)}.
 Ext and Type, which no API returns, are accepted and ignored.`
 
+// validateImages checks images as validateImage does, and that no two share an ImageId.
 func validateImages(imgs []Image) error {
 	seen := map[string]bool{}
 	for i, img := range imgs {
@@ -161,6 +162,9 @@ func validateImages(imgs []Image) error {
 	return nil
 }
 
+// validateImage checks an image before it is stored: ImageId (without a comma, which
+// GetImageInfos' ImageIds separates) and URL are required, times are yyyy-MM-ddTHH:mm:ssZ, Status
+// is one of [GetImage]'s values, and StorageLocation is known or can be taken from an OSS URL.
 func validateImage(img Image) error {
 	if img.ImageID == "" {
 		return errors.New("ImageId is missing: GetImageInfo always returns it")
@@ -212,7 +216,12 @@ func completeImages(imgs []Image, now time.Time) []Image {
 }
 
 // complete fills the fields GetImageInfo always returns that img leaves
-// out (see DataFileFormat); img has passed validateImage.
+// out (see DataFileFormat); img has passed validateImage. StorageLocation
+// comes from the OSS host of URL or Mezzanine.FileURL, CreationTime is now
+// (when New or PutImage stores it), Status Normal, ImageType NormalSnapshot
+// and AppId app-1000000. Filling rather than rejecting is a deliberate
+// choice: a file that names only what matters to a test still yields
+// complete, realistic answers, never an empty URL.
 func (img Image) complete(now time.Time) Image {
 	if img.StorageLocation == "" {
 		_, img.StorageLocation = objectLocation(img)
@@ -243,9 +252,11 @@ func validateURL(name, raw string) error {
 	return nil
 }
 
-// maxImageIDs is GetImageInfos' documented limit.
+// maxImageIDs is GetImageInfos' documented limit [RPC].
 const maxImageIDs = 20
 
+// getImageInfo answers GetImageInfo [GetImage]: the stored image's ImageInfo, URLs signed as
+// OutputType and AuthTimeout ask (signImage), or NoSuchResource.
 func (s *Server) getImageInfo(requestID string, p map[string]string) (any, *apiError) {
 	id := p["ImageId"]
 	if id == "" {
@@ -266,6 +277,9 @@ func (s *Server) getImageInfo(requestID string, p map[string]string) (any, *apiE
 	return getImageInfoResponse{RequestID: requestID, ImageInfo: out.ImageInfo}, nil
 }
 
+// getImageInfos answers GetImageInfos: up to maxImageIDs comma-separated ImageIds, each found as
+// GetImageInfo would find it or listed in NonExistImageIds. Empty and repeated IDs are ignored
+// (undocumented: a trailing comma or a repeat names no other image).
 func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *apiError) {
 	var ids []string
 	seen := map[string]bool{}

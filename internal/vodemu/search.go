@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// SearchMedia limits from the API reference: PageSize at most 100, and page
+// SearchMedia limits [Search]: PageSize 1 to 100, default 10, and page
 // browsing reaches only the first 5,000 hits (beyond them the API wants a
 // ScrollToken, which image searches do not support).
 const (
@@ -27,12 +27,15 @@ type sortKey struct {
 	desc  bool
 }
 
-// imageSortFields are the image fields the protocol page marks as sort fields.
+// imageSortFields are the image fields [Protocol] marks as sort fields.
 var imageSortFields = []string{"CreationTime", "ModificationTime"}
 
-// maxSortFields is the SearchMedia reference's limit for page browsing.
+// maxSortFields is [Search]'s limit for page browsing.
 const maxSortFields = 3
 
+// parseSortBy reads up to maxSortFields comma-separated Field:Desc or
+// Field:Asc items, default CreationTime:Desc [Search]. Naming a field twice
+// is InvalidParameter (undocumented: the order would be ambiguous).
 func parseSortBy(raw string) ([]sortKey, *apiError) {
 	if raw == "" {
 		return []sortKey{{"CreationTime", true}}, nil
@@ -57,9 +60,14 @@ func parseSortBy(raw string) ([]sortKey, *apiError) {
 }
 
 // searchMedia answers SearchMedia. The emulator stores images only, so
-// other SearchTypes (video is the API's default) find nothing; their
-// paging and sorting are still checked, their Match is not (video fields
-// differ).
+// other SearchTypes (video, audio, attached [Search]; video is the default,
+// also when SearchType is empty) answer Total 0: their paging and sorting
+// are still checked, their Match is not (their fields differ). An empty
+// parameter counts as not sent (undocumented). The parameters are checked
+// in this order, each failure InvalidParameter naming it: SearchType,
+// SortBy, PageNo (an integer >= 1, default 1), PageSize, then
+// (PageNo-1)*PageSize < maxSearchHits, named PageNo, then Match
+// (ErrorMatchSyntax).
 func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiError) {
 	searchType := p["SearchType"]
 	switch searchType {
@@ -67,8 +75,8 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 	default:
 		return nil, errInvalid("SearchType", "Valid values are video, audio, image and attached.")
 	}
-	// ScrollToken takes effect for video and audio only (SearchMedia
-	// reference): an image search ignores it.
+	// ScrollToken "only takes effect when you query the data of video and
+	// audio files" [Search]: an image search ignores it.
 	keys, aerr := parseSortBy(p["SortBy"])
 	if aerr != nil {
 		return nil, aerr
@@ -103,11 +111,14 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 	if len(hits) > 0 {
 		resp.ScrollToken = newScrollToken()
 	}
+	// A page across hit 5,000 is cut there; Total counts every hit.
 	start := int((pageNo - 1) * pageSize) // below maxSearchHits
 	end := min(start+int(pageSize), maxSearchHits, len(hits))
 	for i := start; i < end; i++ {
 		img := hits[i]
 		if fields["URL"] {
+			// Signed as GetImageInfo signs it without OutputType and
+			// AuthTimeout (undocumented which URL SearchMedia gives).
 			signed, aerr := s.signImage(img.clone(), urlOptions{authTimeout: DefaultAuthTimeout})
 			if aerr != nil {
 				return nil, aerr
@@ -152,7 +163,7 @@ func (img Image) searchImage(fields map[string]bool) (searchImage, error) {
 	return out, json.Unmarshal(picked, &out)
 }
 
-// newScrollToken is 32 hex characters, the documented length.
+// newScrollToken is 32 hex characters, the documented length [Search].
 func newScrollToken() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -175,9 +186,9 @@ func pageParam(p map[string]string, name string, def, hi int64) (int64, *apiErro
 	return n, nil
 }
 
-// searchImages returns the images q matches, sorted by keys (an image
-// without the time counts as oldest [undocumented]), ties by ImageId
-// ascending: undocumented, a stable order keeps pages from shuffling
+// searchImages returns the images q matches, sorted by keys in turn, then by
+// ImageId ascending. Undocumented choices: an image without the time counts
+// as oldest, and the ties' order is stable so that pages do not shuffle
 // between calls.
 func (s *Server) searchImages(q *matchExpr, keys []sortKey) []Image {
 	type hit struct {
