@@ -142,9 +142,11 @@ Filled when absent, because GetImageInfo always returns them:
   Status           Normal (else Uploading, Normal or UploadFail)
   ImageType        NormalSnapshot
   AppId            app-1000000
-Optional: Title, Description, Tags (comma-separated), CateId, CateName,
-ModificationTime (SearchMedia returns it), Mezzanine {FileURL,
-OriginalFileName, Width, Height, FileSize (bytes, string or number)}.
+Optional: any other field of GetImageInfo's ImageInfo, named and typed as the
+API sends it (Title, Description, Tags as one comma-separated string, CateId,
+CateName, Mezzanine with the source file's FileURL, OriginalFileName, Width,
+Height and so on; Mezzanine.FileSize may be a string or a number of bytes), and
+ModificationTime, which only SearchMedia returns.
 Ext and Type, which no API returns, are accepted and ignored.`
 
 // validateImages checks images as validateImage does, and that no two share an ImageId.

@@ -3,7 +3,6 @@ package vodemu
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -125,42 +124,37 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 			}
 			img.URL = signed.URL
 		}
-		image, err := img.searchImage(fields)
-		if err != nil { // stored images always encode: a bug
-			return nil, errInternal()
-		}
 		resp.MediaList = append(resp.MediaList, searchMediaItem{
-			CreationTime: img.CreationTime, MediaType: "image", MediaID: img.ImageID, Image: image,
+			CreationTime: img.CreationTime, MediaType: "image", MediaID: img.ImageID, Image: img.searchImage(fields),
 		})
 	}
 	return resp, nil
 }
 
 // searchImage is img as SearchMedia's Image carries it (messages.go): ImageId and CreationTime,
-// and the fields Fields names, by their API names, that img has set. The stored image's JSON is
-// projected onto searchImage, so a field both answers carry is one line in each answer's struct
-// and none here; a name the model's Image lacks (ImageType, Mezzanine, FileName) is dropped, and
-// so are other media types' fields, as Fields is shared by all of them.
-func (img Image) searchImage(fields map[string]bool) (searchImage, error) {
-	var out searchImage
-	stored, err := json.Marshal(img)
-	if err != nil {
-		return out, err
-	}
-	var named map[string]json.RawMessage
-	if err := json.Unmarshal(stored, &named); err != nil {
-		return out, err
-	}
-	for name := range named {
-		if name != "ImageId" && name != "CreationTime" && !fields[name] {
-			delete(named, name)
+// and the fields Fields names that img has set (searchImage's omitempty drops the others). Names
+// the model's Image lacks (ImageType, Mezzanine, FileName) are ignored, and so are other media
+// types' fields, as Fields is shared by all of them.
+func (img Image) searchImage(fields map[string]bool) searchImage {
+	out := searchImage{ImageID: img.ImageID, CreationTime: img.CreationTime}
+	pick := func(name string, dst *string, v string) {
+		if fields[name] {
+			*dst = v
 		}
 	}
-	picked, err := json.Marshal(named)
-	if err != nil {
-		return out, err
+	pick("AppId", &out.AppID, img.AppID)
+	pick("CateName", &out.CateName, img.CateName)
+	pick("Description", &out.Description, img.Description)
+	pick("ModificationTime", &out.ModificationTime, img.ModificationTime)
+	pick("Status", &out.Status, img.Status)
+	pick("StorageLocation", &out.StorageLocation, img.StorageLocation)
+	pick("Tags", &out.Tags, img.Tags)
+	pick("Title", &out.Title, img.Title)
+	pick("URL", &out.URL, img.URL)
+	if fields["CateId"] {
+		out.CateID = img.CateID
 	}
-	return out, json.Unmarshal(picked, &out)
+	return out
 }
 
 // newScrollToken is 32 hex characters, the documented length [Search].
@@ -196,16 +190,18 @@ func (s *Server) searchImages(q *matchExpr, keys []sortKey) []Image {
 		times []time.Time
 		dated []bool
 	}
-	found := s.store.findImages(q.match)
-	hits := make([]hit, 0, len(found))
-	for _, img := range found {
+	var hits []hit
+	s.store.eachImage(func(img Image) {
+		if !q.match(img) {
+			return
+		}
 		h := hit{img: img}
 		for _, k := range keys {
 			t, ok := parseStrictTime(matchFieldValue(img, k.field))
 			h.times, h.dated = append(h.times, t), append(h.dated, ok)
 		}
 		hits = append(hits, h)
-	}
+	})
 	slices.SortFunc(hits, func(a, b hit) int {
 		for i, k := range keys {
 			c := 0

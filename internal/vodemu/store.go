@@ -4,7 +4,7 @@ import "sync"
 
 // store is what the emulator holds, as the wire types (messages.go): the images by ImageId, under
 // one lock. Handlers take copies out and put whole values back; a stored value is replaced, never
-// changed in place, so the shallow copies findImages hands out stay valid once the lock is
+// changed in place, so the shallow copies eachImage hands out stay valid once the lock is
 // released. An action that reads and then writes (an update, say) does both under one mu.Lock,
 // so that concurrent calls see each other's changes whole.
 type store struct {
@@ -32,18 +32,14 @@ func (st *store) image(id string) (Image, bool) {
 	return img.clone(), true
 }
 
-// findImages returns shallow copies of the images keep accepts, in no particular order; keep runs
-// under the read lock.
-func (st *store) findImages(keep func(Image) bool) []Image {
+// eachImage calls f with a shallow copy of every image, in no particular order, under the read
+// lock: f must not call the store.
+func (st *store) eachImage(f func(Image)) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	var out []Image
 	for _, img := range st.images {
-		if keep(img) {
-			out = append(out, img)
-		}
+		f(img)
 	}
-	return out
 }
 
 // putImage adds or replaces an image, keeping its own copy.
