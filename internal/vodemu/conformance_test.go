@@ -253,7 +253,7 @@ func conformanceImages() []Image {
 	for i := range imgs {
 		if m := imgs[i].Mezzanine; m != nil {
 			c := *m
-			c.FileSizeAsNumber = false
+			c.FileSize.AsNumber = false
 			imgs[i].Mezzanine = &c
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 )
@@ -217,18 +216,10 @@ func (s *Server) serveOSS(w http.ResponseWriter, r *http.Request, bucket, key, r
 // ossObjects is the set of object keys stored in bucket (the keys of the images' URLs and source
 // files whose OSS host is that bucket's), nil if no image is stored there.
 func (s *Server) ossObjects(bucket string) map[string]bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	var out map[string]bool
-	ids := make([]string, 0, len(s.images))
-	for id := range s.images {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		img := s.images[id]
+	s.store.eachImage(func(img Image) {
 		if bucketOf(img.StorageLocation) != bucket {
-			continue
+			return
 		}
 		if out == nil {
 			out = map[string]bool{}
@@ -236,7 +227,7 @@ func (s *Server) ossObjects(bucket string) map[string]bool {
 		for _, k := range imageObjectKeys(img) {
 			out[k] = true
 		}
-	}
+	})
 	return out
 }
 

@@ -30,8 +30,7 @@ type Server struct {
 	opts   Options
 	hostID string // VOD's HostId; STS errors use stsHostID
 
-	mu     sync.RWMutex
-	images map[string]Image
+	store *store // the images
 
 	nonces *nonceCache
 	temp   *tempKeys
@@ -130,17 +129,14 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		opts:   opts,
 		hostID: "vod." + opts.Region + ".aliyuncs.com",
-		images: make(map[string]Image, len(opts.Images)),
+		store:  newStore(completeImages(opts.Images, opts.Now())),
 		nonces: newNonceCache(),
 		temp:   newTempKeys(),
 		faults: newFaultState(opts.FaultSeed),
 		limit:  newRateLimiter(opts.QPS, opts.ActionQPS),
 		stats:  Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{}},
 	}
-	for _, img := range opts.Images {
-		s.images[img.ImageID] = img.complete(opts.Now()).clone()
-	}
-	s.opts.Images = nil // the map is the source of truth
+	s.opts.Images = nil // the store is the source of truth
 	return s, nil
 }
 
@@ -150,38 +146,14 @@ func (s *Server) PutImage(img Image) error {
 	if err := validateImage(img); err != nil {
 		return fmt.Errorf("vodemu: image %q: %w", img.ImageID, err)
 	}
-	img = img.complete(s.opts.Now())
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.images[img.ImageID] = img.clone()
+	s.store.putImage(img.complete(s.opts.Now()))
 	return nil
 }
 
 // DeleteImage removes an image at runtime, as deleting it in VOD (DeleteImage) would: later reads
 // answer NoSuchResource. It reports whether the image existed.
 func (s *Server) DeleteImage(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.images[id]
-	delete(s.images, id)
-	return ok
-}
-
-// image looks an image up by its ID, exactly as sent: GetImageInfo answers NoSuchResource, and
-// GetImageInfos lists the ID in NonExistImageIds as sent, for any other spelling, also one that
-// differs in case only. Undocumented: the GetImageInfo and GetImageInfos references
-// (help/en/vod/developer-reference/api-vod-2017-03-21-getimageinfo, -getimageinfos) and the SDK
-// models call ImageId a string VOD issues and give no case rule; VOD issues 32 lower-case hex
-// digits. Exact matching is the narrower promise: a client that works here never relies on case
-// folding. The client matches the same way (internal/vod, imageIndex).
-func (s *Server) image(id string) (Image, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	img, ok := s.images[id]
-	if !ok {
-		return Image{}, false
-	}
-	return img.clone(), true
+	return s.store.deleteImage(id)
 }
 
 // Stats returns a copy of the counters.
