@@ -51,11 +51,19 @@ func loadModels(t *testing.T) map[string]actionModel {
 	}
 	out := map[string]actionModel{}
 	for _, product := range []string{"vod/2017-03-21", "sts/2015-04-01"} {
-		var actions map[string]actionModel
-		if err := json.Unmarshal(file[product], &actions); err != nil {
+		var entries map[string]json.RawMessage
+		if err := json.Unmarshal(file[product], &entries); err != nil {
 			t.Fatalf("%s: %v", product, err)
 		}
-		for name, m := range actions {
+		for name, raw := range entries {
+			// Keys with a dot ("errors.common", "about.added") are notes beside the actions.
+			if strings.Contains(name, ".") {
+				continue
+			}
+			var m actionModel
+			if err := json.Unmarshal(raw, &m); err != nil {
+				t.Fatalf("%s %s: %v", product, name, err)
+			}
 			out[name] = m
 		}
 	}
