@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -471,5 +472,65 @@ func TestSeedCategoriesChecks(t *testing.T) {
 	}
 	if j, _ := s.store.image("j"); j.CateName != "five" {
 		t.Errorf("image j: CateName %q, want its category's", j.CateName)
+	}
+}
+
+func TestLoadDataFileCategories(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := dir + "/" + name
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	u := `"URL":"https://outin-1.oss-cn-shanghai.aliyuncs.com/image/a.jpg"`
+	df, err := LoadDataFile(write("tree.json", `{"Categories":[{"CateId":11,"CateName":"covers"},{"CateId":12,"CateName":"2024","ParentId":11,"Type":"default"}],
+		"Images":[{"ImageId":"a","CateId":12,`+u+`},{"ImageId":"b","CateId":7,"CateName":"loose",`+u+`}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(df.Images) != 2 || len(df.Categories) != 2 || df.Categories[1].ParentID != 11 {
+		t.Fatalf("%+v", df)
+	}
+	s, err := New(Options{AccessKeyID: testAK, AccessKeySecret: testSecret, Images: df.Images, Categories: df.Categories})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := s.store.image("a"); a.CateName != "2024" {
+		t.Errorf("image a: CateName %q, want its category's", a.CateName)
+	}
+	var names []string
+	for _, c := range s.Categories() {
+		names = append(names, fmt.Sprintf("%s@%d", c.CateName, c.Level))
+	}
+	if want := []string{"covers@0", "vodemu material 1@0", "vodemu material 2@0", "loose@0", "2024@1"}; !slices.Equal(names, want) {
+		t.Errorf("categories %v, want %v", names, want)
+	}
+	// The array form is still a data file, its images' categories implied.
+	if df, err := LoadDataFile(write("array.json", `[{"ImageId":"a","CateId":5,"CateName":"x",`+u+`}]`)); err != nil || len(df.Images) != 1 || len(df.Categories) != 0 {
+		t.Errorf("array form: %+v %v", df, err)
+	}
+	for name, content := range map[string]string{
+		"unknown top-level field": `{"Images":[],"Pictures":[]}`,
+		"unknown category field":  `{"Categories":[{"CateId":1,"CateName":"a","Parent":2}]}`,
+		"CateId as a string":      `{"Categories":[{"CateId":"1","CateName":"a"}]}`,
+		"orphan":                  `{"Categories":[{"CateId":2,"CateName":"b","ParentId":1}]}`,
+		"name disagrees":          `{"Categories":[{"CateId":1,"CateName":"a"}],"Images":[{"ImageId":"a","CateId":1,"CateName":"b",` + u + `}]}`,
+		"trailing data":           `{"Categories":[]} []`,
+		"bad image":               `{"Images":[{"ImageId":"a"}]}`,
+	} {
+		if _, err := LoadDataFile(write("bad.json", content)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	// The format's own example loads.
+	start := strings.Index(DataFileFormat, "  {\"Categories\"")
+	end := strings.LastIndex(DataFileFormat, "]}")
+	if start < 0 || end < start {
+		t.Fatal("no object example in DataFileFormat")
+	}
+	if df, err := LoadDataFile(write("example.json", DataFileFormat[start:end+2])); err != nil || len(df.Categories) != 2 || len(df.Images) != 1 {
+		t.Errorf("the format's example: %+v %v", df, err)
 	}
 }
