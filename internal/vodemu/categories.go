@@ -3,7 +3,6 @@ package vodemu
 import (
 	"cmp"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -12,7 +11,9 @@ import (
 
 // The media asset category tree: AddCategory, UpdateCategory, DeleteCategory and GetCategories, and
 // what they do to the images filed under a category. The tree lives in the store, under the images'
-// lock, so that a rename or a delete and the images it changes are seen whole.
+// lock, so that a rename or a delete and the images it changes are seen whole. The answers'
+// wire types are in messages.go, the errors (LevelExceededMax, SubTotalExceededMax,
+// InvalidCateId.NotFound) in errors.go.
 //
 // Sources (keys listed in README.md):
 //   [Models]      models.json's AddCategory, UpdateCategory, DeleteCategory, GetCategories: fields,
@@ -37,43 +38,6 @@ type Category struct {
 	ParentID int64 `json:"ParentId"`
 	// Type is default (audio, video and images) or material (short video materials) [AddCategory].
 	Type string `json:"Type"`
-}
-
-// subCategory is an item of GetCategories' SubCategories.Category: a Category with the number of
-// its own subcategories [Models].
-type subCategory struct {
-	CateID   int64  `json:"CateId"`
-	CateName string `json:"CateName"`
-	Level    int64  `json:"Level"`
-	ParentID int64  `json:"ParentId"`
-	Type     string `json:"Type"`
-	SubTotal int64  `json:"SubTotal"`
-}
-
-// addCategoryResponse is AddCategory's answer [Models].
-type addCategoryResponse struct {
-	RequestID string `json:"RequestId"`
-	Category  Category
-}
-
-// requestIDResponse is UpdateCategory's and DeleteCategory's answer [Models].
-type requestIDResponse struct {
-	RequestID string `json:"RequestId"`
-}
-
-// getCategoriesResponse is GetCategories' answer [Models]. Category is left out for the root
-// listing (CateId -1), which names no category (undocumented what the real API sends there; leaving
-// it out catches a client that needs it). SubCategories.Category is [] when empty, as the
-// emulator's other lists are.
-type getCategoriesResponse struct {
-	RequestID     string `json:"RequestId"`
-	SubTotal      int64
-	Category      *Category `json:",omitempty"`
-	SubCategories subCategories
-}
-
-type subCategories struct {
-	Category []subCategory
 }
 
 // Category types and limits [AddCategory; Categories; Models limits].
@@ -180,23 +144,6 @@ func (t *categoryTree) remove(id int64) []int64 {
 	}
 	walk(id)
 	return removed
-}
-
-// Errors of the category actions [AddCategory; DeleteCategory; GetCategories: "Common errors"].
-
-// errLevelExceeded is a category below the deepest level its type allows.
-func errLevelExceeded() *apiError {
-	return &apiError{http.StatusBadRequest, "LevelExceededMax", "The level of categories exceeded maximum."}
-}
-
-// errSubTotalExceeded is a category with maxSubcategories children already.
-func errSubTotalExceeded() *apiError {
-	return &apiError{http.StatusBadRequest, "SubTotalExceededMax", "The total of sub categories exceeded maximum."}
-}
-
-// errCateNotFound is a CateId (or ParentId) naming no category.
-func errCateNotFound() *apiError {
-	return &apiError{http.StatusNotFound, "InvalidCateId.NotFound", "The CateId not exist."}
 }
 
 // parseCateID reads an integer ID parameter; ok is false when it is absent or empty (an empty
