@@ -1,8 +1,10 @@
 // Package vodemu is an offline emulator of the ApsaraVideo VOD OpenAPI
 // (version 2017-03-21, RPC style) for GetImageInfo, GetImageInfos and
-// SearchMedia (images only), and of STS (version 2015-04-01) for AssumeRole
-// and AssumeRoleWithOIDC; on the same listener, OSS hosts answer the signed
-// URLs it gives (V1 or V4, verified: oss.go, osssig.go).
+// SearchMedia (images only) and the category tree (AddCategory,
+// UpdateCategory, DeleteCategory, GetCategories), and of STS (version
+// 2015-04-01) for AssumeRole and AssumeRoleWithOIDC; on the same listener,
+// OSS hosts answer the signed URLs it gives (V1 or V4, verified: oss.go,
+// osssig.go).
 //
 // It is a real HTTP server that verifies real signatures, so tests that talk
 // to it exercise the client's signing, retries and error handling. It shares
@@ -13,7 +15,7 @@
 // Use it in process (New gives an http.Handler; Start and StartOn listen on
 // a port) or as the command internal/vodemu/cmd/vodemu (vodemu -h prints its
 // flags and DataFileFormat). Images come from Options.Images, PutImage or a
-// data file (LoadImages); Options also sets the STS roles, rate limits
+// data file (LoadDataFile, which may also hold Categories); Options also sets the STS roles, rate limits
 // (QPS, DocumentedQPS), TLS and a CONNECT proxy (CA), and faults are
 // injected with InjectNext and SetFaultRate or through the control
 // endpoints under /_emulator/.

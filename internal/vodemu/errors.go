@@ -177,6 +177,23 @@ func errNoRole(arn string) *apiError {
 	return &apiError{http.StatusNotFound, "EntityNotExist.Role", "The role not exists: " + arn + "."}
 }
 
+// Errors of the category actions [AddCategory; DeleteCategory; GetCategories: "Common errors"].
+
+// errLevelExceeded is a category below the deepest level its type allows.
+func errLevelExceeded() *apiError {
+	return &apiError{http.StatusBadRequest, "LevelExceededMax", "The level of categories exceeded maximum."}
+}
+
+// errSubTotalExceeded is a category with maxSubcategories children already.
+func errSubTotalExceeded() *apiError {
+	return &apiError{http.StatusBadRequest, "SubTotalExceededMax", "The total of sub categories exceeded maximum."}
+}
+
+// errCateNotFound is a CateId (or ParentId) naming no category.
+func errCateNotFound() *apiError {
+	return &apiError{http.StatusNotFound, "InvalidCateId.NotFound", "The CateId not exist."}
+}
+
 // Throttling and server faults (ratelimit.go, faultanswer.go).
 
 const msgThrottled = "Request was denied due to user flow control."

@@ -183,3 +183,42 @@ type stsCredentials struct {
 	SecurityToken   string
 	Expiration      string
 }
+
+// The category actions' answers [Models] (categories.go holds Category, the stored type).
+
+// subCategory is an item of GetCategories' SubCategories.Category: a Category with the number of
+// its own subcategories [Models].
+type subCategory struct {
+	CateID   int64  `json:"CateId"`
+	CateName string `json:"CateName"`
+	Level    int64  `json:"Level"`
+	ParentID int64  `json:"ParentId"`
+	Type     string `json:"Type"`
+	SubTotal int64  `json:"SubTotal"`
+}
+
+// addCategoryResponse is AddCategory's answer [Models].
+type addCategoryResponse struct {
+	RequestID string `json:"RequestId"`
+	Category  Category
+}
+
+// requestIDResponse is UpdateCategory's and DeleteCategory's answer [Models].
+type requestIDResponse struct {
+	RequestID string `json:"RequestId"`
+}
+
+// getCategoriesResponse is GetCategories' answer [Models]. Category is left out for the root
+// listing (CateId -1), which names no category (undocumented what the real API sends there; leaving
+// it out catches a client that needs it). SubCategories.Category is [] when empty, as the
+// emulator's other lists are.
+type getCategoriesResponse struct {
+	RequestID     string `json:"RequestId"`
+	SubTotal      int64
+	Category      *Category `json:",omitempty"`
+	SubCategories subCategories
+}
+
+type subCategories struct {
+	Category []subCategory
+}

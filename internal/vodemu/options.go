@@ -22,6 +22,11 @@ type Options struct {
 	// vod.cn-shanghai.aliyuncs.com [Models, endpoints]).
 	Region string
 	Images []Image
+	// Categories seed the category tree (categories.go, completeCategories): parents before
+	// children. Images' CateIds the list lacks become level-1 categories named by the images'
+	// CateName; the built-in level-1 material categories are DefaultMaterialCategories unless
+	// the list has some.
+	Categories []Category
 	// Now is the server clock (default time.Now); tests use it to control
 	// timestamp, URL and temporary-credential expiry checks.
 	Now func() time.Time

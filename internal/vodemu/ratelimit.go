@@ -18,6 +18,11 @@ var DocumentedQPS = map[string]float64{
 	"GetImageInfos": 10,  // [GetImageInfos; RPC]
 	"SearchMedia":   50,  // [QPS], media search
 	"GetImageInfo":  100, // assumed (undocumented): no page seen gives one; 100 is the figure [QPS] gives most often
+	// The category actions: [QPS] (updated 2024-10-25), as models.json's limits.qpsPerAccount carries it.
+	"AddCategory":    30,
+	"UpdateCategory": 100,
+	"DeleteCategory": 10,
+	"GetCategories":  50,
 }
 
 // RateLimits is what -qps asks for: QPS for every action not in ByAction (0: no limit), and

@@ -71,6 +71,10 @@ var operations = map[string]operation{
 	"GetImageInfo":       {(*Server).getImageInfo, APIVersion, productVOD, false},
 	"GetImageInfos":      {(*Server).getImageInfos, APIVersion, productVOD, false},
 	"SearchMedia":        {(*Server).searchMedia, APIVersion, productVOD, false},
+	"AddCategory":        {(*Server).addCategory, APIVersion, productVOD, false},
+	"UpdateCategory":     {(*Server).updateCategory, APIVersion, productVOD, false},
+	"DeleteCategory":     {(*Server).deleteCategory, APIVersion, productVOD, false},
+	"GetCategories":      {(*Server).getCategories, APIVersion, productVOD, false},
 	"AssumeRole":         {(*Server).assumeRole, STSVersion, productSTS, false},
 	"AssumeRoleWithOIDC": {(*Server).assumeRoleWithOIDC, STSVersion, productSTS, true},
 }
@@ -110,6 +114,9 @@ func New(opts Options) (*Server, error) {
 	if err := validateImages(opts.Images); err != nil {
 		return nil, fmt.Errorf("vodemu: %w", err)
 	}
+	if err := validateCategories(opts.Categories, opts.Images); err != nil {
+		return nil, fmt.Errorf("vodemu: %w", err)
+	}
 	if opts.CDNURLValidity < 0 || opts.CDNURLValidity%time.Second != 0 {
 		return nil, fmt.Errorf("vodemu: CDN URL validity %v is not a whole number of seconds", opts.CDNURLValidity)
 	}
@@ -136,7 +143,10 @@ func New(opts Options) (*Server, error) {
 		limit:  newRateLimiter(opts.QPS, opts.ActionQPS),
 		stats:  Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{}},
 	}
-	s.opts.Images = nil // the store is the source of truth
+	if err := s.store.seedCategories(opts.Categories, opts.Now()); err != nil {
+		return nil, fmt.Errorf("vodemu: %w", err)
+	}
+	s.opts.Images, s.opts.Categories = nil, nil // the store is the source of truth
 	return s, nil
 }
 
@@ -146,7 +156,7 @@ func (s *Server) PutImage(img Image) error {
 	if err := validateImage(img); err != nil {
 		return fmt.Errorf("vodemu: image %q: %w", img.ImageID, err)
 	}
-	s.store.putImage(img.complete(s.opts.Now()))
+	s.store.putFiledImage(img.complete(s.opts.Now()), s.opts.Now())
 	return nil
 }
 

@@ -10,6 +10,7 @@ import "sync"
 type store struct {
 	mu     sync.RWMutex
 	images map[string]Image
+	cats   *categoryTree // the category tree (categories.go)
 }
 
 func newStore(images []Image) *store {
