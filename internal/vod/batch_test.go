@@ -35,7 +35,7 @@ func batchEmulator(t *testing.T, n int) *vodemu.Running {
 		}
 		images[i] = vodemu.Image{
 			ImageInfo: vodemu.ImageInfo{
-				ImageID: imageID(i), Title: fmt.Sprintf("image %d", i), Status: "Normal", Tags: "a,b", CateID: int64(i),
+				ImageID: imageID(i), Title: fmt.Sprintf("image %d", i), Status: "Normal", Tags: "a,b", CateID: 1 + int64(i%50), // the emulator allows 100 level-1 categories
 				StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", CreationTime: "2024-01-02T03:04:05Z",
 				URL:       fmt.Sprintf("https://%s/image/default/%d.png", host, i),
 				Mezzanine: &vodemu.Mezzanine{FileURL: fmt.Sprintf("https://outin-abc.oss-cn-shanghai.aliyuncs.com/image/default/%d.png", i), Width: 100 + int64(i), Height: 50, FileSize: vodemu.FileSize{Bytes: "1234"}},
