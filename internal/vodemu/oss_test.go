@@ -15,13 +15,13 @@ import (
 
 // fetchOSS sends GET rawURL to the emulator with the URL's host as Host, as a virtual-hosted OSS
 // request arrives there (through the CONNECT proxy, or DNS pointing at it).
-func fetchOSS(t *testing.T, h *harness, method, rawURL string) (int, http.Header, []byte) {
+func fetchOSS(t *testing.T, h *harness, rawURL string) (int, http.Header, []byte) {
 	t.Helper()
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := http.NewRequest(method, "http://"+h.run.Addr+u.RequestURI(), nil)
+	req, err := http.NewRequest(http.MethodGet, "http://"+h.run.Addr+u.RequestURI(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,8 +30,8 @@ func fetchOSS(t *testing.T, h *harness, method, rawURL string) (int, http.Header
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
 	return resp.StatusCode, resp.Header, body
 }
 
@@ -68,16 +68,16 @@ func TestOSSV4PerBucket(t *testing.T) {
 			q.Has("Expires") || q.Has("x-oss-security-token") {
 			t.Fatalf("not a V4 URL valid 600 s: %s", raw)
 		}
-		if status, hdr, body := fetchOSS(t, h, http.MethodGet, raw); status != http.StatusOK || len(body) != 0 || hdr.Get("x-oss-request-id") == "" {
+		if status, hdr, body := fetchOSS(t, h, raw); status != http.StatusOK || len(body) != 0 || hdr.Get("x-oss-request-id") == "" {
 			t.Fatalf("GET %s: %d %s", raw, status, body)
 		}
 	}
 	h.clock.Set(testNow.Add(600 * time.Second))
-	if status, _, _ := fetchOSS(t, h, http.MethodGet, img.URL); status != http.StatusOK {
+	if status, _, _ := fetchOSS(t, h, img.URL); status != http.StatusOK {
 		t.Fatalf("refused at its last second: %d", status)
 	}
 	h.clock.Set(testNow.Add(601 * time.Second))
-	status, hdr, body := fetchOSS(t, h, http.MethodGet, img.URL)
+	status, hdr, body := fetchOSS(t, h, img.URL)
 	if e := checkOSSError(t, status, hdr, body, http.StatusForbidden, "AccessDenied"); e.EC != "0002-00000069" || e.Message != "Request has expired." {
 		t.Fatalf("expired: %+v", e)
 	}
@@ -87,11 +87,11 @@ func TestOSSV4PerBucket(t *testing.T) {
 	if !strings.Contains(own.URL, "?Expires=") || strings.Contains(own.URL, "x-oss-") {
 		t.Fatalf("other bucket not V1: %s", own.URL)
 	}
-	if status, _, body := fetchOSS(t, h, http.MethodGet, own.URL); status != http.StatusOK {
+	if status, _, body := fetchOSS(t, h, own.URL); status != http.StatusOK {
 		t.Fatalf("V1 GET: %d %s", status, body)
 	}
 	h.clock.Set(testNow.Add(3601 * time.Second))
-	status, hdr, body = fetchOSS(t, h, http.MethodGet, own.URL)
+	status, hdr, body = fetchOSS(t, h, own.URL)
 	checkOSSError(t, status, hdr, body, http.StatusForbidden, "AccessDenied")
 }
 
@@ -131,13 +131,13 @@ func TestOSSSecurityToken(t *testing.T) {
 		if u.Query().Get(param) != "CAIS/sts+token==" {
 			t.Fatalf("%s: no %s in %s", version, param, img.URL)
 		}
-		if status, _, body := fetchOSS(t, h, http.MethodGet, img.URL); status != http.StatusOK {
+		if status, _, body := fetchOSS(t, h, img.URL); status != http.StatusOK {
 			t.Fatalf("%s: %d %s", version, status, body)
 		}
 		q := u.Query()
 		q.Del(param)
 		u.RawQuery = q.Encode()
-		status, hdr, body := fetchOSS(t, h, http.MethodGet, u.String())
+		status, hdr, body := fetchOSS(t, h, u.String())
 		checkOSSError(t, status, hdr, body, http.StatusForbidden, "InvalidSecurityToken")
 	}
 }
@@ -170,7 +170,7 @@ func TestOSSEndpointErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if tc.method == http.MethodHead {
 				if resp.StatusCode != tc.status || len(body) != 0 {
 					t.Fatalf("HEAD: %d %q", resp.StatusCode, body)
@@ -183,10 +183,10 @@ func TestOSSEndpointErrors(t *testing.T) {
 	// A signed request for a key no image has is NoSuchKey.
 	key := "pics/absent.gif"
 	raw := presignOSSV1(u.Host, "my-own-bucket", key, testNow.Unix()+60, ossCredential{ID: DefaultOSSAccessKeyID, Secret: DefaultOSSAccessKeySecret})
-	status, hdr, body := fetchOSS(t, h, http.MethodGet, raw)
+	status, hdr, body := fetchOSS(t, h, raw)
 	checkOSSError(t, status, hdr, body, 404, "NoSuchKey")
 	// VOD's RPC endpoint is unaffected by the OSS routing.
-	if status, _, _ := fetchOSS(t, h, http.MethodGet, "https://vod.cn-shanghai.aliyuncs.com/_emulator/health"); status != 200 {
+	if status, _, _ := fetchOSS(t, h, "https://vod.cn-shanghai.aliyuncs.com/_emulator/health"); status != 200 {
 		t.Fatalf("health: %d", status)
 	}
 }

@@ -44,10 +44,10 @@ const (
 	ossUnsignedPayload   = "UNSIGNED-PAYLOAD"
 	ossMaxClockSkew      = 15 * time.Minute // RequestTimeTooSkewed (oss-upload.md: usual value, unconfirmed)
 	ossV1SecurityToken   = "security-token"
-	ossV4SecurityToken   = "x-oss-security-token"
+	ossV4SecurityToken   = "x-oss-security-token" //nolint:gosec // G101: a parameter name, not a credential
 	ossHeaderPrefix      = "x-oss-"
 	ossV4SignatureParam  = "x-oss-signature"
-	ossV4CredentialParam = "x-oss-credential"
+	ossV4CredentialParam = "x-oss-credential" //nolint:gosec // G101: a parameter name, not a credential
 )
 
 // ossCredential is an access key as OSS sees it: Token is the STS security token that must come
@@ -324,10 +324,10 @@ func verifyOSSRequest(r *http.Request, bucket, key, region string, now time.Time
 // InvalidSecurityToken, AccessKeyIdAndSecurityTokenNotMatch; which of the two OSS answers in each
 // case is undocumented: a missing token is the first, a different one the second].
 func ossCheckToken(c ossCredential, sent string) *ossError {
-	switch {
-	case sent == c.Token:
+	switch sent {
+	case c.Token:
 		return nil
-	case sent == "":
+	case "":
 		return errOSSInvalidSecurityToken()
 	}
 	return errOSSTokenMismatch()

@@ -49,14 +49,6 @@ func (st *store) eachImage(f func(Image)) {
 	}
 }
 
-// putImage adds or replaces an image, keeping its own copy.
-func (st *store) putImage(img Image) {
-	img = img.clone()
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	st.images[img.ImageID] = img
-}
-
 // deleteImage removes an image and reports whether it existed.
 func (st *store) deleteImage(id string) bool {
 	st.mu.Lock()
