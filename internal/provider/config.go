@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"regexp"
@@ -8,7 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
 )
@@ -210,6 +214,106 @@ func (c resolvedConfig) credentialSource(tune credentialTuning, profile *vod.CLI
 		desc = fmt.Sprintf("role %s (from %s) assumed with %s", c.roleARN.value, c.roleARN.source, desc)
 	}
 	return src, desc
+}
+
+// newProviderData turns a provider configuration, its values known, into the provider's data: it
+// resolves every setting (arguments, environment, the CLI profile's region_id), checks the region,
+// chooses the credential source and resolves it once, and builds the client. Its diagnostics say
+// what is missing or wrong; data is nil when there is an error.
+func newProviderData(ctx context.Context, m providerModel, providerVersion, terraformVersion string,
+	now func() time.Time) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	cfg := resolveConfig(m)
+	// The selected profile is read first: its region_id is the region's last fallback (argument,
+	// environment, profile), and a profile that cannot be read is reported with a missing region.
+	profile, profileErr := cfg.readProfile()
+	if !cfg.region.set() && profile != nil && profile.Region() != "" {
+		cfg.region = setting{value: profile.Region(), source: fmt.Sprintf("region_id of profile %q", profile.Name)}
+	}
+	if missing := cfg.missing(); len(missing) > 0 {
+		switch {
+		case profileErr != nil && cfg.profileInUse():
+			missing = append(missing, "- credentials: the selected profile cannot be used: "+profileErr.Error())
+		case profileErr != nil:
+			missing = append(missing, "- (the selected profile, read for its region_id, cannot be used: "+profileErr.Error()+")")
+		}
+		diags.AddError("Missing VOD provider configuration",
+			"The VOD provider needs a region and credentials. Set:\n"+strings.Join(missing, "\n"))
+		return nil, diags
+	}
+	if problem := regionProblem(cfg.region.value, m.SkipRegionValidation.ValueBool()); problem != "" {
+		diags.AddAttributeError(path.Root("region"), "Unsupported VOD region",
+			fmt.Sprintf("The region from %s: %s", cfg.region.source, problem))
+		return nil, diags
+	}
+	secretValues := append(secrets(cfg), profileSecrets(profile)...)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secretValues...)
+	ctx = tflog.MaskMessageStrings(ctx, secretValues...)
+
+	connectTimeout := secondsOr(m.ConnectTimeout, defaultConnectTimeout)
+	readTimeout := secondsOr(m.ReadTimeout, defaultReadTimeout)
+	maxRetries := vod.DefaultMaxRetries
+	if !m.MaxRetries.IsNull() {
+		maxRetries = int(m.MaxRetries.ValueInt64())
+	}
+	if !cfg.profileInUse() {
+		profile, profileErr = nil, nil // read for the region only; credentials come from elsewhere
+	}
+	src, credDesc := cfg.credentialSource(credentialTuning{connectTimeout: connectTimeout, readTimeout: readTimeout,
+		maxRetries: maxRetries}, profile)
+	var cred *vod.Credential
+	err := profileErr
+	if err == nil {
+		cred, err = vod.NewCredential(src)
+	}
+	if err == nil {
+		// Resolve now, once, so that a missing profile or a role that cannot be assumed is reported
+		// here with its source rather than as a failure of every read.
+		err = cred.Resolve(ctx)
+	}
+	if err != nil {
+		diags.AddError("Cannot get VOD credentials", credentialErrorDetail(credDesc, src, err))
+		return nil, diags
+	}
+	accessKeyID := maskAccessKeyID(cred.AccessKeyID())
+	secretValues = append(secretValues, cred.Secrets()...)
+
+	endpoint := cfg.endpoint.value
+	if endpoint == "" {
+		endpoint = vod.EndpointForRegion(cfg.region.value)
+	}
+	client, err := vod.New(vod.Config{
+		Endpoint:       endpoint,
+		RegionID:       cfg.region.value,
+		Credential:     cred,
+		UserAgent:      userAgent(providerVersion, terraformVersion),
+		MaxRetries:     maxRetries,
+		ConnectTimeout: connectTimeout,
+		ReadTimeout:    readTimeout,
+		OnAttempt:      logAttempt,
+		Batch:          m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
+		// A float64 argument is null when unset; 0 then means no pacing.
+		RequestsPerSecond: m.MaxRequestsPerSecond.ValueFloat64(),
+	})
+	if err != nil {
+		diags.AddAttributeError(path.Root("endpoint"), "Invalid VOD endpoint",
+			fmt.Sprintf("The endpoint from %s cannot be used: %s.", orWord(cfg.endpoint.source, "the region"), err))
+		return nil, diags
+	}
+	tflog.Info(ctx, "configured the VOD client", map[string]any{
+		"endpoint":           endpoint,
+		"region":             cfg.region.value,
+		"region_from":        cfg.region.source,
+		"credentials":        credDesc,
+		"credentials_source": cred.Describe(),
+		"endpoint_from":      orWord(cfg.endpoint.source, "region"),
+		"max_retries":        maxRetries,
+		"batch_reads":        m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
+	})
+
+	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secretValues, now: now,
+		accessKeyID: accessKeyID, credentials: credDesc}
+	return data, diags
 }
 
 // regionProblem says why a region cannot be used, or "" when it can.

@@ -10,7 +10,8 @@ package provider
 //     fill the same struct), with a test of the parsing.
 //  2. internal/vodemu: serve it (images.go) if the emulator does not yet, citing the API
 //     reference in doc.go; give the fixture images a value in internal/acctest/testdata/images.json.
-//  3. image_schema.go: one line in imageAttrs (or mezzanineAttrs): name, kind, description.
+//  3. image_schema.go: one entry in imageAttributes (or its mezzanine): the data-source attribute,
+//     Computed, with its description; every schema and object type derives from it.
 //  4. here: one field in imageAttrsModel, one line in fill, one line in attributeValues.
 //  5. internal/acctest/fixture.go: one line in ImageChecks, the fixture's expected values that the
 //     data source's and the ephemeral resource's acceptance tests check. go test
@@ -40,7 +41,7 @@ import (
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
 )
 
-// imageAttrsModel holds imageAttrs; the models of all three embed it. The tfsdk tags are not used
+// imageAttrsModel holds imageAttributes; the models of all three embed it. The tfsdk tags are not used
 // by the provider's conversion (attributeValues), but by the test that compares it with the
 // framework's.
 type imageAttrsModel struct {
@@ -86,9 +87,9 @@ func (m *imageAttrsModel) fill(_ context.Context, img *vod.Image) diag.Diagnosti
 
 	m.Tags = stringList(img.Tags)
 
-	m.Mezzanine = types.ObjectNull(mezzanineTypes)
+	m.Mezzanine = types.ObjectNull(mezzanineType.AttrTypes)
 	if mz := img.Mezzanine; mz != nil {
-		obj, d := types.ObjectValue(mezzanineTypes, map[string]attr.Value{
+		obj, d := types.ObjectValue(mezzanineType.AttrTypes, map[string]attr.Value{
 			"file_url":           types.StringValue(mz.FileURL),
 			"original_file_name": types.StringValue(mz.OriginalFileName),
 			"width":              types.Int64Value(mz.Width),
@@ -101,11 +102,11 @@ func (m *imageAttrsModel) fill(_ context.Context, img *vod.Image) diag.Diagnosti
 	return diags
 }
 
-// attributeValues returns the values of imageAttrs by name, in a map with room for extra more:
+// attributeValues returns the values of imageAttributes by name, in a map with room for extra more:
 // the attributes of the schema that embeds them (vod_image's arguments and id, or vod_images'
 // image_id and modification_time), which the caller adds.
 func (m *imageAttrsModel) attributeValues(extra int) map[string]attr.Value {
-	values := make(map[string]attr.Value, len(imageAttrs)+extra)
+	values := make(map[string]attr.Value, len(imageAttributes)+extra)
 	values["url"] = m.URL
 	values["status"] = m.Status
 	values["creation_time"] = m.CreationTime
@@ -129,16 +130,6 @@ type imageModel struct {
 	ID          types.String `tfsdk:"id"`
 	imageAttrsModel
 }
-
-// imageObjectType is the object type of vod_image's schemas (data source and ephemeral), built once.
-var imageObjectType = func() types.ObjectType {
-	attrs := attrTypes(imageAttrs)
-	attrs["image_id"] = types.StringType
-	attrs["output_type"] = types.StringType
-	attrs["auth_timeout"] = types.Int64Type
-	attrs["id"] = types.StringType
-	return types.ObjectType{AttrTypes: attrs}
-}()
 
 // readConfig reads the arguments of a vod_image configuration into m.
 func (m *imageModel) readConfig(ctx context.Context, config tfsdk.Config) diag.Diagnostics {

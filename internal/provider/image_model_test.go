@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	eschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -204,5 +205,52 @@ func TestImageModelErrors(t *testing.T) {
 	state := tfsdk.State{Schema: sch, Raw: tftypes.NewValue(obj, nil)}
 	if d := state.Set(ctx, v); !d.HasError() {
 		t.Error("State.Set of the wrong type: no error")
+	}
+}
+
+// TestEphemeralSchemaMatchesDataSource checks that ephemeralAttributes keeps every attribute of the
+// data source's schema, with its type, description and flags, nested attributes included.
+func TestEphemeralSchemaMatchesDataSource(t *testing.T) {
+	ds, eph := imageDataSourceSchema(), imageEphemeralSchema()
+	if !ds.Type().Equal(eph.Type()) {
+		t.Errorf("ephemeral type = %s, data source type = %s", eph.Type(), ds.Type())
+	}
+	type flags struct {
+		desc                                    string
+		required, optional, computed, sensitive bool
+	}
+	type attribute interface {
+		GetDescription() string
+		IsRequired() bool
+		IsOptional() bool
+		IsComputed() bool
+		IsSensitive() bool
+	}
+	flagsOf := func(a attribute) flags {
+		return flags{a.GetDescription(), a.IsRequired(), a.IsOptional(), a.IsComputed(), a.IsSensitive()}
+	}
+	if len(ds.Attributes) != len(eph.Attributes) {
+		t.Errorf("ephemeral has %d attributes, data source %d", len(eph.Attributes), len(ds.Attributes))
+	}
+	for name, d := range ds.Attributes {
+		e, ok := eph.Attributes[name]
+		if !ok {
+			t.Errorf("ephemeral schema lacks %s", name)
+			continue
+		}
+		if flagsOf(d) != flagsOf(e) {
+			t.Errorf("%s: ephemeral %+v, data source %+v", name, flagsOf(e), flagsOf(d))
+		}
+		dn, dok := d.(dschema.SingleNestedAttribute)
+		en, eok := e.(eschema.SingleNestedAttribute)
+		if dok != eok {
+			t.Errorf("%s: nested in one schema only", name)
+			continue
+		}
+		for sub, da := range dn.Attributes {
+			if ea, ok := en.Attributes[sub]; !ok || flagsOf(da) != flagsOf(ea) {
+				t.Errorf("%s.%s: ephemeral %v, data source %+v", name, sub, ea, flagsOf(da))
+			}
+		}
 	}
 }

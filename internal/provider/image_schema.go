@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -18,11 +19,9 @@ import (
 )
 
 // The schema of vod_image: its arguments (image_id, output_type, auth_timeout) with their
-// descriptions and validators, and the table of its computed attributes, imageAttrs. The data
-// source, the ephemeral resource and vod_images' images elements build their schemas from these.
-
-// The image attributes are described here once and built into the schemas of vod_image, the
-// ephemeral vod_image and vod_images' images, whose schema packages have distinct types.
+// descriptions and validators, and its computed attributes, imageAttributes, described once. The
+// data source, the ephemeral resource and vod_images' images elements build their schemas from
+// these, and the models take their object types from those schemas.
 
 // Image IDs are 32 hex characters today; the bound leaves room while catching pasted junk.
 const maxImageIDLength = 128
@@ -71,106 +70,87 @@ func validateAuthTimeout(outputType types.String, authTimeout types.Int64) diag.
 	return diags
 }
 
-// attrKind is the shape of one computed image attribute.
-type attrKind int
-
-const (
-	kindString attrKind = iota
-	kindInt64
-	kindStringList
-	kindMezzanine
-)
-
-type imageAttr struct {
-	kind        attrKind
-	description string
+// imageAttributes describes vod_image's computed attributes, once, as data-source attributes.
+// Everything else derives from it:
+//   - the vod_image data source's schema is these plus its arguments (imageDataSourceSchema);
+//   - vod_images' images elements are these plus image_id and modification_time
+//     (imagesItemAttributes);
+//   - the ephemeral vod_image converts them with ephemeralAttributes;
+//   - the object types that the models build values of come from those schemas' own Type() and
+//     GetType() (imageObjectType, mezzanineType, imagesItemType), never written by hand.
+//
+// A new resource's computed attributes follow the same pattern: one map of attributes here or in
+// its own *_schema.go, the schemas that show them built from it, the types taken from the schemas.
+// The map is shared: a schema that adds attributes copies it first (maps.Clone).
+var imageAttributes = map[string]dschema.Attribute{
+	"url": dschema.StringAttribute{Computed: true, Description: "Access URL of the image: a CDN URL if a CDN domain is " +
+		"specified, otherwise an OSS URL, or as `output_type` asks. Signed URLs expire after `auth_timeout`; an OSS URL " +
+		"signed with V4 (`x-oss-signature-version=OSS4-HMAC-SHA256`) after `x-oss-date` + `x-oss-expires`, at most 7 days."},
+	"status": dschema.StringAttribute{Computed: true, Description: "Status of the image: `Uploading` (initial), " +
+		"`Normal` (uploaded) or `UploadFail`."},
+	"creation_time": dschema.StringAttribute{Computed: true, Description: "Time the image was created, in ISO 8601 " +
+		"(`yyyy-MM-ddTHH:mm:ssZ`, UTC)."},
+	"storage_location": dschema.StringAttribute{Computed: true, Description: "Bucket in which the image is stored."},
+	"cate_id":          dschema.Int64Attribute{Computed: true, Description: "ID of the image's category."},
+	"cate_name":        dschema.StringAttribute{Computed: true, Description: "Name of the image's category."},
+	"tags": dschema.ListAttribute{Computed: true, ElementType: types.StringType, Description: "Tags of the image, in " +
+		"the order the API lists them (it sends them comma-separated)."},
+	"image_type": dschema.StringAttribute{Computed: true, Description: "Type of the image: `CoverSnapshot` (thumbnail), " +
+		"`NormalSnapshot`, `SpriteSnapshot`, `SpriteOriginSnapshot`, or several of these separated by commas."},
+	"description": dschema.StringAttribute{Computed: true, Description: "Description of the image."},
+	"app_id":      dschema.StringAttribute{Computed: true, Description: "ID of the VOD application the image belongs to."},
+	"title":       dschema.StringAttribute{Computed: true, Description: "Title of the image."},
+	"mezzanine": dschema.SingleNestedAttribute{Computed: true, Description: "Source file of the image; null when VOD " +
+		"returns none.", Attributes: map[string]dschema.Attribute{
+		"file_url":           dschema.StringAttribute{Computed: true, Description: "OSS URL of the image file."},
+		"original_file_name": dschema.StringAttribute{Computed: true, Description: "Name of the uploaded source file."},
+		"width":              dschema.Int64Attribute{Computed: true, Description: "Width of the image, in pixels."},
+		"height":             dschema.Int64Attribute{Computed: true, Description: "Height of the image, in pixels."},
+		"file_size":          dschema.Int64Attribute{Computed: true, Description: "Size of the image file, in bytes."},
+	}},
 }
 
-// imageAttrs are the computed attributes of an image, the same in all three schemas.
-var imageAttrs = map[string]imageAttr{
-	"url": {kindString, "Access URL of the image: a CDN URL if a CDN domain is specified, otherwise an OSS URL, " +
-		"or as `output_type` asks. Signed URLs expire after `auth_timeout`; an OSS URL signed with V4 " +
-		"(`x-oss-signature-version=OSS4-HMAC-SHA256`) after `x-oss-date` + `x-oss-expires`, at most 7 days."},
-	"status":           {kindString, "Status of the image: `Uploading` (initial), `Normal` (uploaded) or `UploadFail`."},
-	"creation_time":    {kindString, "Time the image was created, in ISO 8601 (`yyyy-MM-ddTHH:mm:ssZ`, UTC)."},
-	"storage_location": {kindString, "Bucket in which the image is stored."},
-	"cate_id":          {kindInt64, "ID of the image's category."},
-	"cate_name":        {kindString, "Name of the image's category."},
-	"tags":             {kindStringList, "Tags of the image, in the order the API lists them (it sends them comma-separated)."},
-	"image_type": {kindString, "Type of the image: `CoverSnapshot` (thumbnail), `NormalSnapshot`, `SpriteSnapshot`, " +
-		"`SpriteOriginSnapshot`, or several of these separated by commas."},
-	"description": {kindString, "Description of the image."},
-	"app_id":      {kindString, "ID of the VOD application the image belongs to."},
-	"title":       {kindString, "Title of the image."},
-	"mezzanine":   {kindMezzanine, "Source file of the image; null when VOD returns none."},
-}
-
-var mezzanineAttrs = map[string]imageAttr{
-	"file_url":           {kindString, "OSS URL of the image file."},
-	"original_file_name": {kindString, "Name of the uploaded source file."},
-	"width":              {kindInt64, "Width of the image, in pixels."},
-	"height":             {kindInt64, "Height of the image, in pixels."},
-	"file_size":          {kindInt64, "Size of the image file, in bytes."},
-}
-
-// dataSourceImageAttributes returns attrs as computed data source attributes.
-func dataSourceImageAttributes(attrs map[string]imageAttr) map[string]dschema.Attribute {
-	out := make(map[string]dschema.Attribute, len(attrs))
-	for name, a := range attrs {
-		switch a.kind {
-		case kindString:
-			out[name] = dschema.StringAttribute{Computed: true, Description: a.description}
-		case kindInt64:
-			out[name] = dschema.Int64Attribute{Computed: true, Description: a.description}
-		case kindStringList:
-			out[name] = dschema.ListAttribute{Computed: true, ElementType: types.StringType, Description: a.description}
-		case kindMezzanine:
-			out[name] = dschema.SingleNestedAttribute{Computed: true, Description: a.description,
-				Attributes: dataSourceImageAttributes(mezzanineAttrs)}
-		}
-	}
-	return out
-}
-
-// ephemeralImageAttributes returns attrs as computed ephemeral resource attributes.
-func ephemeralImageAttributes(attrs map[string]imageAttr) map[string]eschema.Attribute {
+// ephemeralAttributes converts computed data-source attributes into the ephemeral schema
+// package's, which has the same fields under distinct types. It knows the kinds of attribute the
+// provider's computed attributes use; another kind is a programming error, reported at once by
+// every test that builds the schema (TestEphemeralSchemaMatchesDataSource).
+func ephemeralAttributes(attrs map[string]dschema.Attribute) map[string]eschema.Attribute {
 	out := make(map[string]eschema.Attribute, len(attrs))
 	for name, a := range attrs {
-		switch a.kind {
-		case kindString:
-			out[name] = eschema.StringAttribute{Computed: true, Description: a.description}
-		case kindInt64:
-			out[name] = eschema.Int64Attribute{Computed: true, Description: a.description}
-		case kindStringList:
-			out[name] = eschema.ListAttribute{Computed: true, ElementType: types.StringType, Description: a.description}
-		case kindMezzanine:
-			out[name] = eschema.SingleNestedAttribute{Computed: true, Description: a.description,
-				Attributes: ephemeralImageAttributes(mezzanineAttrs)}
+		switch a := a.(type) {
+		case dschema.StringAttribute:
+			out[name] = eschema.StringAttribute{Computed: a.Computed, Sensitive: a.Sensitive, Description: a.Description}
+		case dschema.Int64Attribute:
+			out[name] = eschema.Int64Attribute{Computed: a.Computed, Sensitive: a.Sensitive, Description: a.Description}
+		case dschema.BoolAttribute:
+			out[name] = eschema.BoolAttribute{Computed: a.Computed, Sensitive: a.Sensitive, Description: a.Description}
+		case dschema.ListAttribute:
+			out[name] = eschema.ListAttribute{Computed: a.Computed, Sensitive: a.Sensitive, Description: a.Description,
+				ElementType: a.ElementType}
+		case dschema.SingleNestedAttribute:
+			out[name] = eschema.SingleNestedAttribute{Computed: a.Computed, Sensitive: a.Sensitive, Description: a.Description,
+				Attributes: ephemeralAttributes(a.Attributes)}
+		default:
+			panic(fmt.Sprintf("ephemeralAttributes: attribute %q is a %T, which it does not convert; add a case", name, a))
 		}
 	}
 	return out
 }
 
-// attrTypes returns the value types of attrs, for object values.
-func attrTypes(attrs map[string]imageAttr) map[string]attr.Type {
-	out := make(map[string]attr.Type, len(attrs))
-	for name, a := range attrs {
-		switch a.kind {
-		case kindString:
-			out[name] = types.StringType
-		case kindInt64:
-			out[name] = types.Int64Type
-		case kindStringList:
-			out[name] = types.ListType{ElemType: types.StringType}
-		case kindMezzanine:
-			out[name] = types.ObjectType{AttrTypes: attrTypes(mezzanineAttrs)}
-		}
+// objectType is t as the object type the framework builds for a schema or a nested attribute.
+func objectType(t attr.Type) types.ObjectType {
+	o, ok := t.(types.ObjectType)
+	if !ok {
+		panic(fmt.Sprintf("objectType: %T is not types.ObjectType", t))
 	}
-	return out
+	return o
 }
 
-// mezzanineTypes are the attribute types of the mezzanine object, built once.
-var mezzanineTypes = attrTypes(mezzanineAttrs)
+// The object types of vod_image's schemas and of its mezzanine, from the schemas, built once.
+var (
+	imageObjectType = objectType(imageDataSourceSchema().Type())
+	mezzanineType   = objectType(imageAttributes["mezzanine"].GetType())
+)
 
 const imageDataSourceDescription = "Reads one ApsaraVideo VOD image: its access URL and metadata, with the GetImageInfo operation. " +
 	"The URL is stored in the state; the ephemeral `vod_image` gives the same without storing it.\n\n" +
@@ -184,7 +164,7 @@ const imageIDComputedDescription = "ID of the image (the same as `image_id`)."
 
 // imageDataSourceSchema is the schema of the vod_image data source.
 func imageDataSourceSchema() dschema.Schema {
-	attrs := dataSourceImageAttributes(imageAttrs)
+	attrs := maps.Clone(imageAttributes)
 	attrs["image_id"] = dschema.StringAttribute{Required: true, Description: imageIDDescription, Validators: imageIDValidators}
 	attrs["output_type"] = dschema.StringAttribute{Optional: true, Description: outputTypeDescription, Validators: outputTypeValidators}
 	attrs["auth_timeout"] = dschema.Int64Attribute{Optional: true, Description: authTimeoutDescription, Validators: authTimeoutValidators}
@@ -194,7 +174,7 @@ func imageDataSourceSchema() dschema.Schema {
 
 // imageEphemeralSchema is the schema of the ephemeral vod_image.
 func imageEphemeralSchema() eschema.Schema {
-	attrs := ephemeralImageAttributes(imageAttrs)
+	attrs := ephemeralAttributes(imageAttributes)
 	attrs["image_id"] = eschema.StringAttribute{Required: true, Description: imageIDDescription, Validators: imageIDValidators}
 	attrs["output_type"] = eschema.StringAttribute{Optional: true, Description: outputTypeDescription, Validators: outputTypeValidators}
 	attrs["auth_timeout"] = eschema.Int64Attribute{Optional: true, Description: authTimeoutDescription, Validators: authTimeoutValidators}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -79,13 +80,9 @@ type imagesItemModel struct {
 	ModificationTime types.String `tfsdk:"modification_time"`
 }
 
-// imagesItemType is the type of an element of images, built once.
-var imagesItemType = func() types.ObjectType {
-	attrs := attrTypes(imageAttrs)
-	attrs["image_id"] = types.StringType
-	attrs["modification_time"] = types.StringType
-	return types.ObjectType{AttrTypes: attrs}
-}()
+// imagesItemType is the type of an element of images, built once by the framework from the
+// attributes vod_images' schema gives its elements.
+var imagesItemType = objectType(schema.NestedAttributeObject{Attributes: imagesItemAttributes()}.Type())
 
 // objectValue returns item as a value of imagesItemType.
 func (item *imagesItemModel) objectValue() (types.Object, diag.Diagnostics) {

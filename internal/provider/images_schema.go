@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -18,12 +19,17 @@ import (
 // The image statuses SearchMedia filters on.
 var imageStatuses = []string{"Uploading", "Normal", "UploadFail"}
 
-// imagesDataSourceSchema is the schema of vod_images; its images elements have vod_image's
-// computed attributes (image_schema.go).
-func imagesDataSourceSchema() schema.Schema {
-	item := dataSourceImageAttributes(imageAttrs)
+// imagesItemAttributes are the attributes of an element of vod_images' images: vod_image's computed
+// attributes (imageAttributes), its image_id and the modification time SearchMedia reports.
+func imagesItemAttributes() map[string]schema.Attribute {
+	item := maps.Clone(imageAttributes)
 	item["image_id"] = schema.StringAttribute{Computed: true, Description: "ID of the image."}
 	item["modification_time"] = schema.StringAttribute{Computed: true, Description: modificationTimeDescription}
+	return item
+}
+
+// imagesDataSourceSchema is the schema of vod_images.
+func imagesDataSourceSchema() schema.Schema {
 	onlyWithFilter := stringvalidator.ConflictsWith(path.MatchRoot("ids"))
 
 	return schema.Schema{
@@ -61,7 +67,7 @@ func imagesDataSourceSchema() schema.Schema {
 				Computed: true,
 				Description: "The images: in the order of `ids`, or of `sort` for a `filter`. Each has the attributes " +
 					"of the `vod_image` data source, and `modification_time` (for a `filter` only).",
-				NestedObject: schema.NestedAttributeObject{Attributes: item},
+				NestedObject: schema.NestedAttributeObject{Attributes: imagesItemAttributes()},
 			},
 			"missing_ids": schema.ListAttribute{
 				Computed:    true,

@@ -123,19 +123,16 @@ type Client struct {
 	// sdks holds SDK core clients, one per call in flight: an openapi.Client mutates its own fields
 	// on every request, so it must not be shared between goroutines. newSDK makes one when the
 	// pool is empty.
-	sdks       sync.Pool
-	newSDK     func() (*openapi.Client, error)
-	maxRetries int
-	backoff    func(attempt int) time.Duration
-	onAttempt  func(ctx context.Context, a Attempt)
-	reportMu   sync.Mutex // serializes onAttempt
-	batcher    *batcher   // nil when batching is off
-	rates      *rateControl
+	sdks      sync.Pool
+	newSDK    func() (*openapi.Client, error)
+	retry     retryPolicy // when and how long to retry (retry.go)
+	onAttempt func(ctx context.Context, a Attempt)
+	reportMu  sync.Mutex // serializes onAttempt
+	batcher   *batcher   // nil when batching is off
+	rates     *rateControl
 	// batchOnly sends every batch of several IDs as GetImageInfos, never as GetImageInfo calls
 	// (readMany): for the measurement that shows what using both actions gains.
 	batchOnly bool
-	// throttleBudget bounds how long one call retries Throttling answers: ReadTimeout.
-	throttleBudget time.Duration
 	// resolve, when the credential has a context-aware refresh (NewCredential's), gets fresh
 	// credentials with the request's context before each attempt.
 	resolve func(ctx context.Context) error
@@ -197,8 +194,9 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{newSDK: newSDK, maxRetries: cfg.MaxRetries, backoff: cfg.backoff,
-		onAttempt: cfg.OnAttempt, rates: newRateControl(cfg.RequestsPerSecond), throttleBudget: readTimeout}
+	// throttleBudget bounds how long one call retries Throttling answers: ReadTimeout.
+	c := &Client{newSDK: newSDK, retry: retryPolicy{maxRetries: cfg.MaxRetries, backoff: cfg.backoff, throttleBudget: readTimeout},
+		onAttempt: cfg.OnAttempt, rates: newRateControl(cfg.RequestsPerSecond)}
 	c.sdks.Put(first)
 	if r, ok := cfg.Credential.(interface{ Resolve(context.Context) error }); ok {
 		c.resolve = r.Resolve
@@ -208,11 +206,11 @@ func New(cfg Config) (*Client, error) {
 		c.updater, c.deleter = newUpdater(c, cfg.batchWindow), newDeleter(c, cfg.batchWindow)
 	}
 	c.upload, c.region, c.rates.region = cfg.Upload, cfg.RegionID, cfg.RegionID
-	if c.maxRetries < 0 {
-		c.maxRetries = 0
+	if c.retry.maxRetries < 0 {
+		c.retry.maxRetries = 0
 	}
-	if c.backoff == nil {
-		c.backoff = exponentialBackoff
+	if c.retry.backoff == nil {
+		c.retry.backoff = exponentialBackoff
 	}
 	return c, nil
 }
@@ -246,8 +244,8 @@ func (c *Client) takeSDK() (*openapi.Client, error) {
 // interval, until throttleBudget has passed since the first of them; a call fails on throttling
 // only then, or when its next turn would come later than that, and its *APIError says how long it
 // was throttled.
-// Other retryable failures are retried up to maxRetries times with c.backoff, as before. ctx ends
-// every wait at once.
+// Other retryable failures are retried up to maxRetries times with backoff. The decision is
+// retryPolicy.next (retry.go); ctx ends every wait at once.
 func (c *Client) call(ctx context.Context, action string, query map[string]string, decode func([]byte) error) error {
 	params := &openapi.Params{
 		Action:      dara.String(action),
@@ -270,15 +268,10 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 	}
 	defer c.sdks.Put(sdk)
 	clk := c.rates.clock
-	var throttledSince time.Time // the first Throttling answer of the current run of them
-	faults := 0                  // retries spent on failures other than throttling
-	var lastErr error            // of the attempt before, if it is retried
+	var retries retryState
+	var lastErr error // of the attempt before, if it is retried
 	for attempt := 0; ; attempt++ {
-		var deadline time.Time
-		if lastErr != nil && isThrottling(lastErr) {
-			deadline = throttledSince.Add(c.throttleBudget)
-		}
-		turn, err := c.rates.wait(ctx, action, deadline)
+		turn, err := c.rates.wait(ctx, action, c.retry.throttleDeadline(&retries))
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return fmt.Errorf("%s: %w", action, ctxErr)
@@ -288,7 +281,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 			if !errors.As(lastErr, &apiErr) {
 				return err
 			}
-			apiErr.Attempts, apiErr.Throttled = attempt, clk.Now().Sub(throttledSince)
+			apiErr.Attempts, apiErr.Throttled = attempt, clk.Now().Sub(retries.throttledSince)
 			return lastErr
 		}
 		start := time.Now()
@@ -313,19 +306,13 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 		case err == nil:
 			c.rates.succeeded(action)
 		case ctx.Err() != nil:
-		case throttled:
-			c.rates.throttled(action, turn)
-			if lastErr == nil || !isThrottling(lastErr) {
-				throttledSince = clk.Now()
-			}
-			wait = c.rates.jitter(action)
-			final = !clk.Now().Add(wait).Before(throttledSince.Add(c.throttleBudget))
 		default:
-			final = faults >= c.maxRetries || !isRetryable(err)
-			if !final {
-				faults++
-				wait = c.backoff(faults)
+			if throttled {
+				c.rates.throttled(action, turn)
 			}
+			var retry bool
+			wait, retry = c.retry.next(&retries, err, clk.Now(), func() time.Duration { return c.rates.jitter(action) })
+			final = !retry
 		}
 		c.report(ctx, Attempt{Action: action, Query: query, Number: attempt + 1, Duration: time.Since(start), Err: err, Retrying: !final,
 			RequestID: requestID(res, err), RequestsPerSecond: c.rates.snapshot(action).RequestsPerSecond})
@@ -340,7 +327,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 			if errors.As(err, &apiErr) {
 				apiErr.Attempts = attempt + 1
 				if throttled {
-					apiErr.Throttled = clk.Now().Sub(throttledSince)
+					apiErr.Throttled = clk.Now().Sub(retries.throttledSince)
 				}
 			} else if attempt > 0 {
 				err = fmt.Errorf("%w (after %d attempts)", err, attempt+1)

@@ -156,7 +156,7 @@ func TestRetries(t *testing.T) {
 func TestCancelStopsRetrying(t *testing.T) {
 	srv, _, _ := flaky(t, 1000, 503, "ServiceUnavailable")
 	c := newTestClient(t, srv.URL, testSecret, SignatureV3, 10)
-	c.backoff = func(int) time.Duration { return time.Hour }
+	c.retry.backoff = func(int) time.Duration { return time.Hour }
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
