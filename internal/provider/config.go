@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -30,14 +29,6 @@ var (
 	envSTSEndpoint   = []string{"ALIBABA_CLOUD_STS_ENDPOINT"}
 	envCredsURI      = "ALIBABA_CLOUD_CREDENTIALS_URI" //nolint:gosec // G101: the variable's name, not a credential
 )
-
-// vodRegions are the regions with a VOD endpoint (vod-api.md), and cn-hangzhou, which the official
-// vod-20170321 client's endpoint map sends to vod.cn-shanghai.aliyuncs.com (vod.EndpointForRegion
-// does the same); skip_region_validation admits others.
-var vodRegions = []string{
-	"cn-beijing", "cn-shanghai", "cn-shenzhen", "cn-hongkong", "ap-northeast-1", "ap-southeast-1",
-	"ap-southeast-5", "eu-central-1", "us-west-1", "cn-hangzhou",
-}
 
 // Defaults of the provider's tuning arguments.
 const (
@@ -174,6 +165,7 @@ func (c resolvedConfig) credentialSource(tune credentialTuning, profile *vod.CLI
 		ReadTimeout:    tune.readTimeout,
 		MaxRetries:     tune.maxRetries,
 	}
+	src.STSEndpointFrom = c.stsEndpoint.source
 	var desc string
 	switch {
 	case c.accessKey.set():
@@ -210,15 +202,6 @@ func (c resolvedConfig) credentialSource(tune credentialTuning, profile *vod.CLI
 		desc = fmt.Sprintf("role %s (from %s) assumed with %s", c.roleARN.value, c.roleARN.source, desc)
 	}
 	return src, desc
-}
-
-// regionProblem says why a region cannot be used, or "" when it can.
-func regionProblem(region string, skip bool) string {
-	if skip || slices.Contains(vodRegions, region) {
-		return ""
-	}
-	return fmt.Sprintf("%q is not a region with ApsaraVideo VOD.%s Use one of %s, or set skip_region_validation = true "+
-		"for a region newer than this provider.", region, didYouMean(region, vodRegions), strings.Join(vodRegions, ", "))
 }
 
 func quoted(s string) string {

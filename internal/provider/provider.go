@@ -46,7 +46,10 @@ func NewWithClock(version string, now func() time.Time) func() provider.Provider
 type providerData struct {
 	client   *vod.Client
 	region   string
-	endpoint string
+	endpoint string // shown redacted
+	// endpointFrom names the setting (or the region) that chose the endpoint, for the errors a
+	// wrong one causes.
+	endpointFrom string
 	// secrets are masked in every log line written while reading.
 	secrets []string
 	// now is the provider's clock (time.Now outside tests).
@@ -160,7 +163,10 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			fmt.Sprintf("The region from %s: %s", cfg.region.source, problem))
 		return
 	}
-	secretValues := append(secrets(cfg), profileSecrets(profile)...)
+	if resp.Diagnostics.Append(endpointDiagnostics(cfg)...); resp.Diagnostics.HasError() {
+		return
+	}
+	secretValues := append(append(secrets(cfg), profileSecrets(profile)...), urlSecrets(cfg, profile)...)
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, secretValues...)
 	ctx = tflog.MaskMessageStrings(ctx, secretValues...)
 
@@ -225,8 +231,8 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"batch_reads":        m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
 	})
 
-	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secretValues, now: p.now,
-		accessKeyID: accessKeyID, credentials: credDesc}
+	data := &providerData{client: client, region: cfg.region.value, endpoint: vod.RedactURL(endpoint), secrets: secretValues, now: p.now,
+		accessKeyID: accessKeyID, credentials: credDesc, endpointFrom: endpointFrom(cfg)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
