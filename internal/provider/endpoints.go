@@ -69,9 +69,22 @@ func (v endpointValidator) ValidateString(_ context.Context, req validator.Strin
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
 		return
 	}
-	if summary, problem := endpointProblem(v.sts, req.Path.String(), req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, summary, problem)
+	value := req.ConfigValue.ValueString()
+	if summary, problem := endpointProblem(v.sts, "argument "+req.Path.String(), value); problem != "" {
+		addEndpointError(&resp.Diagnostics, req.Path, value, summary, problem)
 	}
+}
+
+// addEndpointError reports an endpoint setting's problem at the attribute, or, when the value has
+// secret parts (a password in its user info, query values), without one: Terraform prints the
+// configuration line of an attribute's error, and that line may hold the password (or a variable
+// whose value Terraform shows).
+func addEndpointError(diags *diag.Diagnostics, p path.Path, value, summary, problem string) {
+	if len(vod.URLSecrets(value)) > 0 {
+		diags.AddError(summary, problem)
+		return
+	}
+	diags.AddAttributeError(p, summary, problem)
 }
 
 // endpointProblem says why an endpoint setting's value cannot be used, naming the setting (from),
@@ -104,7 +117,7 @@ func endpointDiagnostics(c resolvedConfig) diag.Diagnostics {
 			continue
 		}
 		if summary, problem := endpointProblem(s.sts, s.v.source, s.v.value); problem != "" {
-			diags.AddAttributeError(path.Root(s.attr), summary, problem)
+			addEndpointError(&diags, path.Root(s.attr), s.v.value, summary, problem)
 		}
 	}
 	return diags

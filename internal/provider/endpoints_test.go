@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -117,7 +118,13 @@ func TestEndpointValidator(t *testing.T) {
 		if resp.Diagnostics.HasError() == tc.ok {
 			t.Errorf("%s = %q: ok=%v, diagnostics %v", name, tc.value, tc.ok, resp.Diagnostics)
 		}
-		if !tc.ok && !strings.Contains(resp.Diagnostics[0].Detail(), "The "+name+" cannot be used") {
+		if tc.ok || !resp.Diagnostics.HasError() {
+			continue
+		}
+		if _, hasPath := resp.Diagnostics[0].(diag.DiagnosticWithPath); hasPath == strings.Contains(tc.value, "@") {
+			t.Errorf("%s = %q: at the attribute %v; an error about a value with a password must not point at its line", name, tc.value, hasPath)
+		}
+		if !strings.Contains(resp.Diagnostics[0].Detail(), "The argument "+name+" cannot be used") {
 			t.Errorf("%s = %q: the error does not name the setting: %s", name, tc.value, resp.Diagnostics[0].Detail())
 		}
 	}
