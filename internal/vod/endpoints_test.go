@@ -166,7 +166,10 @@ func TestSTSEndpointNotFoundNamesTheSetting(t *testing.T) {
 	} {
 		dials := 0
 		f := testFetcher(3)
-		tr := f.http.client.Transport.(*http.Transport)
+		tr, ok := f.http.client.Transport.(*http.Transport)
+		if !ok {
+			t.Fatalf("the fetcher's transport is a %T", f.http.client.Transport)
+		}
 		tr.DialContext = noSuchHostDialer(&dials)
 		tr.Proxy = nil
 		host, err := ParseSTSEndpoint(tc.endpoint)
