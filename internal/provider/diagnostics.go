@@ -162,6 +162,11 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 				strings.ReplaceAll(credErr.Error(), "\n", "\n  "), credentialAdvice(credErr)))
 	}
 	if !errors.As(err, &apiErr) {
+		if vod.IsHostNotFound(err) && vod.IsProxyFailure(err) {
+			return diag.NewErrorDiagnostic("Proxy not found",
+				fmt.Sprintf("Reading %s failed: the host of the HTTP proxy was not found in DNS (%s). Check HTTPS_PROXY "+
+					"(or https_proxy, ALL_PROXY) and NO_PROXY; the request was not retried.", what, redactSecrets(err.Error(), data.secrets)))
+		}
 		if vod.IsHostNotFound(err) {
 			// The host comes from the configuration: name the setting, and do not call it transient.
 			return diag.NewErrorDiagnostic("VOD endpoint not found",

@@ -266,3 +266,15 @@ func TestHostNotFoundNamesTheSetting(t *testing.T) {
 		t.Errorf("STS host not found: %s", got)
 	}
 }
+
+// A proxy host that DNS does not know is named as the proxy, not as the endpoint.
+func TestProxyHostNotFound(t *testing.T) {
+	data := &providerData{region: "cn-shanghai", endpoint: "https://vod.cn-shanghai.aliyuncs.com", endpointFrom: "argument endpoint",
+		secrets: []string{"Pr0xyPw"}}
+	err := fmt.Errorf("GetImageInfo: %w", &net.OpError{Op: "proxyconnect", Net: "tcp",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "proxy.example", IsNotFound: true}}})
+	d := readImageError("img-1", data, err)
+	if d.Summary() != "Proxy not found" || !strings.Contains(d.Detail(), "HTTPS_PROXY") || strings.Contains(d.Detail(), "argument endpoint") {
+		t.Errorf("%s\n%s", d.Summary(), d.Detail())
+	}
+}

@@ -206,6 +206,8 @@ func safeFetchError(what string, err error, attempts int) *CredentialError {
 		}
 	case errors.As(err, &malformed):
 		ce.Problem = "the answer could not be read (empty, cut short or not JSON)"
+	case isHostNotFound(err) && IsProxyFailure(err):
+		ce.Problem = "the proxy's host name was not found in DNS (" + dnsName(err) + "): check HTTPS_PROXY (or https_proxy, ALL_PROXY)"
 	case isHostNotFound(err):
 		// Not transient: a name that DNS does not know is a configuration mistake (or a network
 		// without the right DNS), and retrying later will not change it.
@@ -396,7 +398,8 @@ func (f *fetcher) callSTS(ctx context.Context, host, action string, params map[s
 // named the host, when one did, and the forms it takes.
 func (f *fetcher) explainUnreachableSTS(host string, err error) {
 	var ce *CredentialError
-	if !errors.As(err, &ce) || ce.Fix != "" || (!strings.Contains(ce.Problem, "not found in DNS") && !strings.Contains(ce.Problem, "connection refused")) {
+	if !errors.As(err, &ce) || ce.Fix != "" || strings.Contains(ce.Problem, "proxy") ||
+		(!strings.Contains(ce.Problem, "not found in DNS") && !strings.Contains(ce.Problem, "connection refused")) {
 		return
 	}
 	if f.stsEndpoint != "" && host == f.stsEndpoint {

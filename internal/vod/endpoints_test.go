@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -216,5 +217,34 @@ func TestNewCredentialRefusesAnSTSEndpointOfAnotherForm(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "ALIBABA_CLOUD_STS_ENDPOINT") || strings.Contains(err.Error(), "s3cretpw") ||
 		!strings.Contains(err.Error(), "https://host[:port]") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// A proxy whose host DNS does not know is named as the proxy, not as the STS setting; a credentials
+// URI's host names the variable or profile field it came from.
+func TestHostNotFoundBehindAProxyAndForACredentialsURI(t *testing.T) {
+	proxyErr := &url.Error{Op: "Post", URL: "https://sts.example/", Err: &net.OpError{Op: "proxyconnect", Net: "tcp",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "proxy.example", IsNotFound: true}}}}
+	ce := safeFetchError("STS AssumeRole at sts.example", proxyErr, 1)
+	f := &fetcher{stsEndpoint: "sts.example", stsFrom: "argument sts_endpoint"}
+	f.explainUnreachableSTS("sts.example", ce)
+	if ce.Transient || !strings.Contains(ce.Problem, "proxy's host name was not found") || !strings.Contains(ce.Problem, "HTTPS_PROXY") ||
+		strings.Contains(ce.Fix, "sts_endpoint") {
+		t.Errorf("proxy DNS failure: %+v", ce)
+	}
+	if !IsProxyFailure(proxyErr) || IsProxyFailure(&net.OpError{Op: "dial"}) {
+		t.Error("IsProxyFailure")
+	}
+
+	dials := 0
+	uf := testFetcher(2)
+	tr, ok := uf.http.client.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("the fetcher's transport is a %T", uf.http.client.Transport)
+	}
+	tr.DialContext, tr.Proxy = noSuchHostDialer(&dials), nil
+	_, err := (&uriSource{f: uf, uri: "http://creds.example/x?token=abcd1234", from: "ALIBABA_CLOUD_CREDENTIALS_URI"}).get(context.Background())
+	if !errors.As(err, &ce) || ce.Transient || dials != 1 || !strings.Contains(ce.Fix, "ALIBABA_CLOUD_CREDENTIALS_URI") || strings.Contains(err.Error(), "abcd1234") {
+		t.Errorf("credentials URI host not found after %d dials: %v (fix %q)", dials, err, ce.Fix)
 	}
 }

@@ -174,3 +174,10 @@ func dnsName(err error) string {
 	}
 	return ""
 }
+
+// IsProxyFailure reports whether err, or an error it wraps, is a failure to reach the HTTP proxy
+// (HTTPS_PROXY and the like) rather than the endpoint behind it.
+func IsProxyFailure(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "proxyconnect"
+}
