@@ -333,6 +333,11 @@ func credentialAdvice(ce *vod.CredentialError) string {
 		if ce.Attempts == 1 {
 			was = "attempt was"
 		}
+		if ce.Fix != "" {
+			// A refused connection may be a server that is down or a wrong host or port: both said.
+			return fmt.Sprintf("No connection could be made: %d %s made with backoff (max_retries sets how many). "+
+				"If the service is down, run terraform again later; if it persists, %s.", ce.Attempts, was, ce.Fix)
+		}
 		return fmt.Sprintf("This failure is transient (throttling, a server error, a broken connection or a garbled answer), "+
 			"not a sign that the configuration is wrong: %d %s made with backoff (max_retries sets how many). "+
 			"Run terraform again later, or raise max_retries.", ce.Attempts, was)

@@ -278,3 +278,14 @@ func TestProxyHostNotFound(t *testing.T) {
 		t.Errorf("%s\n%s", d.Summary(), d.Detail())
 	}
 }
+
+// A refused connection to a configured STS host may be a server that is down or a wrong setting:
+// the advice names the setting, and does not call the configuration fine.
+func TestRefusedSTSNamesTheSetting(t *testing.T) {
+	ce := &vod.CredentialError{Source: "STS AssumeRole at 127.0.0.1:1", Problem: "the request failed: dial tcp 127.0.0.1:1: connect: connection refused",
+		Attempts: 4, Transient: true, Fix: "check argument sts_endpoint: it names the host 127.0.0.1:1; write it as host[:port] or https://host[:port]"}
+	got := credentialErrorDetail("role x", vod.CredentialSource{AssumeRole: &vod.AssumeRole{}}, ce)
+	if !strings.Contains(got, "argument sts_endpoint") || strings.Contains(got, "not a sign that the configuration is wrong") || !strings.Contains(got, "4 attempts") {
+		t.Errorf("%s", got)
+	}
+}
