@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -34,14 +33,6 @@ var (
 	envSTSEndpoint   = []string{"ALIBABA_CLOUD_STS_ENDPOINT"}
 	envCredsURI      = "ALIBABA_CLOUD_CREDENTIALS_URI" //nolint:gosec // G101: the variable's name, not a credential
 )
-
-// vodRegions are the regions with a VOD endpoint (vod-api.md), and cn-hangzhou, which the official
-// vod-20170321 client's endpoint map sends to vod.cn-shanghai.aliyuncs.com (vod.EndpointForRegion
-// does the same); skip_region_validation admits others.
-var vodRegions = []string{
-	"cn-beijing", "cn-shanghai", "cn-shenzhen", "cn-hongkong", "ap-northeast-1", "ap-southeast-1",
-	"ap-southeast-5", "eu-central-1", "us-west-1", "cn-hangzhou",
-}
 
 // Defaults of the provider's tuning arguments.
 const (
@@ -178,6 +169,7 @@ func (c resolvedConfig) credentialSource(tune credentialTuning, profile *vod.CLI
 		ReadTimeout:    tune.readTimeout,
 		MaxRetries:     tune.maxRetries,
 	}
+	src.STSEndpointFrom = c.stsEndpoint.source
 	var desc string
 	switch {
 	case c.accessKey.set():
@@ -246,7 +238,10 @@ func newProviderData(ctx context.Context, m providerModel, providerVersion, terr
 			fmt.Sprintf("The region from %s: %s", cfg.region.source, problem))
 		return nil, diags
 	}
-	secretValues := append(secrets(cfg), profileSecrets(profile)...)
+	if diags.Append(endpointDiagnostics(cfg)...); diags.HasError() {
+		return nil, diags
+	}
+	secretValues := append(append(secrets(cfg), profileSecrets(profile)...), urlSecrets(cfg, profile)...)
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, secretValues...)
 	ctx = tflog.MaskMessageStrings(ctx, secretValues...)
 
@@ -311,18 +306,9 @@ func newProviderData(ctx context.Context, m providerModel, providerVersion, terr
 		"batch_reads":        m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
 	})
 
-	data := &providerData{client: client, region: cfg.region.value, endpoint: endpoint, secrets: secretValues, now: now,
-		accessKeyID: accessKeyID, credentials: credDesc}
+	data := &providerData{client: client, region: cfg.region.value, endpoint: vod.RedactURL(endpoint), secrets: secretValues,
+		now: now, accessKeyID: accessKeyID, credentials: credDesc, endpointFrom: endpointFrom(cfg)}
 	return data, diags
-}
-
-// regionProblem says why a region cannot be used, or "" when it can.
-func regionProblem(region string, skip bool) string {
-	if skip || slices.Contains(vodRegions, region) {
-		return ""
-	}
-	return fmt.Sprintf("%q is not a region with ApsaraVideo VOD.%s Use one of %s, or set skip_region_validation = true "+
-		"for a region newer than this provider.", region, didYouMean(region, vodRegions), strings.Join(vodRegions, ", "))
 }
 
 func quoted(s string) string {

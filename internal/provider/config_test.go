@@ -182,18 +182,6 @@ func TestCredentialSourcePrecedence(t *testing.T) {
 	}
 }
 
-func TestRegionProblem(t *testing.T) {
-	if p := regionProblem("cn-shanghai", false); p != "" {
-		t.Errorf("cn-shanghai is a VOD region: %s", p)
-	}
-	if p := regionProblem("cn-wulanchabu", false); !strings.Contains(p, "skip_region_validation") {
-		t.Errorf("an unknown region must mention skip_region_validation: %q", p)
-	}
-	if p := regionProblem("cn-wulanchabu", true); p != "" {
-		t.Errorf("skip_region_validation admits any region: %s", p)
-	}
-}
-
 func TestUserAgent(t *testing.T) {
 	t.Setenv("TF_APPEND_USER_AGENT", "ci/42")
 	if got, want := userAgent("1.2.3", "1.11.4"), "terraform-provider-vod/1.2.3 Terraform/1.11.4 ci/42"; got != want {

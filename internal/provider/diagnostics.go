@@ -12,21 +12,122 @@ import (
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
 )
 
-// hints say what to do about the API error codes a user is most likely to meet.
-var hints = map[string]string{
-	"InvalidAccessKeyId.NotFound":                "The access key ID is not known to Alibaba Cloud: check access_key or ALIBABA_CLOUD_ACCESS_KEY_ID, and that the key has not been deleted.",
-	"InvalidAccessKeyId.Inactive":                "The access key is disabled: enable it in the RAM console or use another one.",
-	"SignatureDoesNotMatch":                      "The access key secret does not match the access key ID: check secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
-	"InvalidSecurityToken.Expired":               "The STS security token has expired: obtain new temporary credentials.",
-	"InvalidSecurityToken.Mismatch":              "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
-	"InvalidSecurityToken.MismatchWithAccessKey": "The STS security token does not belong to the access key: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key.",
-	"InvalidSecurityToken.Malformed":             "The STS security token is not valid: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN, and that it belongs to the temporary access key.",
-	"InvalidTimeStamp.Expired":                   "The request's timestamp was rejected: check that this machine's clock is correct.",
-	"Forbidden.RAM":                              "The RAM user or role lacks permission: grant it vod:{action}.",
-	"Forbidden":                                  "The caller is not allowed to make this request: check its RAM permissions (vod:{action}).",
-	"Throttling.User":                            throttlingHint,
-	"Throttling.Api":                             throttlingHint,
-	"Throttling":                                 throttlingHint,
+// adviceScope says how far an API error code reaches, and so how often it is explained in full.
+type adviceScope int
+
+const (
+	// perRead: the code is about what one request asked; every read that meets it is explained.
+	perRead adviceScope = iota
+	// perCode: the code is about the credentials, the account or this machine, so every request
+	// fails the same way: explained in full once per plan, later reads refer to that error.
+	perCode
+	// perAction: a permission, granted per action (vod:GetImageInfo, vod:SearchMedia): explained
+	// once per action.
+	perAction
+)
+
+// codeAdvice is what the provider says about one API error code: the summary of the error that
+// explains a provider-wide failure, and what to do ({action} is replaced by the API action).
+type codeAdvice struct {
+	scope   adviceScope
+	summary string
+	hint    string
+}
+
+// advice covers the codes that VOD's common error table (api-models/models.json errors.common, from
+// VOD's "Error codes" page) and Alibaba Cloud's API gateway (vod-api.md "Errors"; the OpenAPI common
+// client error codes, such as the ECS API reference's common error code table, which lists
+// Forbidden.AccessKeyDisabled as 403 "The AccessKey is disabled.") answer for every product. Each
+// says what that code means for this provider and what to change; TestAdviceForEveryDocumentedCode
+// holds the table.
+var advice = map[string]codeAdvice{
+	// Credentials (the gateway's codes).
+	"InvalidAccessKeyId.NotFound": {perCode, "VOD rejected the provider's credentials",
+		"The access key ID is not known to Alibaba Cloud: check access_key or ALIBABA_CLOUD_ACCESS_KEY_ID, and that the key has not been deleted."},
+	"InvalidAccessKeyId.Inactive": {perCode, "The provider's access key is disabled", accessKeyDisabledHint},
+	"Forbidden.AccessKeyDisabled": {perCode, "The provider's access key is disabled", accessKeyDisabledHint},
+	"SignatureDoesNotMatch": {perCode, "VOD rejected the provider's credentials",
+		"The access key secret does not match the access key ID: check secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET."},
+	"IncompleteSignature": {perCode, "VOD rejected the provider's request signature",
+		"The request's signature is not complete: a proxy between here and VOD that rewrites requests or drops headers is the " +
+			"likely cause (check HTTPS_PROXY and NO_PROXY); otherwise please report it with the request ID."},
+	"MissingSecurityToken": {perCode, "VOD rejected the provider's credentials",
+		"The access key is a temporary (STS) one and needs its security token: set security_token or ALIBABA_CLOUD_SECURITY_TOKEN " +
+			"with the token issued together with the key."},
+	"InvalidSecurityToken.Expired": {perCode, "The provider's STS security token has expired",
+		"The STS security token has expired: obtain new temporary credentials, or let the provider obtain and refresh them " +
+			"(an assume_role block, OIDC or a RamRoleArn profile)."},
+	"InvalidSecurityToken.Mismatch":              {perCode, "VOD rejected the provider's STS security token", tokenMismatchHint},
+	"InvalidSecurityToken.MismatchWithAccessKey": {perCode, "VOD rejected the provider's STS security token", tokenMismatchHint},
+	"InvalidSecurityToken.Malformed": {perCode, "VOD rejected the provider's STS security token",
+		"The STS security token is not valid: check security_token or ALIBABA_CLOUD_SECURITY_TOKEN, and that it belongs to the temporary access key."},
+	"InvalidTimeStamp.Expired": {perCode, "VOD rejected this machine's clock",
+		"The request's timestamp was more than 15 minutes off VOD's clock: check that this machine's clock is correct (NTP)."},
+	"Forbidden.RiskControl": {perCode, "Alibaba Cloud's risk control blocked the provider's requests",
+		"Alibaba Cloud's risk control system refused requests from this account or key: check the account's security " +
+			"notices in the console, or contact Alibaba Cloud support; retrying does not help."},
+
+	// Permissions, granted per action.
+	"Forbidden": {perAction, permissionSummary,
+		"The caller is not allowed to make this request: grant the RAM user or role vod:{action} (or a VOD read-only policy)."},
+	"Forbidden.RAM": {perAction, permissionSummary, "The RAM user or role lacks permission: grant it vod:{action}."},
+	"Forbidden.Unauthorized": {perAction, permissionSummary,
+		"The caller is not authorized for this request: grant the RAM user or role vod:{action}."},
+	"Forbidden.SubUser": {perAction, permissionSummary,
+		"{action} is not available to this RAM user: grant it vod:{action}, or use a role that has it."},
+	"Forbidden.NotSupportRAM": {perAction, "VOD does not accept RAM credentials for this action",
+		"{action} does not accept RAM users' or roles' credentials here: use the account's own access key for it."},
+
+	// The account's VOD service (VOD's common errors).
+	"OperationDenied": {perCode, "ApsaraVideo VOD is not activated for this account",
+		"The account that owns these credentials has not activated ApsaraVideo VOD: activate it in the console, or use " +
+			"the credentials of the account that holds the images."},
+	"OperationDenied.Suspended": {perCode, "The account's ApsaraVideo VOD service is suspended",
+		"Alibaba Cloud suspended ApsaraVideo VOD for this account because of overdue payments: add funds to the account, " +
+			"then run terraform again."},
+
+	// About one request.
+	"MissingParameter": {perRead, "", badRequestHint},
+	"InvalidParameter": {perRead, "", badRequestHint},
+	"UnsupportedHTTPMethod": {perRead, "",
+		"VOD refused the request's HTTP method: a proxy that rewrites requests is the likely cause; otherwise please report " +
+			"it with the request ID."},
+	"SignatureNonceUsed": {perRead, "",
+		"VOD had seen this request's nonce before: something between here and VOD sent the same request twice (a proxy that " +
+			"retries). Each of the provider's own attempts is signed afresh; run terraform again."},
+	"InternalError":      {perRead, "", serverFailureHint},
+	"ServiceUnavailable": {perRead, "", serverFailureHint},
+	"ServiceUnAvailable": {perRead, "", serverFailureHint}, // VOD's own table spells it so
+	"Throttling.User":    {perRead, "", throttlingHint},
+	"Throttling.Api":     {perRead, "", throttlingHint},
+	"Throttling":         {perRead, "", throttlingHint},
+}
+
+const (
+	permissionSummary     = "The provider's credentials lack a VOD permission"
+	accessKeyDisabledHint = "The access key is disabled: enable it in the RAM console (the user's AccessKey list), or use " +
+		"another key; no permission change helps while it is disabled."
+	tokenMismatchHint = "The STS security token does not belong to the access key: check security_token or " +
+		"ALIBABA_CLOUD_SECURITY_TOKEN against the temporary access_key."
+	badRequestHint = "VOD refused a parameter of the request (the message names it): check image_id, output_type and " +
+		"auth_timeout; if they are right, please report it with the request ID."
+	serverFailureHint = "VOD failed on its side; the request was retried up to max_retries times. Run terraform again " +
+		"later, or raise max_retries."
+)
+
+// adviceFor returns the advice for a code: the table's, else by the code's family (Forbidden.* is a
+// permission; InvalidAccessKeyId.* and InvalidSecurityToken.* are the credentials').
+func adviceFor(code string) codeAdvice {
+	if a, ok := advice[code]; ok {
+		return a
+	}
+	switch {
+	case strings.HasPrefix(code, "Forbidden"):
+		return codeAdvice{scope: perAction, summary: permissionSummary}
+	case strings.HasPrefix(code, "InvalidAccessKeyId"), strings.HasPrefix(code, "InvalidSecurityToken"):
+		return codeAdvice{scope: perCode, summary: "VOD rejected the provider's credentials"}
+	}
+	return codeAdvice{}
 }
 
 // throttlingHint explains a read that VOD throttled for longer than the provider may wait.
@@ -61,6 +162,19 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 				strings.ReplaceAll(credErr.Error(), "\n", "\n  "), credentialAdvice(credErr)))
 	}
 	if !errors.As(err, &apiErr) {
+		if vod.IsHostNotFound(err) && vod.IsProxyFailure(err) {
+			return diag.NewErrorDiagnostic("Proxy not found",
+				fmt.Sprintf("Reading %s failed: the host of the HTTP proxy was not found in DNS (%s). Check HTTPS_PROXY "+
+					"(or https_proxy, ALL_PROXY) and NO_PROXY; the request was not retried.", what, redactSecrets(err.Error(), data.secrets)))
+		}
+		if vod.IsHostNotFound(err) {
+			// The host comes from the configuration: name the setting, and do not call it transient.
+			return diag.NewErrorDiagnostic("VOD endpoint not found",
+				fmt.Sprintf("Reading %s failed: the host of the VOD endpoint %s was not found in DNS (%s). The endpoint "+
+					"comes from %s: check it (forms: %s) and the region, or this machine's DNS settings. "+
+					"The request was not retried, as retrying does not change this answer.",
+					what, data.endpoint, redactSecrets(err.Error(), data.secrets), orWord(data.endpointFrom, "the region"), endpointForms))
+		}
 		if vod.IsUnreachable(err) {
 			return diag.NewErrorDiagnostic("VOD endpoint not reachable",
 				fmt.Sprintf("Reading %s failed: the VOD endpoint %s could not be reached: %s\n\n"+
@@ -105,7 +219,7 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 	if apiErr.Recommend != "" {
 		fmt.Fprintf(&b, "Recommend:  %s\n", apiErr.Recommend)
 	}
-	if hint, ok := hints[apiErr.Code]; ok {
+	if hint := adviceFor(apiErr.Code).hint; hint != "" {
 		fmt.Fprintf(&b, "\n%s", strings.ReplaceAll(hint, "{action}", apiErr.Action))
 	}
 	return diag.NewErrorDiagnostic(summary, b.String())
@@ -113,27 +227,23 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 
 // providerWideSummary is the summary of the one error that explains a provider-wide failure.
 func providerWideSummary(code string) string {
-	switch {
-	case strings.HasPrefix(code, "Forbidden"):
-		return "The provider's credentials lack a VOD permission"
-	case code == "InvalidTimeStamp.Expired":
-		return "VOD rejected this machine's clock"
+	if a := adviceFor(code); a.summary != "" {
+		return a.summary
 	}
 	return "VOD rejected the provider's credentials"
 }
 
-// providerWideCause says whether an API error is caused by the provider's credentials (or this
-// machine's clock) rather than by what was read, so that every request fails the same way: it
-// returns the key under which such failures are explained once, "" for any other error.
-// Permissions are granted per action (vod:GetImageInfo, vod:SearchMedia), so a Forbidden error is
-// keyed by its action too.
+// providerWideCause says whether an API error is caused by the provider's credentials, its
+// account or this machine's clock rather than by what was read, so that every request fails the
+// same way: it returns the key under which such failures are explained once, "" for any other
+// error. Permissions are granted per action (vod:GetImageInfo, vod:SearchMedia), so a permission
+// error is keyed by its action too; a disabled key or a suspended service by its code alone.
 func providerWideCause(apiErr *vod.APIError) string {
-	switch code := apiErr.Code; {
-	case strings.HasPrefix(code, "InvalidAccessKeyId"), strings.HasPrefix(code, "InvalidSecurityToken"),
-		code == "SignatureDoesNotMatch", code == "IncompleteSignature", code == "InvalidTimeStamp.Expired":
-		return code
-	case strings.HasPrefix(code, "Forbidden"):
-		return code + " " + apiErr.Action
+	switch adviceFor(apiErr.Code).scope {
+	case perCode:
+		return apiErr.Code
+	case perAction:
+		return apiErr.Code + " " + apiErr.Action
 	}
 	return ""
 }
@@ -222,6 +332,11 @@ func credentialAdvice(ce *vod.CredentialError) string {
 		was := "attempts were"
 		if ce.Attempts == 1 {
 			was = "attempt was"
+		}
+		if ce.Fix != "" {
+			// A refused connection may be a server that is down or a wrong host or port: both said.
+			return fmt.Sprintf("No connection could be made: %d %s made with backoff (max_retries sets how many). "+
+				"If the service is down, run terraform again later; if it persists, %s.", ce.Attempts, was, ce.Fix)
 		}
 		return fmt.Sprintf("This failure is transient (throttling, a server error, a broken connection or a garbled answer), "+
 			"not a sign that the configuration is wrong: %d %s made with backoff (max_retries sets how many). "+

@@ -164,3 +164,128 @@ func TestMaskAccessKeyID(t *testing.T) {
 		}
 	}
 }
+
+// Each documented code gets advice that fits it: VOD's common errors (api-models/models.json
+// errors.common) and the gateway's credential codes (vod-api.md "Errors"; the OpenAPI common error
+// code tables, where Forbidden.AccessKeyDisabled is 403 "The AccessKey is disabled."). A code about
+// the credentials or the account is explained in full once per plan, whichever action met it; a
+// permission once per action; a code about one request every time.
+func TestAdviceForEveryDocumentedCode(t *testing.T) {
+	for _, tc := range []struct {
+		code       string
+		status     int
+		summary    string // of the first error
+		hint       string // in its detail
+		scope      adviceScope
+		notInHints []string
+	}{
+		{"Forbidden.AccessKeyDisabled", 403, "The provider's access key is disabled", "enable it in the RAM console", perCode, []string{"grant", "permission to"}},
+		{"InvalidAccessKeyId.Inactive", 400, "The provider's access key is disabled", "enable it in the RAM console", perCode, nil},
+		{"InvalidAccessKeyId.NotFound", 404, "VOD rejected the provider's credentials", "not known to Alibaba Cloud", perCode, nil},
+		{"SignatureDoesNotMatch", 400, "VOD rejected the provider's credentials", "secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET", perCode, nil},
+		{"IncompleteSignature", 400, "VOD rejected the provider's request signature", "proxy", perCode, nil},
+		{"MissingSecurityToken", 400, "VOD rejected the provider's credentials", "security_token", perCode, nil},
+		{"InvalidSecurityToken.Expired", 400, "The provider's STS security token has expired", "new temporary credentials", perCode, nil},
+		{"InvalidSecurityToken.Malformed", 400, "VOD rejected the provider's STS security token", "not valid", perCode, nil},
+		{"InvalidSecurityToken.MismatchWithAccessKey", 400, "VOD rejected the provider's STS security token", "does not belong", perCode, nil},
+		{"InvalidTimeStamp.Expired", 400, "VOD rejected this machine's clock", "clock", perCode, nil},
+		{"Forbidden.RiskControl", 403, "Alibaba Cloud's risk control blocked the provider's requests", "risk control", perCode, []string{"grant"}},
+		{"OperationDenied", 403, "ApsaraVideo VOD is not activated for this account", "activate it", perCode, []string{"grant"}},
+		{"OperationDenied.Suspended", 403, "The account's ApsaraVideo VOD service is suspended", "overdue payments", perCode, []string{"grant"}},
+		{"Forbidden", 403, "The provider's credentials lack a VOD permission", "vod:GetImageInfo", perAction, nil},
+		{"Forbidden.RAM", 403, "The provider's credentials lack a VOD permission", "vod:GetImageInfo", perAction, nil},
+		{"Forbidden.Unauthorized", 403, "The provider's credentials lack a VOD permission", "vod:GetImageInfo", perAction, nil},
+		{"Forbidden.SubUser", 403, "The provider's credentials lack a VOD permission", "vod:GetImageInfo", perAction, nil},
+		{"MissingParameter", 400, "Failed to read VOD image", "names it", perRead, nil},
+		{"InvalidParameter", 400, "Failed to read VOD image", "names it", perRead, nil},
+		{"UnsupportedHTTPMethod", 403, "Failed to read VOD image", "HTTP method", perRead, nil},
+		{"InternalError", 500, "Failed to read VOD image", "max_retries", perRead, nil},
+		{"ServiceUnAvailable", 503, "Failed to read VOD image", "max_retries", perRead, nil},
+		{"ServiceUnavailable", 503, "Failed to read VOD image", "max_retries", perRead, nil},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			data := &providerData{region: "cn-shanghai", accessKeyID: "***y01", credentials: "access key from argument access_key"}
+			apiErr := func(action, id string) error {
+				return &vod.APIError{Action: action, Code: tc.code, HTTPStatus: tc.status, RequestID: id, Message: "m"}
+			}
+			first := readImageError("img-1", data, apiErr("GetImageInfo", "R1"))
+			if first.Summary() != tc.summary || !strings.Contains(first.Detail(), tc.hint) {
+				t.Errorf("first: %q\n%s\nwant summary %q and %q in the detail", first.Summary(), first.Detail(), tc.summary, tc.hint)
+			}
+			for _, not := range tc.notInHints {
+				if strings.Contains(first.Detail(), not) {
+					t.Errorf("the advice for %s says %q, which does not fit it:\n%s", tc.code, not, first.Detail())
+				}
+			}
+			// The same code for another image with the same action, then with another action.
+			sameAction := readImageError("img-2", data, apiErr("GetImageInfo", "R2"))
+			otherAction := apiErrorDiagnostic("the images that match x (SearchMedia)", "Failed to search VOD images", data, apiErr("SearchMedia", "R3"))
+			full := func(d diag.Diagnostic) bool { return strings.Contains(d.Detail(), "\n") }
+			var wantSame, wantOther bool
+			switch tc.scope {
+			case perCode:
+				wantSame, wantOther = false, false
+			case perAction:
+				wantSame, wantOther = false, true
+			case perRead:
+				wantSame, wantOther = true, true
+			}
+			if full(sameAction) != wantSame || full(otherAction) != wantOther {
+				t.Errorf("explained in full: same action %v (want %v), other action %v (want %v):\n%s\n%s",
+					full(sameAction), wantSame, full(otherAction), wantOther, sameAction.Detail(), otherAction.Detail())
+			}
+			if !wantSame && (!strings.Contains(sameAction.Detail(), "request ID R2") || !strings.Contains(sameAction.Detail(), tc.summary)) {
+				t.Errorf("the later error does not refer to the first with its own request ID: %s", sameAction.Detail())
+			}
+		})
+	}
+}
+
+// A host that DNS does not know comes from the configuration: the error names the setting, and
+// says neither transient nor retry later.
+func TestHostNotFoundNamesTheSetting(t *testing.T) {
+	data := &providerData{region: "cn-shanghai", endpoint: "https://vod.cn-shanghia.aliyuncs.com",
+		endpointFrom: "environment variable ALIBABA_CLOUD_ENDPOINT_VOD"}
+	err := fmt.Errorf("GetImageInfo: %w", &net.OpError{Op: "dial", Net: "tcp",
+		Err: &net.DNSError{Err: "no such host", Name: "vod.cn-shanghia.aliyuncs.com", IsNotFound: true}})
+	d := readImageError("img-1", data, err)
+	for _, want := range []string{"VOD endpoint not found", "environment variable ALIBABA_CLOUD_ENDPOINT_VOD", "not found in DNS", "https://host[:port]"} {
+		if !strings.Contains(d.Summary()+" "+d.Detail(), want) {
+			t.Errorf("lacks %q: %s\n%s", want, d.Summary(), d.Detail())
+		}
+	}
+	for _, not := range []string{"transient", "retry later", "run terraform again"} {
+		if strings.Contains(strings.ToLower(d.Detail()), not) {
+			t.Errorf("says %q: %s", not, d.Detail())
+		}
+	}
+	stsErr := &vod.CredentialError{Source: "STS AssumeRole at sts-vpc.cn-shanghia.aliyuncs.com", Problem: "the host name was not found in DNS (no such host sts-vpc.cn-shanghia.aliyuncs.com)",
+		Attempts: 1, Fix: "check argument sts_endpoint: it names the host sts-vpc.cn-shanghia.aliyuncs.com; write it as host[:port] or https://host[:port]"}
+	got := credentialErrorDetail("role x", vod.CredentialSource{AssumeRole: &vod.AssumeRole{}}, stsErr)
+	if !strings.Contains(got, "argument sts_endpoint") || strings.Contains(got, "transient") || strings.Contains(got, "later") {
+		t.Errorf("STS host not found: %s", got)
+	}
+}
+
+// A proxy host that DNS does not know is named as the proxy, not as the endpoint.
+func TestProxyHostNotFound(t *testing.T) {
+	data := &providerData{region: "cn-shanghai", endpoint: "https://vod.cn-shanghai.aliyuncs.com", endpointFrom: "argument endpoint",
+		secrets: []string{"Pr0xyPw"}}
+	err := fmt.Errorf("GetImageInfo: %w", &net.OpError{Op: "proxyconnect", Net: "tcp",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "proxy.example", IsNotFound: true}}})
+	d := readImageError("img-1", data, err)
+	if d.Summary() != "Proxy not found" || !strings.Contains(d.Detail(), "HTTPS_PROXY") || strings.Contains(d.Detail(), "argument endpoint") {
+		t.Errorf("%s\n%s", d.Summary(), d.Detail())
+	}
+}
+
+// A refused connection to a configured STS host may be a server that is down or a wrong setting:
+// the advice names the setting, and does not call the configuration fine.
+func TestRefusedSTSNamesTheSetting(t *testing.T) {
+	ce := &vod.CredentialError{Source: "STS AssumeRole at 127.0.0.1:1", Problem: "the request failed: dial tcp 127.0.0.1:1: connect: connection refused",
+		Attempts: 4, Transient: true, Fix: "check argument sts_endpoint: it names the host 127.0.0.1:1; write it as host[:port] or https://host[:port]"}
+	got := credentialErrorDetail("role x", vod.CredentialSource{AssumeRole: &vod.AssumeRole{}}, ce)
+	if !strings.Contains(got, "argument sts_endpoint") || strings.Contains(got, "not a sign that the configuration is wrong") || !strings.Contains(got, "4 attempts") {
+		t.Errorf("%s", got)
+	}
+}

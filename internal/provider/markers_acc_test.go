@@ -28,6 +28,8 @@ type markerScenario struct {
 	image  string            // image_id; default the fixture image
 	leak   string            // control: this marker must be found, or the check proves nothing
 	expect string            // "error" or "ok"
+	// endpoint replaces the emulator's URL as the endpoint argument; "-" sets none.
+	endpoint string
 }
 
 // TestAccSecretsMarkersStayOut plants distinct markers in every credential source the provider
@@ -85,8 +87,16 @@ func TestAccSecretsMarkersStayOut(t *testing.T) {
 			if image == "" {
 				image = acctest.ImageCDN
 			}
+			endpoint := acctest.Arg("endpoint", tg.Emulator.URL)
+			switch sc.endpoint {
+			case "":
+			case "-":
+				endpoint = ""
+			default:
+				endpoint = acctest.Arg("endpoint", sc.endpoint)
+			}
 			writeFile(t, filepath.Join(work, "main.tf"), acctest.RequiredProviders+
-				acctest.ProviderBlock(acctest.Arg("endpoint", tg.Emulator.URL), "max_retries = 1", sc.args)+fmt.Sprintf(`
+				acctest.ProviderBlock(endpoint, "max_retries = 1", sc.args)+fmt.Sprintf(`
 data "vod_image" "x" {
   image_id = %q
 }
@@ -123,7 +133,9 @@ data "vod_image" "x" {
 				}
 			}
 			all := strings.Join(outputs, "\n")
-			if !strings.Contains(all, "Configure") && !strings.Contains(all, "configure") {
+			// A setting refused at plan time stops at validation, before Configure: the provider's
+			// ValidateProviderConfig lines then show that its logs reached the outputs.
+			if !strings.Contains(all, "Configure") && !strings.Contains(all, "configure") && !strings.Contains(all, "tf_rpc=ValidateProviderConfig") {
 				t.Fatalf("the outputs (%d bytes) hold no trace of the provider's configuration: the logs did not reach them:\n%.1500s", len(all), all)
 			}
 			for m, where := range markers {
@@ -190,7 +202,8 @@ esac
 		}
 	}))
 	t.Cleanup(uri.Close)
-	profiles = strings.Replace(profiles, `"credentials_uri": ""`, fmt.Sprintf(`"credentials_uri": %q`, uri.URL+"/no-token?token="+mark("credentials URI query token")), 1)
+	profiles = strings.Replace(profiles, `"credentials_uri": ""`, fmt.Sprintf(`"credentials_uri": %q`,
+		withUserInfo(uri.URL, mark("profile credentials_uri password"))+"/no-token?token="+mark("credentials URI query token")), 1)
 
 	stsSecret, stsToken, stsErr, stsHTML := mark("STS answer secret"), mark("STS answer token"), mark("STS error body"), mark("STS HTML body")
 	fakeSTS := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -273,9 +286,36 @@ esac
 				region, acctest.Keys(), fakeHost, acctest.OpenRoleARN, session),
 			env: map[string]string{"SSL_CERT_FILE": caFile}})
 	}
+	// Every setting that takes a URL or host, with a password in its user info: refused or used,
+	// the password is never shown (issue 20: the endpoint refusal printed it).
+	emuHost := strings.TrimPrefix(tg.Emulator.URL, "http://")
+	assume := fmt.Sprintf("\n  assume_role {\n    role_arn = %q\n  }", acctest.OpenRoleARN)
+	out = append(out,
+		markerScenario{name: "endpoint-userinfo-argument", args: region + "\n  " + acctest.Keys(), expect: "error",
+			endpoint: "http://admin:" + mark("endpoint argument password") + "@" + emuHost},
+		markerScenario{name: "endpoint-userinfo-environment", args: region + "\n  " + acctest.Keys(), expect: "error", endpoint: "-",
+			env: map[string]string{"ALIBABA_CLOUD_ENDPOINT_VOD": "http://admin:" + mark("ALIBABA_CLOUD_ENDPOINT_VOD password") + "@" + emuHost}},
+		markerScenario{name: "endpoint-token-user-environment", args: region + "\n  " + acctest.Keys(), expect: "error", endpoint: "-",
+			env: map[string]string{"ALIBABA_CLOUD_ENDPOINT_VOD": "http://" + mark("ALIBABA_CLOUD_ENDPOINT_VOD user name as token") + "@" + emuHost}},
+		markerScenario{name: "sts-endpoint-userinfo-argument", expect: "error",
+			args: region + "\n  " + acctest.Keys() + "\n  " + acctest.Arg("sts_endpoint", "https://admin:"+mark("sts_endpoint argument password")+"@"+fakeHost) + assume},
+		markerScenario{name: "sts-endpoint-userinfo-environment", expect: "error", args: region + "\n  " + acctest.Keys() + assume,
+			env: map[string]string{"ALIBABA_CLOUD_STS_ENDPOINT": "https://admin:" + mark("ALIBABA_CLOUD_STS_ENDPOINT password") + "@" + fakeHost}},
+		markerScenario{name: "credentials-uri-userinfo", args: region, expect: "error",
+			env: map[string]string{"ALIBABA_CLOUD_CREDENTIALS_URI": withUserInfo(uri.URL, mark("ALIBABA_CLOUD_CREDENTIALS_URI password")) + "/error"}},
+		// A proxy that refuses connections: the VOD host (no endpoint) is reached through it.
+		markerScenario{name: "proxy-userinfo", args: region + "\n  " + acctest.Keys(), expect: "error", endpoint: "-",
+			env: map[string]string{"HTTPS_PROXY": "http://proxyuser:" + mark("HTTPS_PROXY password") + "@127.0.0.1:1",
+				"https_proxy": "http://proxyuser:" + mark("https_proxy password") + "@127.0.0.1:1", "NO_PROXY": "", "no_proxy": ""}},
+	)
 	out = append(out, markerScenario{name: "oidc-environment", args: region + "\n  " + sts, expect: "error",
 		files: map[string]string{"oidc-token": mark("OIDC token from the environment")},
 		env: map[string]string{"ALIBABA_CLOUD_ROLE_ARN": acctest.OpenRoleARN, "ALIBABA_CLOUD_OIDC_PROVIDER_ARN": acctest.OIDCProviderARN,
 			"ALIBABA_CLOUD_OIDC_TOKEN_FILE": "~/oidc-token"}})
 	return out
+}
+
+// withUserInfo puts user:password@ into an http URL.
+func withUserInfo(rawURL, password string) string {
+	return strings.Replace(rawURL, "://", "://marker-user:"+password+"@", 1)
 }

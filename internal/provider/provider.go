@@ -46,7 +46,10 @@ func NewWithClock(version string, now func() time.Time) func() provider.Provider
 type providerData struct {
 	client   *vod.Client
 	region   string
-	endpoint string
+	endpoint string // shown redacted
+	// endpointFrom names the setting (or the region) that chose the endpoint, for the errors a
+	// wrong one causes.
+	endpointFrom string
 	// secrets are masked in every log line written while reading.
 	secrets []string
 	// now is the provider's clock (time.Now outside tests).

@@ -35,17 +35,23 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"region": schema.StringAttribute{
 				Optional: true,
-				Description: "Region of the VOD service, such as `cn-shanghai`; it selects the endpoint " +
-					"`https://vod.<region>.aliyuncs.com` (`cn-hangzhou` uses `vod.cn-shanghai.aliyuncs.com`, as " +
-					"Alibaba Cloud's own SDKs do). Defaults to the environment variable " +
+				Description: "Region of the VOD service, such as `cn-shanghai`: one of the regions on VOD's Endpoints page " +
+					"(`cn-beijing`, `cn-shanghai`, `cn-shenzhen`, `cn-hongkong`, `ap-southeast-1`, `ap-northeast-1`, " +
+					"`ap-southeast-5`, `us-west-1`, `eu-central-1`, `me-central-1`, `cn-north-2-gov-1`), or `cn-hangzhou`. " +
+					"It selects the endpoint `https://vod.<region>.aliyuncs.com` (`cn-hangzhou` uses " +
+					"`vod.cn-shanghai.aliyuncs.com`, as Alibaba Cloud's own SDKs do). `ap-south-1` (India (Mumbai)) is marked " +
+					"deactivated on that page and refused unless `skip_region_validation` is set. Defaults to the environment variable " +
 					"`ALIBABA_CLOUD_REGION`, then `ALIBABA_CLOUD_REGION_ID`, then `ALICLOUD_REGION`, then the `region_id` of " +
 					"the selected aliyun CLI profile.",
 			},
 			"endpoint": schema.StringAttribute{
 				Optional: true,
-				Description: "Full URL of the VOD API, such as `https://vod-vpc.cn-shanghai.aliyuncs.com` or " +
-					"`http://127.0.0.1:8080` for the bundled emulator; overrides the endpoint chosen by `region`. " +
-					"Defaults to the environment variable `ALIBABA_CLOUD_ENDPOINT_VOD`.",
+				Description: "The VOD API endpoint, overriding the one `region` selects: a URL such as " +
+					"`https://vod-vpc.cn-shanghai.aliyuncs.com` or `http://127.0.0.1:8080` (the bundled emulator), or a host " +
+					"(and port) such as `vod-vpc.cn-shanghai.aliyuncs.com`, called over HTTPS; a trailing slash is ignored. " +
+					"A path, query or user info (`user:password@`) is refused at plan time, and the value is never shown " +
+					"unredacted. Defaults to the environment variable `ALIBABA_CLOUD_ENDPOINT_VOD`.",
+				Validators: []validator.String{endpointValidator{}},
 			},
 			"profile": schema.StringAttribute{
 				Optional: true,
@@ -63,10 +69,12 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"sts_endpoint": schema.StringAttribute{
 				Optional: true,
-				Description: "Host (and port) of the STS API, such as `sts-vpc.cn-shanghai.aliyuncs.com`, for every STS " +
-					"call whichever source makes it (`assume_role`, OIDC, a role profile); always called over HTTPS. Defaults " +
+				Description: "Host (and port) of the STS API, such as `sts-vpc.cn-shanghai.aliyuncs.com`, or the same as an " +
+					"`https://` URL (a trailing slash is ignored), for every STS call whichever source makes it (`assume_role`, " +
+					"OIDC, a role profile); always called over HTTPS, so `http://` is refused at plan time. Defaults " +
 					"to the environment variable `ALIBABA_CLOUD_STS_ENDPOINT`, then the profile's `sts_region` endpoint, " +
 					"then `sts.aliyuncs.com`.",
+				Validators: []validator.String{endpointValidator{sts: true}},
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
@@ -108,7 +116,9 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"skip_region_validation": schema.BoolAttribute{
 				Optional: true,
 				Description: "Accept a `region` that is not in this provider's list of VOD regions, for regions " +
-					"opened after its release. Default false.",
+					"opened after its release (or the deactivated `ap-south-1`). Such a region's endpoint is the one the " +
+					"official VOD SDK's endpoint map gives (`vod.aliyuncs.com` for regions such as `cn-qingdao`), else " +
+					"`vod.<region>.aliyuncs.com`. Default false.",
 			},
 		},
 		Blocks: map[string]schema.Block{

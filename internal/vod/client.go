@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"sync"
 	"time"
 
@@ -41,8 +40,8 @@ const (
 // Config says where and how to reach VOD. Durations are time.Durations; a zero field takes the
 // default named on it.
 type Config struct {
-	// Endpoint is a full URL such as https://vod.cn-shanghai.aliyuncs.com or http://127.0.0.1:8080
-	// (EndpointForRegion gives the public one); required.
+	// Endpoint is a URL such as https://vod.cn-shanghai.aliyuncs.com or http://127.0.0.1:8080, or
+	// a host[:port] for https (ParseEndpoint; EndpointForRegion gives the public one); required.
 	Endpoint string
 	// RegionID is the region ID the requests are signed for, such as cn-shanghai; required.
 	RegionID string
@@ -144,17 +143,9 @@ type Client struct {
 	deleter *deleter
 }
 
-// EndpointForRegion returns the public VOD endpoint of a region ID, as an https URL without a
-// path; cn-hangzhou gets cn-shanghai's, as VOD's SDKs do. It does not check that the region exists.
-func EndpointForRegion(region string) string {
-	if region == "cn-hangzhou" { // VOD has no Hangzhou host; its SDKs send Hangzhou to Shanghai.
-		region = "cn-shanghai"
-	}
-	return "https://vod." + region + ".aliyuncs.com"
-}
-
 // New checks cfg and builds a client. It makes no network call. It returns a plain error when the
-// credential or region is missing or the endpoint is not an http(s)://host[:port] URL.
+// credential or region is missing, and ParseEndpoint's error (the value redacted) when the endpoint
+// has none of the forms it takes.
 func New(cfg Config) (*Client, error) {
 	if cfg.Credential == nil {
 		return nil, errors.New("no credential given")
@@ -216,14 +207,7 @@ func New(cfg Config) (*Client, error) {
 }
 
 func splitEndpoint(endpoint string) (scheme, host string, err error) {
-	u, err := url.Parse(endpoint)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", "", fmt.Errorf("endpoint %q is not a URL of the form https://host[:port]", endpoint)
-	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
-		return "", "", fmt.Errorf("endpoint %q must not have a path, query or user info", endpoint)
-	}
-	return u.Scheme, u.Host, nil
+	return ParseEndpoint(endpoint)
 }
 
 // takeSDK returns an SDK core client from the pool, or a new one when the pool is empty (its New

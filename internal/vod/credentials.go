@@ -37,9 +37,11 @@ type CredentialSource struct {
 
 	AssumeRole *AssumeRole
 
-	// STSEndpoint is the STS host[:port] for every STS call, whichever source makes it (always
-	// HTTPS); empty for the profile's sts_region endpoint, else sts.aliyuncs.com.
-	STSEndpoint string
+	// STSEndpoint is the STS host[:port] (or https://host[:port], ParseSTSEndpoint) for every STS
+	// call, whichever source makes it (always HTTPS); empty for the profile's sts_region endpoint,
+	// else sts.aliyuncs.com. STSEndpointFrom names the setting it came from (such as "argument
+	// sts_endpoint"), for the errors that a wrong host causes.
+	STSEndpoint, STSEndpointFrom string
 	// Timeouts and retries of credential requests, as in Config; zero timeouts take the client's
 	// defaults (10s to connect, 30s to read), and MaxRetries zero or less means none.
 	ConnectTimeout, ReadTimeout time.Duration
@@ -83,16 +85,23 @@ func (c *Credential) Resolve(ctx context.Context) error {
 func (c *Credential) Describe() string { return c.top.describe() }
 
 // NewCredential builds the credential that the client signs with. It makes no request; Resolve
-// does. Its only error is a *CredentialError from reading a CLI profile (UseProfile without
-// Profile): a file that cannot be read or is not JSON, a missing profile, a mode without the
-// fields it needs.
+// does. Its errors are *CredentialError: an STSEndpoint of none of the forms ParseSTSEndpoint takes,
+// or a failure to read a CLI profile (UseProfile without Profile): a file that cannot be read or is
+// not JSON, a missing profile, a mode without the fields it needs.
 func NewCredential(src CredentialSource) (*Credential, error) {
 	f := &fetcher{
-		connect:     orDefault(src.ConnectTimeout, defaultConnectTimeout),
-		read:        orDefault(src.ReadTimeout, defaultReadTimeout),
-		maxRetries:  max(src.MaxRetries, 0),
-		backoff:     src.backoff,
-		stsEndpoint: src.STSEndpoint,
+		connect:    orDefault(src.ConnectTimeout, defaultConnectTimeout),
+		read:       orDefault(src.ReadTimeout, defaultReadTimeout),
+		maxRetries: max(src.MaxRetries, 0),
+		backoff:    src.backoff,
+		stsFrom:    orText(src.STSEndpointFrom, "the STS endpoint setting"),
+	}
+	if src.STSEndpoint != "" {
+		host, err := ParseSTSEndpoint(src.STSEndpoint)
+		if err != nil {
+			return nil, &CredentialError{Source: f.stsFrom, Problem: err.Error()}
+		}
+		f.stsEndpoint = host
 	}
 	if f.backoff == nil {
 		f.backoff = exponentialBackoff

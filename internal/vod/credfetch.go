@@ -156,6 +156,7 @@ type fetcher struct {
 	maxRetries  int
 	backoff     func(attempt int) time.Duration
 	stsEndpoint string // host[:port] that overrides every other choice; "" for none
+	stsFrom     string // the setting stsEndpoint came from, for messages
 }
 
 // retry runs once until it succeeds, fails for good, or the retries are spent. once returns raw
@@ -205,6 +206,12 @@ func safeFetchError(what string, err error, attempts int) *CredentialError {
 		}
 	case errors.As(err, &malformed):
 		ce.Problem = "the answer could not be read (empty, cut short or not JSON)"
+	case isHostNotFound(err) && IsProxyFailure(err):
+		ce.Problem = "the proxy's host name was not found in DNS (" + dnsName(err) + "): check HTTPS_PROXY (or https_proxy, ALL_PROXY)"
+	case isHostNotFound(err):
+		// Not transient: a name that DNS does not know is a configuration mistake (or a network
+		// without the right DNS), and retrying later will not change it.
+		ce.Problem = "the host name was not found in DNS (" + dnsName(err) + ")"
 	case errors.As(err, &urlErr):
 		// url.Error quotes the URL, query included; keep the cause only.
 		ce.Problem = "the request failed: " + urlErr.Err.Error()
@@ -342,14 +349,14 @@ func (f *fetcher) stsHost(profileRegion string) string {
 // callSTS sends one STS action over HTTPS with the SDK core (which signs it with signer's
 // credentials, or not at all when signer is nil) and this fetcher's transport and retries.
 func (f *fetcher) callSTS(ctx context.Context, host, action string, params map[string]string, signer source) (*session, error) {
-	what := fmt.Sprintf("STS %s at %s", action, host)
+	what := fmt.Sprintf("STS %s at %s", action, RedactURL(host))
 	body := make(map[string]interface{}, len(params))
 	for k, v := range params {
 		if v != "" {
 			body[k] = v
 		}
 	}
-	return f.retry(ctx, what, func(ctx context.Context) (*session, error) {
+	s, err := f.retry(ctx, what, func(ctx context.Context) (*session, error) {
 		cfg := &openapi.Config{
 			Endpoint:       dara.String(host),
 			Protocol:       dara.String("https"),
@@ -382,6 +389,25 @@ func (f *fetcher) callSTS(ctx context.Context, host, action string, params map[s
 		raw, _ := res["body"].(string)
 		return decodeSTSAnswer(action, what, []byte(raw))
 	})
+	f.explainUnreachableSTS(host, err)
+	return s, err
+}
+
+// explainUnreachableSTS adds to a failure to reach the STS host what to check: the setting that
+// named the host, when one did, and the forms it takes.
+func (f *fetcher) explainUnreachableSTS(host string, err error) {
+	var ce *CredentialError
+	if !errors.As(err, &ce) || ce.Fix != "" || strings.Contains(ce.Problem, "proxy") ||
+		(!strings.Contains(ce.Problem, "not found in DNS") && !strings.Contains(ce.Problem, "connection refused")) {
+		return
+	}
+	if f.stsEndpoint != "" && host == f.stsEndpoint {
+		ce.Fix = fmt.Sprintf("check %s: it names the host %s; write it as host[:port] or https://host[:port], such as "+
+			"sts.aliyuncs.com or sts-vpc.cn-shanghai.aliyuncs.com", f.stsFrom, RedactURL(host))
+		return
+	}
+	ce.Fix = fmt.Sprintf("check the STS host %s (set sts_endpoint or ALIBABA_CLOUD_STS_ENDPOINT to choose another), "+
+		"and this machine's DNS and network", RedactURL(host))
 }
 
 // stsAnswer is the part of AssumeRole's and AssumeRoleWithOIDC's answers the provider reads (decode.go

@@ -100,7 +100,7 @@ func (u *uriSource) describe() string {
 
 func (u *uriSource) get(ctx context.Context) (*session, error) {
 	what := "credentials URI " + redactURL(u.uri)
-	return u.f.retry(ctx, what, func(ctx context.Context) (*session, error) {
+	s, err := u.f.retry(ctx, what, func(ctx context.Context) (*session, error) {
 		body, err := u.f.do(ctx, http.MethodGet, u.uri, nil)
 		if err != nil {
 			return nil, err
@@ -114,6 +114,11 @@ func (u *uriSource) get(ctx context.Context) (*session, error) {
 		}
 		return a.toSession(what, true)
 	})
+	var ce *CredentialError
+	if errors.As(err, &ce) && ce.Fix == "" && strings.Contains(ce.Problem, "host name was not found in DNS") && !strings.Contains(ce.Problem, "proxy") {
+		ce.Fix = "check " + u.from + ": its host is not known to DNS"
+	}
+	return s, err
 }
 
 // ecsMetadataEndpoint is the ECS instance metadata service; tests replace it.

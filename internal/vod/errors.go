@@ -89,6 +89,11 @@ func isRetryable(err error) bool {
 	if errors.As(err, &malformed) {
 		return true
 	}
+	if isHostNotFound(err) {
+		// DNS answered that the name does not exist: a wrong host in the configuration, which
+		// retrying does not cure (a DNS timeout or server failure stays retryable).
+		return false
+	}
 	var netErr net.Error
 	return errors.As(err, &netErr) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
@@ -148,4 +153,31 @@ func IsUnreachable(err error) bool {
 	var opErr *net.OpError
 	return errors.As(err, &dnsErr) || errors.Is(err, syscall.ECONNREFUSED) ||
 		(errors.As(err, &opErr) && opErr.Op == "dial")
+}
+
+// isHostNotFound reports whether err, or an error it wraps, is DNS's answer that a host name does not
+// exist (NXDOMAIN or no address), as opposed to a DNS timeout or server failure.
+func isHostNotFound(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
+}
+
+// IsHostNotFound reports whether err, or an error it wraps, says that the endpoint's host name does
+// not exist in DNS: a configuration mistake, never retried.
+func IsHostNotFound(err error) bool { return isHostNotFound(err) }
+
+// dnsName is the name that DNS did not find, "" if err is no such error.
+func dnsName(err error) string {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return "no such host " + RedactURL(dnsErr.Name)
+	}
+	return ""
+}
+
+// IsProxyFailure reports whether err, or an error it wraps, is a failure to reach the HTTP proxy
+// (HTTPS_PROXY and the like) rather than the endpoint behind it.
+func IsProxyFailure(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "proxyconnect"
 }

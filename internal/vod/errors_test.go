@@ -50,36 +50,6 @@ func TestIsNotFound(t *testing.T) {
 	}
 }
 
-func TestEndpointForRegion(t *testing.T) {
-	for region, want := range map[string]string{
-		"cn-shanghai":    "https://vod.cn-shanghai.aliyuncs.com",
-		"ap-southeast-1": "https://vod.ap-southeast-1.aliyuncs.com",
-		"cn-hangzhou":    "https://vod.cn-shanghai.aliyuncs.com",
-	} {
-		if got := EndpointForRegion(region); got != want {
-			t.Errorf("EndpointForRegion(%q) = %q, want %q", region, got, want)
-		}
-	}
-}
-
-func TestSplitEndpoint(t *testing.T) {
-	for endpoint, ok := range map[string]bool{
-		"https://vod.cn-shanghai.aliyuncs.com": true,
-		"http://127.0.0.1:8080":                true,
-		"http://127.0.0.1:8080/":               true,
-		"vod.cn-shanghai.aliyuncs.com":         false,
-		"ftp://host":                           false,
-		"https://host/some/path":               false,
-		"https://host?x=1":                     false,
-		"https://user:pass@host":               false,
-		"":                                     false,
-	} {
-		if _, _, err := splitEndpoint(endpoint); (err == nil) != ok {
-			t.Errorf("splitEndpoint(%q) error = %v, want ok=%v", endpoint, err, ok)
-		}
-	}
-}
-
 // SignatureDoesNotMatch's message ends with the server's string to sign, several lines long and,
 // in older signature versions, holding the request's parameters: it is cut off.
 func TestWithoutStringToSign(t *testing.T) {
