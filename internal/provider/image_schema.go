@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -38,7 +37,7 @@ const (
 		"the domain's URL-signing configuration; when unset, the URL lives that validity period. For `oss` it " +
 		"applies only to private buckets; the default is 3600 and the maximum 2592000 (30 days) for the " +
 		"VOD bucket or 129600 (36 hours) for your own OSS bucket."
-	modificationTimeDescription = "Time the image was last modified, in ISO 8601 (`yyyy-MM-ddTHH:mm:ssZ`, UTC), as " +
+	modificationTimeDescription = "Time the image was last modified, in RFC 3339, UTC (such as `2024-05-01T12:00:00Z`), as " +
 		"SearchMedia reports it: set for images a `filter` finds, and null for images read by `ids`, because " +
 		"GetImageInfos, which reads them, does not return it."
 )
@@ -54,7 +53,7 @@ var noControlCharacters = stringvalidator.RegexMatches(regexp.MustCompile(`^[^\x
 
 var (
 	outputTypeValidators  = []validator.String{stringvalidator.OneOf(vod.OutputTypeOSS, vod.OutputTypeCDN)}
-	authTimeoutValidators = []validator.Int64{int64validator.AtLeast(1)}
+	authTimeoutValidators = []validator.Int64{authTimeoutAtLeastOne{}}
 )
 
 // validateAuthTimeout checks what single-attribute validators cannot: the OSS maximum of auth_timeout.
@@ -89,7 +88,7 @@ var imageAttrs = map[string]imageAttr{
 	"url": {kindString, "Access URL of the image: a CDN URL if a CDN domain is specified, otherwise an OSS URL, " +
 		"or as `output_type` asks. Signed URLs expire after `auth_timeout`."},
 	"status":           {kindString, "Status of the image: `Uploading` (initial), `Normal` (uploaded) or `UploadFail`."},
-	"creation_time":    {kindString, "Time the image was created, in ISO 8601 (`yyyy-MM-ddTHH:mm:ssZ`, UTC)."},
+	"creation_time":    {kindString, "Time the image was created, in RFC 3339, UTC (such as `2024-05-01T12:00:00Z`)."},
 	"storage_location": {kindString, "Bucket in which the image is stored."},
 	"cate_id":          {kindInt64, "ID of the image's category."},
 	"cate_name":        {kindString, "Name of the image's category."},

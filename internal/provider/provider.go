@@ -152,7 +152,7 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			missing = append(missing, "- (the selected profile, read for its region_id, cannot be used: "+profileErr.Error()+")")
 		}
 		resp.Diagnostics.AddError("Missing VOD provider configuration",
-			"The VOD provider needs a region and credentials. Set:\n"+strings.Join(missing, "\n"))
+			missingConfigDetail(missing))
 		return
 	}
 	if problem := regionProblem(cfg.region.value, m.SkipRegionValidation.ValueBool()); problem != "" {
