@@ -145,7 +145,7 @@ func TestCIRecipeReusesTheDemoBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := func(t *testing.T, root string) (stdout, stderr string, err error) {
+	run := func(root string) (stdout, stderr string, err error) {
 		cmd := exec.Command("bash", "-c", `set -eu; source "$1"; echo "$vodemu_bin $ALIBABA_CLOUD_ENDPOINT_VOD"`, "_", recipeFile)
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "VODEMU_DATA=images.json", "VODEMU_ACCESS_KEY_ID=LTAI-recipe-test", "VODEMU_BIN=",
@@ -177,7 +177,7 @@ func TestCIRecipeReusesTheDemoBuild(t *testing.T) {
 	write(bin, "#!/bin/sh\necho endpoint=http://127.0.0.1:9\nexec sleep 60\n", 0o755, newer)
 
 	t.Run("built by make demo", func(t *testing.T) {
-		stdout, stderr, err := run(t, root)
+		stdout, stderr, err := run(root)
 		if err != nil {
 			t.Fatalf("%v; stderr:\n%s", err, stderr)
 		}
@@ -188,7 +188,7 @@ func TestCIRecipeReusesTheDemoBuild(t *testing.T) {
 	t.Run("sources changed since", func(t *testing.T) {
 		write(source, "package vodemu\n", 0o644, newer.Add(time.Minute))
 		// go build fails in the stand-in root (it has no module): what matters is what was said.
-		_, stderr, err := run(t, root)
+		_, stderr, err := run(root)
 		if err == nil || !strings.Contains(stderr, "vodemu.sh: building the emulator") {
 			t.Errorf("err %v, stderr:\n%s", err, stderr)
 		}
