@@ -48,9 +48,7 @@ func TestAccTestingGuideExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = emu.Close() })
-	tf := newRealTerraform(t) // the provider binary and its dev_overrides CLI configuration
-
-	for _, tc := range []struct {
+	cases := []struct {
 		dir, file string
 		// The first versions that run the file, and what they bring.
 		terraform, opentofu, needs string
@@ -59,15 +57,27 @@ func TestAccTestingGuideExamples(t *testing.T) {
 		{"module", "emulator.tftest.hcl", "1.6.0", "1.6.0", ".tftest.hcl files", true},
 		{"module", "mock.tftest.hcl", "1.7.0", "1.8.0", "mock_provider", false},
 		{"ephemeral", "emulator.tftest.hcl", "1.10.0", "1.11.0", "ephemeral resources", true},
-	} {
+	}
+	minimum := func(terraform, opentofu string) *version.Version {
+		if product == "OpenTofu" {
+			return version.Must(version.NewVersion(opentofu))
+		}
+		return version.Must(version.NewVersion(terraform))
+	}
+	// The provider binary and its dev_overrides CLI configuration, built only if a file can run.
+	var tf *realTerraform
+	for _, tc := range cases {
+		if !cliVersion.LessThan(minimum(tc.terraform, tc.opentofu)) {
+			tf = newRealTerraform(t)
+			break
+		}
+	}
+
+	for _, tc := range cases {
 		t.Run(tc.dir+"/"+tc.file, func(t *testing.T) {
 			t.Parallel()
-			minimum := tc.terraform
-			if product == "OpenTofu" {
-				minimum = tc.opentofu
-			}
-			if cliVersion.LessThan(version.Must(version.NewVersion(minimum))) {
-				t.Skipf("%s %s has no %s: they need %s %s or later", product, cliVersion, tc.needs, product, minimum)
+			if minimum := minimum(tc.terraform, tc.opentofu); cliVersion.LessThan(minimum) {
+				t.Skipf("%s %s cannot run it: %s came with %s %s", product, cliVersion, tc.needs, product, minimum)
 			}
 			work := t.TempDir()
 			src := filepath.Join("..", "..", "examples", "testing", tc.dir)
