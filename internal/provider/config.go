@@ -229,8 +229,7 @@ func newProviderData(ctx context.Context, m providerModel, providerVersion, terr
 		case profileErr != nil:
 			missing = append(missing, "- (the selected profile, read for its region_id, cannot be used: "+profileErr.Error()+")")
 		}
-		diags.AddError("Missing VOD provider configuration",
-			"The VOD provider needs a region and credentials. Set:\n"+strings.Join(missing, "\n"))
+		diags.AddError("Missing VOD provider configuration", missingConfigDetail(missing))
 		return nil, diags
 	}
 	if problem := regionProblem(cfg.region.value, m.SkipRegionValidation.ValueBool()); problem != "" {

@@ -195,12 +195,19 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 	var b strings.Builder
 	if key := providerWideCause(apiErr); key != "" {
 		if !data.explained.claim(key) {
-			return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Reading %s failed: %s (request ID %s), which the error %q explains.",
-				what, apiErr.Code, apiErr.RequestID, providerWideSummary(apiErr.Code)))
+			// Terraform may print this one before the full one: it stands on its own (what failed,
+			// the code, what to do), and names the full one without saying where it is.
+			hint := "It has the same cause as the other reads that failed with this code."
+			if h := adviceFor(apiErr.Code).hint; h != "" {
+				hint = strings.ReplaceAll(h, "{action}", apiErr.Action)
+			}
+			return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Reading %s failed: %s (request ID %s). %s The error %q "+
+				"gives the details: region, access key ID and where the credentials came from.",
+				what, apiErr.Code, apiErr.RequestID, hint, providerWideSummary(apiErr.Code)))
 		}
 		summary = providerWideSummary(apiErr.Code)
 		fmt.Fprintf(&b, "Reading %s in region %s with access key ID %s (%s) failed. Other reads that fail with "+
-			"%s have this cause and refer to this error.\n\n",
+			"%s have the same cause: each says so in one line, with its own request ID.\n\n",
 			what, region, orWord(data.accessKeyID, "(none)"), orWord(data.credentials, "the provider's credentials"), apiErr.Code)
 	} else {
 		fmt.Fprintf(&b, "Reading %s in region %s failed.\n\n", what, region)
@@ -277,6 +284,26 @@ func maskAccessKeyID(id string) string {
 		return "***"
 	}
 	return "***" + id[len(id)-3:]
+}
+
+// missingConfigDetail says what the provider's configuration lacks, naming in its first line only
+// what is missing (a missing region alone is not "a region and credentials"): missing are the
+// lines of resolvedConfig.missing, "- NAME: where to set it", plus notes in parentheses.
+func missingConfigDetail(missing []string) string {
+	var names []string
+	for _, line := range missing {
+		if name, _, ok := strings.Cut(strings.TrimPrefix(line, "- "), ":"); ok && !strings.HasPrefix(line, "- (") {
+			names = append(names, name)
+		}
+	}
+	what := "a setting"
+	switch n := len(names); {
+	case n == 1:
+		what = names[0]
+	case n > 1:
+		what = strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	}
+	return fmt.Sprintf("The VOD provider has no %s. Set:\n%s", what, strings.Join(missing, "\n"))
 }
 
 // credentialErrorDetail explains a failure to obtain credentials from the chosen source. Its

@@ -117,7 +117,7 @@ func TestProviderWideFailureExplainedOnce(t *testing.T) {
 		t.Fatalf("first summary %q", first.Summary())
 	}
 	for _, want := range []string{`image "img-1"`, "access key ID ***y01", "ALIBABA_CLOUD_ACCESS_KEY_ID", "Request ID: REQ-1",
-		"secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET", "refer to this error"} {
+		"secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET", "the same cause"} {
 		if !strings.Contains(first.Detail(), want) {
 			t.Errorf("first detail lacks %q:\n%s", want, first.Detail())
 		}
@@ -130,6 +130,12 @@ func TestProviderWideFailureExplainedOnce(t *testing.T) {
 			!strings.Contains(d.Detail(), `"VOD rejected the provider's credentials"`) ||
 			!strings.Contains(d.Detail(), "SignatureDoesNotMatch") {
 			t.Errorf("pointer %d: %q / %q", i, d.Summary(), d.Detail())
+		}
+		// Terraform may print a pointer before the full error: it says what to do itself, and
+		// points neither "above" nor "below".
+		if !strings.Contains(d.Detail(), "check secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET") ||
+			strings.Contains(d.Detail(), "above") || strings.Contains(d.Detail(), "below") {
+			t.Errorf("pointer %d does not stand on its own: %q", i, d.Detail())
 		}
 	}
 	if d := readImageError("img-2", data, wrongSecret("GetImageInfo", "REQ-4")); strings.Contains(d.Detail(), "LTAI5tEmulatorTestKey01") {
@@ -236,6 +242,28 @@ func TestAdviceForEveryDocumentedCode(t *testing.T) {
 			}
 			if !wantSame && (!strings.Contains(sameAction.Detail(), "request ID R2") || !strings.Contains(sameAction.Detail(), tc.summary)) {
 				t.Errorf("the later error does not refer to the first with its own request ID: %s", sameAction.Detail())
+			}
+		})
+	}
+}
+
+// The first line of a missing-configuration error names only what is missing.
+func TestMissingConfigDetail(t *testing.T) {
+	for name, tc := range map[string]struct {
+		missing []string
+		want    string
+	}{
+		"region only":     {[]string{"- region: the provider argument \"region\""}, "The VOD provider has no region. Set:\n- region:"},
+		"region and keys": {[]string{"- region: x", "- secret_key: y"}, "The VOD provider has no region and secret_key. Set:\n"},
+		"three": {[]string{"- region: x", "- assume_role.role_arn: y", "- credentials: the selected profile cannot be used: z"},
+			"has no region, assume_role.role_arn and credentials. Set:\n"},
+		"a note is not a missing setting": {[]string{"- region: x", "- (the selected profile, read for its region_id, cannot be used: no file)"},
+			"has no region. Set:\n- region: x\n- (the selected profile"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := missingConfigDetail(tc.missing)
+			if !strings.Contains(got, tc.want) || strings.Contains(got, "a region and credentials") {
+				t.Errorf("got %q, want it to contain %q", got, tc.want)
 			}
 		})
 	}

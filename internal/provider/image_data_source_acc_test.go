@@ -218,8 +218,8 @@ func TestAccImageDataSource_planTimeValidation(t *testing.T) {
 		"overlong image_id":       {strings.Repeat("a", 129), "", `image_id string length must be between 1 and 128, got: 129`},
 		"output_type capitalised": {acctest.ImageCDN, `output_type = "OSS"`, `Attribute output_type value must be one of: \["oss" "cdn"\], got: "OSS"`},
 		"output_type unknown":     {acctest.ImageCDN, `output_type = "s3"`, `output_type value must be one of`},
-		"auth_timeout zero":       {acctest.ImageCDN, `auth_timeout = 0`, `Attribute auth_timeout value must be at least 1, got: 0`},
-		"auth_timeout negative":   {acctest.ImageCDN, `auth_timeout = -5`, `auth_timeout value must be at least 1, got: -5`},
+		"auth_timeout zero":       {acctest.ImageCDN, `auth_timeout = 0`, `auth_timeout too short[\s\S]*signed\s+URL\s+stays\s+valid,\s+in\s+seconds:\s+at\s+least\s+1\s+second;\s+got\s+0\.`},
+		"auth_timeout negative":   {acctest.ImageCDN, `auth_timeout = -5`, `auth_timeout too short[\s\S]*at\s+least\s+1\s+second;\s+got\s+-5\.`},
 		"auth_timeout above oss max": {acctest.ImageCDN, `output_type = "oss"` + "\n" + `auth_timeout = 2592001`,
 			`auth_timeout too long for an OSS URL`},
 	} {

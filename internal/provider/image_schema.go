@@ -5,7 +5,6 @@ import (
 	"maps"
 	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -39,7 +38,7 @@ const (
 		"VOD bucket or 129600 (36 hours) for your own OSS bucket. A bucket that signs with OSS signature V4 " +
 		"(accounts from 2025-03-01, buckets from 2025-09-01) returns URLs of at most 604800 seconds (7 days); " +
 		"a longer `auth_timeout` then gets a warning."
-	modificationTimeDescription = "Time the image was last modified, in ISO 8601 (`yyyy-MM-ddTHH:mm:ssZ`, UTC), as " +
+	modificationTimeDescription = "Time the image was last modified, in RFC 3339, UTC (such as `2024-05-01T12:00:00Z`), as " +
 		"SearchMedia reports it: set for images a `filter` finds, and null for images read by `ids`, because " +
 		"GetImageInfos, which reads them, does not return it."
 )
@@ -55,7 +54,7 @@ var noControlCharacters = stringvalidator.RegexMatches(regexp.MustCompile(`^[^\x
 
 var (
 	outputTypeValidators  = []validator.String{stringvalidator.OneOf(vod.OutputTypeOSS, vod.OutputTypeCDN)}
-	authTimeoutValidators = []validator.Int64{int64validator.AtLeast(1)}
+	authTimeoutValidators = []validator.Int64{authTimeoutAtLeastOne{}}
 )
 
 // validateAuthTimeout checks what single-attribute validators cannot: the OSS maximum of auth_timeout.
@@ -88,8 +87,8 @@ var imageAttributes = map[string]dschema.Attribute{
 		"signed with V4 (`x-oss-signature-version=OSS4-HMAC-SHA256`) after `x-oss-date` + `x-oss-expires`, at most 7 days."},
 	"status": dschema.StringAttribute{Computed: true, Description: "Status of the image: `Uploading` (initial), " +
 		"`Normal` (uploaded) or `UploadFail`."},
-	"creation_time": dschema.StringAttribute{Computed: true, Description: "Time the image was created, in ISO 8601 " +
-		"(`yyyy-MM-ddTHH:mm:ssZ`, UTC)."},
+	"creation_time": dschema.StringAttribute{Computed: true, Description: "Time the image was created, in RFC 3339, " +
+		"UTC (such as `2024-05-01T12:00:00Z`)."},
 	"storage_location": dschema.StringAttribute{Computed: true, Description: "Bucket in which the image is stored."},
 	"cate_id":          dschema.Int64Attribute{Computed: true, Description: "ID of the image's category."},
 	"cate_name":        dschema.StringAttribute{Computed: true, Description: "Name of the image's category."},

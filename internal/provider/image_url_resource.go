@@ -195,6 +195,8 @@ func (r *imageURLResource) Read(ctx context.Context, req resource.ReadRequest, r
 	case vod.IsNotFound(err):
 		tflog.Warn(ctx, "the image no longer exists in VOD: removing its URL from the state")
 		resp.State.RemoveResource(ctx)
+		// Without a word the plan would show a plain create.
+		resp.Diagnostics.AddWarning("VOD image deleted outside Terraform", imageDeletedDetail(imageID, r.data.region))
 	case err != nil:
 		resp.Diagnostics.Append(readImageError(imageID, r.data, err))
 	}
@@ -226,4 +228,12 @@ func (r *imageURLResource) ImportState(_ context.Context, req resource.ImportSta
 		fmt.Sprintf("A signed URL is not an object stored in VOD that could be looked up by %q: VOD signs a new one "+
 			"at every request, and an existing URL's expiry cannot be learnt from VOD. Declare the resource and "+
 			"apply instead: creating it only reads the image (GetImageInfo) and changes nothing in VOD.", req.ID))
+}
+
+// imageDeletedDetail explains why a vod_image_url whose image has gone is planned for creation.
+func imageDeletedDetail(imageID, region string) string {
+	return fmt.Sprintf("Image %q no longer exists in region %s: it was deleted outside Terraform. Its vod_image_url "+
+		"has been removed from the state, so the plan creates it again, which fails while the image is missing. "+
+		"Restore or re-upload the image, set image_id to an existing image, or remove the resource from the "+
+		"configuration.", imageID, region)
 }

@@ -59,14 +59,15 @@ func imageURLResourceSchema() schema.Schema {
 				Description: "OSS URL of the image's source (mezzanine) file, as VOD returned it with `url`; null " +
 					"when VOD returns no mezzanine."},
 			"expires_at": schema.StringAttribute{Computed: true,
-				Description: "When `url` expires, in RFC 3339 (`YYYY-MM-DDTHH:MM:SSZ`, UTC): the time the provider " +
-					"sent the request plus `auth_timeout`, or the expiry an OSS URL states if that is earlier (V1 " +
-					"`Expires`, or V4 `x-oss-date` + `x-oss-expires`, at most 7 days). A URL " +
+				Description: "When `url` expires, in RFC 3339, UTC (such as `2024-05-01T12:00:00Z`): the time the " +
+					"provider sent the request plus `auth_timeout`, or the expiry an OSS URL states if that is earlier " +
+					"(V1 `Expires`, or V4 `x-oss-date` + `x-oss-expires`, at most 7 days). A URL " +
 					"that is not signed (a public bucket, CDN without URL signing) does not expire; it is renewed " +
 					"all the same."},
 			"renew_at": schema.StringAttribute{Computed: true,
-				Description: "When the URL is due for renewal, in RFC 3339 (UTC): `expires_at` minus `renew_before`, " +
-					"or half-way through the URL's validity if it holds no longer than `renew_before`. " +
+				Description: "When the URL is due for renewal, in RFC 3339, UTC (such as `2024-05-01T11:30:00Z`): " +
+					"`expires_at` minus `renew_before`, or half-way through the URL's validity if it holds no longer " +
+					"than `renew_before`. " +
 					"The first plan at or after this time replaces the resource."},
 		},
 	}

@@ -65,8 +65,9 @@ func imagesDataSourceSchema() schema.Schema {
 			},
 			"images": schema.ListNestedAttribute{
 				Computed: true,
-				Description: "The images: in the order of `ids`, or of `sort` for a `filter`. Each has the attributes " +
-					"of the `vod_image` data source, and `modification_time` (for a `filter` only).",
+				Description: "The images: in the order of `ids`, or of `sort` for a `filter`. Each has the computed " +
+					"attributes of the `vod_image` data source, with `image_id` where `vod_image` has `id`, and " +
+					"`modification_time` (for a `filter` only).",
 				NestedObject: schema.NestedAttributeObject{Attributes: imagesItemAttributes()},
 			},
 			"missing_ids": schema.ListAttribute{

@@ -249,9 +249,16 @@ func TestAccWrongSecretExplainedOnce(t *testing.T) {
 	if n := strings.Count(errs, "Error: VOD rejected the provider's credentials"); n != 1 {
 		t.Errorf("the cause is explained %d times:\n%s", n, errs)
 	}
-	pointer := regexp.MustCompile(`failed: SignatureDoesNotMatch \(request ID [0-9A-F-]{36}\), which the error "VOD rejected the provider's credentials" explains\.`)
+	pointer := regexp.MustCompile(`failed: SignatureDoesNotMatch \(request ID [0-9A-F-]{36}\)\. The access key secret does not match ` +
+		`[^.]*\. The error "VOD rejected the provider's credentials" gives the details`)
 	if n := len(pointer.FindAllString(flat(errs), -1)); n != 2 {
 		t.Errorf("%d one-line pointers, want 2:\n%s", n, errs)
+	}
+	// Whichever error Terraform prints first, it says what to do.
+	for i, e := range strings.Split(errs, "Error: ")[1:] {
+		if !strings.Contains(flat(e), "secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET") {
+			t.Errorf("error %d does not say what to do on its own:\n%s", i+1, e)
+		}
 	}
 	key := acctest.EmulatorAccessKeyID
 	for _, want := range []string{"access key ID ***" + key[len(key)-3:], "secret_key or ALIBABA_CLOUD_ACCESS_KEY_SECRET"} {

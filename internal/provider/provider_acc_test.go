@@ -93,7 +93,9 @@ func TestAccProvider_missingConfiguration(t *testing.T) {
 	}{
 		"no region": {
 			provider: fmt.Sprintf("access_key = %q\n  secret_key = %q", acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret),
-			want:     `Missing VOD provider configuration[\s\S]*region[\s\S]*ALIBABA_CLOUD_REGION[\s\S]*ALICLOUD_REGION`,
+			// Only the region is missing, and the first line says only that.
+			want: `Missing VOD provider configuration[\s\S]*The\s+VOD\s+provider\s+has\s+no\s+region\.\s+Set:\s+- region:` +
+				`[\s\S]*ALIBABA_CLOUD_REGION[\s\S]*ALICLOUD_REGION`,
 		},
 		"no credentials anywhere": {
 			provider: `region = "cn-shanghai"`,
@@ -102,7 +104,7 @@ func TestAccProvider_missingConfiguration(t *testing.T) {
 		},
 		"secret without access key": {
 			provider: `region = "cn-shanghai"` + "\n" + `secret_key = "s"`,
-			want:     `access_key: it goes with the argument secret_key`,
+			want:     `has\s+no\s+access_key\.\s+Set:\s+- access_key: it goes with the argument secret_key`,
 		},
 		"unsupported region": {
 			provider: fmt.Sprintf("region = \"mars-north-1\"\n  access_key = %q\n  secret_key = %q", acctest.EmulatorAccessKeyID, acctest.EmulatorAccessKeySecret),

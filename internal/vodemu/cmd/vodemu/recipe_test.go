@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // repoRoot is the repository root, from this package's directory.
@@ -127,4 +128,69 @@ func rootEntries(t *testing.T, root string) string {
 		names[i] = e.Name()
 	}
 	return strings.Join(names, " ")
+}
+
+// Without VODEMU_BIN the recipe reuses the emulator `make demo` built, silently, while it is newer
+// than the emulator's sources, and says that it builds one otherwise. It runs here in a stand-in
+// root whose .build/bin/vodemu is a script that prints the line the real one prints once it
+// listens, so that the test neither builds nor runs an emulator.
+func TestCIRecipeReusesTheDemoBuild(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("bash recipe")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	recipeFile, err := filepath.Abs(filepath.Join(repoRoot, "examples", "ci", "vodemu.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(root string) (stdout, stderr string, err error) {
+		cmd := exec.Command("bash", "-c", `set -eu; source "$1"; echo "$vodemu_bin $ALIBABA_CLOUD_ENDPOINT_VOD"`, "_", recipeFile)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "VODEMU_DATA=images.json", "VODEMU_ACCESS_KEY_ID=LTAI-recipe-test", "VODEMU_BIN=",
+			"GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local")
+		var out, errOut strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err = cmd.Run()
+		return out.String(), errOut.String(), err
+	}
+	root := t.TempDir()
+	for _, dir := range []string{"internal/vodemu/cmd/vodemu", ".build/bin"} {
+		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	source := filepath.Join(root, "internal", "vodemu", "server.go")
+	bin := filepath.Join(root, ".build", "bin", "vodemu")
+	write := func(file, text string, mode os.FileMode, mtime time.Time) {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(text), mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(file, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, newer := time.Now().Add(-time.Hour), time.Now()
+	write(source, "package vodemu\n", 0o644, old)
+	write(bin, "#!/bin/sh\necho endpoint=http://127.0.0.1:9\nexec sleep 60\n", 0o755, newer)
+
+	t.Run("built by make demo", func(t *testing.T) {
+		stdout, stderr, err := run(root)
+		if err != nil {
+			t.Fatalf("%v; stderr:\n%s", err, stderr)
+		}
+		if want := bin + " http://127.0.0.1:9\n"; stdout != want || stderr != "" {
+			t.Errorf("stdout %q (want %q), stderr %q", stdout, want, stderr)
+		}
+	})
+	t.Run("sources changed since", func(t *testing.T) {
+		write(source, "package vodemu\n", 0o644, newer.Add(time.Minute))
+		// go build fails in the stand-in root (it has no module): what matters is what was said.
+		_, stderr, err := run(root)
+		if err == nil || !strings.Contains(stderr, "vodemu.sh: building the emulator") {
+			t.Errorf("err %v, stderr:\n%s", err, stderr)
+		}
+	})
 }
