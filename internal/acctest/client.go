@@ -44,10 +44,17 @@ func CategoryGone(ctx context.Context, c *vod.Client, id int64, typ string) (boo
 	return out.Category == nil || out.Category.ID != id, nil
 }
 
-// FileImage files an image under a category with UpdateImageInfos, as the console or vod_image
-// would.
-func FileImage(ctx context.Context, c *vod.Client, imageID string, cateID int64) error {
-	return c.UpdateImage(ctx, vod.ImageUpdate{ImageID: imageID, CateID: &cateID})
+// FileImage files an image under a category: on the emulator by storing the fixture image again
+// with that CateId (the emulator gives it the category's name; it has no UpdateImageInfos), against
+// the real cloud with UpdateImageInfos, as the console or vod_image would.
+func (tg *Target) FileImage(ctx context.Context, t testing.TB, imageID string, cateID int64) error {
+	t.Helper()
+	if tg.Emulator != nil {
+		img := Fixture(imageID)
+		img.CateID, img.CateName = cateID, ""
+		return tg.Emulator.Server.PutImage(img)
+	}
+	return tg.Client(t).UpdateImage(ctx, vod.ImageUpdate{ImageID: imageID, CateID: &cateID})
 }
 
 // ImagesWithoutCategory checks that each image still exists and is in no category, as VOD leaves

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/vodtf/terraform-provider-vod/internal/acctest"
+	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
 
 const categories = "data.vod_categories.test"
@@ -149,7 +150,8 @@ func TestAccCategoriesDataSource_missingPath(t *testing.T) {
 
 // The whole tree of a type, read without arguments, lists every category; id is VOD's root (-1).
 func TestAccCategoriesDataSource_wholeTree(t *testing.T) {
-	tg := acctest.New(t)
+	// No fixture images: their categories would be in the tree too.
+	tg := acctest.New(t, func(o *vodemu.Options) { o.Images = nil })
 	tg.RequireEmulator(t) // the real account's tree holds other categories
 	prefix := categoryPrefix()
 	resource.ParallelTest(t, resource.TestCase{

@@ -192,11 +192,11 @@ func int64Ptr(want *int64) knownvalue.Check {
 }
 
 // fileImageStep returns a PreConfig that files the image under the category whose ID *cateID
-// holds by then (UpdateImageInfos, as the console or vod_image would).
+// holds by then.
 func fileImageStep(t *testing.T, tg *acctest.Target, imageID string, cateID *int64) func() {
 	return func() {
 		t.Helper()
-		if err := acctest.FileImage(context.Background(), tg.Client(t), imageID, *cateID); err != nil {
+		if err := tg.FileImage(context.Background(), t, imageID, *cateID); err != nil {
 			t.Fatalf("filing image %s under category %d: %v", imageID, *cateID, err)
 		}
 	}

@@ -74,7 +74,7 @@ func categoryResourceSchema() rschema.Schema {
 			"id": rschema.Int64Attribute{Computed: true, PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 				Description: categoryAttrs["id"].description},
 			"level": rschema.Int64Attribute{Computed: true, PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-				Description: categoryAttrs["level"].description + " Known when planning if `parent_id` is (or absent)."},
+				Description: categoryAttrs["level"].description + " Known when planning for a top-level category and for one whose parent already exists."},
 		},
 	}
 }
