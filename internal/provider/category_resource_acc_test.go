@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -509,6 +510,9 @@ data "vod_images" "test" {
 // When a parent is destroyed before its child (here the parent depends on the child), the child
 // is already gone with it, and destroying it is success.
 func TestAccCategoryResource_parentDestroyedFirst(t *testing.T) {
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 (it creates a category before the test case)", resource.EnvTfAcc)
+	}
 	tg := acctest.New(t)
 	prefix := categoryPrefix()
 	parent, err := tg.Client(t).AddCategory(context.Background(), vod.AddCategoryInput{Name: prefix + "-parent"})
