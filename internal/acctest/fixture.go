@@ -63,9 +63,9 @@ func ImageChecks(id string, fileURL knownvalue.Check) map[string]knownvalue.Chec
 		"mezzanine":        knownvalue.Null(),
 	}
 	if mz := img.Mezzanine; mz != nil {
-		size, err := strconv.ParseInt(mz.FileSize, 10, 64)
+		size, err := strconv.ParseInt(mz.FileSize.Bytes, 10, 64)
 		if err != nil {
-			panic(fmt.Sprintf("fixture image %q: FileSize %q is not a number of bytes", id, mz.FileSize))
+			panic(fmt.Sprintf("fixture image %q: FileSize %q is not a number of bytes", id, mz.FileSize.Bytes))
 		}
 		checks["mezzanine"] = knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"file_url":           fileURL,

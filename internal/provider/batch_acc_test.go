@@ -21,10 +21,12 @@ func manyImageID(i int) string { return fmt.Sprintf("b0000000000000000000000000%
 func withManyImages(o *vodemu.Options) {
 	for i := range manyImages {
 		o.Images = append(o.Images, vodemu.Image{
-			ImageID: manyImageID(i), Title: fmt.Sprintf("cover %d", i), Status: "Normal",
-			StorageLocation: "outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com", CreationTime: "2024-03-01T08:15:00Z",
-			URL:       fmt.Sprintf("https://img.example-cdn.com/image/default/%d.jpg", i),
-			Mezzanine: &vodemu.Mezzanine{Width: int64(1000 + i), Height: 500, FileSize: "1000"},
+			ImageInfo: vodemu.ImageInfo{
+				ImageID: manyImageID(i), Title: fmt.Sprintf("cover %d", i), Status: "Normal",
+				StorageLocation: "outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com", CreationTime: "2024-03-01T08:15:00Z",
+				URL:       fmt.Sprintf("https://img.example-cdn.com/image/default/%d.jpg", i),
+				Mezzanine: &vodemu.Mezzanine{Width: int64(1000 + i), Height: 500, FileSize: vodemu.FileSize{Bytes: "1000"}},
+			},
 		})
 	}
 }

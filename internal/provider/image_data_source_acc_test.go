@@ -100,7 +100,7 @@ func TestAccImageDataSource_fileSizeAsNumber(t *testing.T) {
 		for i, img := range o.Images {
 			if img.ImageID == acctest.ImageOSS && img.Mezzanine != nil {
 				m := *img.Mezzanine
-				m.FileSizeAsNumber = true
+				m.FileSize.AsNumber = true
 				o.Images[i].Mezzanine = &m
 			}
 		}

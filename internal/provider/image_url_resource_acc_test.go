@@ -285,9 +285,11 @@ func TestAccImageURLResource_imageDeleted(t *testing.T) {
 	tg.RequireEmulator(t) // deletes an image
 	const id = "3e34733b40b9a96ccf5c1ff6f69a00d1"
 	img := vodemu.Image{
-		ImageID: id, Title: "Deleted later", Status: "Normal",
-		StorageLocation: "outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com",
-		URL:             "https://outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com/image/default/deleted.png",
+		ImageInfo: vodemu.ImageInfo{
+			ImageID: id, Title: "Deleted later", Status: "Normal",
+			StorageLocation: "outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com",
+			URL:             "https://outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com/image/default/deleted.png",
+		},
 	}
 	if err := tg.Emulator.Server.PutImage(img); err != nil {
 		t.Fatal(err)

@@ -56,9 +56,12 @@ func TestAccImagesDataSource_manyIDs(t *testing.T) {
 	for i := n; i > 0; i-- { // descending, so that the order is not the emulator's
 		id := fmt.Sprintf("%032x", 0xbeef0000+i)
 		ids = append(ids, id)
-		extra = append(extra, vodemu.Image{ImageID: id, Title: fmt.Sprintf("generated %d", i), Status: "Normal",
-			CreationTime: "2024-01-01T00:00:00Z", URL: fmt.Sprintf("https://img.example-cdn.com/image/default/%d.jpg", i),
-			StorageLocation: "outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com"})
+		extra = append(extra, vodemu.Image{
+			ImageInfo: vodemu.ImageInfo{ImageID: id, Title: fmt.Sprintf("generated %d", i), Status: "Normal",
+				CreationTime: "2024-01-01T00:00:00Z", URL: fmt.Sprintf("https://img.example-cdn.com/image/default/%d.jpg", i),
+				StorageLocation: "outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com",
+			},
+		})
 	}
 	tg := acctest.New(t, func(o *vodemu.Options) { o.Images = append(o.Images, extra...) })
 	tg.RequireEmulator(t)

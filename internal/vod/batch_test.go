@@ -34,10 +34,12 @@ func batchEmulator(t *testing.T, n int) *vodemu.Running {
 			host = "img.example.com"
 		}
 		images[i] = vodemu.Image{
-			ImageID: imageID(i), Title: fmt.Sprintf("image %d", i), Status: "Normal", Tags: "a,b", CateID: int64(i),
-			StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", CreationTime: "2024-01-02T03:04:05Z",
-			URL:       fmt.Sprintf("https://%s/image/default/%d.png", host, i),
-			Mezzanine: &vodemu.Mezzanine{FileURL: fmt.Sprintf("https://outin-abc.oss-cn-shanghai.aliyuncs.com/image/default/%d.png", i), Width: 100 + int64(i), Height: 50, FileSize: "1234"},
+			ImageInfo: vodemu.ImageInfo{
+				ImageID: imageID(i), Title: fmt.Sprintf("image %d", i), Status: "Normal", Tags: "a,b", CateID: int64(i),
+				StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", CreationTime: "2024-01-02T03:04:05Z",
+				URL:       fmt.Sprintf("https://%s/image/default/%d.png", host, i),
+				Mezzanine: &vodemu.Mezzanine{FileURL: fmt.Sprintf("https://outin-abc.oss-cn-shanghai.aliyuncs.com/image/default/%d.png", i), Width: 100 + int64(i), Height: 50, FileSize: vodemu.FileSize{Bytes: "1234"}},
+			},
 		}
 	}
 	emu, err := vodemu.Start(vodemu.Options{AccessKeyID: testKeyID, AccessKeySecret: testSecret, Images: images})
@@ -268,7 +270,7 @@ func TestRequestsPerSecondAvoidsThrottling(t *testing.T) {
 	}{{8, 15, false}, {0, 40, true}} {
 		t.Run(fmt.Sprintf("rps=%v", tc.rps), func(t *testing.T) {
 			emu, err := vodemu.Start(vodemu.Options{AccessKeyID: testKeyID, AccessKeySecret: testSecret, QPS: 10,
-				Images: []vodemu.Image{{ImageID: testImage, StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", URL: "https://img.example.com/a.png"}}})
+				Images: []vodemu.Image{{ImageInfo: vodemu.ImageInfo{ImageID: testImage, StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", URL: "https://img.example.com/a.png"}}}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -148,8 +148,11 @@ func BenchmarkReadsUnderDocumentedLimits(b *testing.B) {
 	const n, workers = 1000, 10
 	imgs := make([]vodemu.Image, n)
 	for i := range imgs {
-		imgs[i] = vodemu.Image{ImageID: fmt.Sprintf("%032x", i), StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com",
-			URL: fmt.Sprintf("https://img.example.com/%d.png", i)}
+		imgs[i] = vodemu.Image{
+			ImageInfo: vodemu.ImageInfo{ImageID: fmt.Sprintf("%032x", i), StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com",
+				URL: fmt.Sprintf("https://img.example.com/%d.png", i),
+			},
+		}
 	}
 	for _, batchOnly := range []bool{false, true} {
 		name := "both-actions"

@@ -51,9 +51,11 @@ func startEmulator(t *testing.T) *vodemu.Running {
 	emu, err := vodemu.Start(vodemu.Options{
 		AccessKeyID: testKeyID, AccessKeySecret: testSecret,
 		Images: []vodemu.Image{{
-			ImageID: testImage, Title: "t", Status: "Normal", Tags: "a,b",
-			StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com",
-			URL:             "https://img.example.com/image/default/X.png",
+			ImageInfo: vodemu.ImageInfo{
+				ImageID: testImage, Title: "t", Status: "Normal", Tags: "a,b",
+				StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com",
+				URL:             "https://img.example.com/image/default/X.png",
+			},
 		}},
 	})
 	if err != nil {

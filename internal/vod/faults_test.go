@@ -17,7 +17,7 @@ func faultEmulator(t *testing.T) *vodemu.Running {
 	t.Helper()
 	emu, err := vodemu.Start(vodemu.Options{
 		AccessKeyID: testKeyID, AccessKeySecret: testSecret,
-		Images: []vodemu.Image{{ImageID: testImage, Title: "t", StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", URL: "https://img.example.com/a.png"}},
+		Images: []vodemu.Image{{ImageInfo: vodemu.ImageInfo{ImageID: testImage, Title: "t", StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", URL: "https://img.example.com/a.png"}}},
 		// A slow answer takes a minute, sixty times faultReadTimeout: an attempt that waited for it
 		// instead of timing out is told apart by far more than a loaded machine's slowness.
 		Faults:    vodemu.FaultOptions{SlowDelay: time.Minute},

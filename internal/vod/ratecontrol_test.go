@@ -321,7 +321,7 @@ func TestReadsUseBothActionsWhenOneIsSaturated(t *testing.T) {
 	}
 	imgs := make([]vodemu.Image, len(ids))
 	for i, id := range ids {
-		imgs[i] = vodemu.Image{ImageID: id, StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", URL: "https://img.example.com/" + id + ".png"}
+		imgs[i] = vodemu.Image{ImageInfo: vodemu.ImageInfo{ImageID: id, StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com", URL: "https://img.example.com/" + id + ".png"}}
 	}
 	emu, err := vodemu.Start(vodemu.Options{AccessKeyID: testKeyID, AccessKeySecret: testSecret, Images: imgs,
 		ActionQPS: map[string]float64{"GetImageInfos": 5}})

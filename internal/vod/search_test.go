@@ -62,11 +62,13 @@ func searchEmulator(t *testing.T, n int, adjust ...func(*vodemu.Image)) (*vodemu
 			kind = "sprite"
 		}
 		images[i] = vodemu.Image{
-			ImageID: imageID(i), Title: fmt.Sprintf("%s %d", kind, i), Status: "Normal", Tags: kind, AppID: "app-1000000",
-			CreationTime:     base.Add(time.Duration(i) * time.Minute).Format("2006-01-02T15:04:05Z"),
+			ImageInfo: vodemu.ImageInfo{
+				ImageID: imageID(i), Title: fmt.Sprintf("%s %d", kind, i), Status: "Normal", Tags: kind, AppID: "app-1000000",
+				CreationTime:    base.Add(time.Duration(i) * time.Minute).Format("2006-01-02T15:04:05Z"),
+				StorageLocation: "outin-abc.oss-cn-shanghai.aliyuncs.com",
+				URL:             fmt.Sprintf("https://outin-abc.oss-cn-shanghai.aliyuncs.com/image/default/%d.png", i),
+			},
 			ModificationTime: base.Add(time.Duration(i)*time.Minute + time.Hour).Format("2006-01-02T15:04:05Z"),
-			StorageLocation:  "outin-abc.oss-cn-shanghai.aliyuncs.com",
-			URL:              fmt.Sprintf("https://outin-abc.oss-cn-shanghai.aliyuncs.com/image/default/%d.png", i),
 		}
 		for _, f := range adjust {
 			f(&images[i])

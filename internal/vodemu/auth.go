@@ -8,10 +8,12 @@ import (
 	"time"
 )
 
-// MaxClockSkew is how far a request timestamp may be from the server clock.
+// MaxClockSkew is how far a request timestamp may be from the server clock
+// (Options.Now) before InvalidTimeStamp.Expired [RPC].
 const MaxClockSkew = 15 * time.Minute
 
-// timestampLayout is the only accepted form: yyyy-MM-ddTHH:mm:ssZ, UTC.
+// timestampLayout is the only accepted form: yyyy-MM-ddTHH:mm:ssZ, UTC
+// [RPC]; anything else is InvalidTimeStamp.Format.
 const timestampLayout = "2006-01-02T15:04:05Z"
 
 // credentials is what a request claims about itself, in either signature
@@ -30,7 +32,11 @@ type credentials struct {
 
 // parseCredentials detects the signature version and checks the common
 // parameters' presence and shape. It returns the credentials it could read
-// even with an error, so the caller can still count the Action.
+// even with an error, so the caller can still count the Action. V3
+// (Authorization: ACS3-HMAC-SHA256 ...) is used when that header is
+// present, otherwise V1 (HMAC-SHA1) when a Signature parameter is present,
+// otherwise the request is MissingSignature; another Authorization scheme
+// is IncompleteSignature [RPC].
 func parseCredentials(r *http.Request, req *rpcRequest) (*credentials, *apiError) {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		if strings.HasPrefix(auth, v3Algorithm+" ") {
@@ -44,6 +50,9 @@ func parseCredentials(r *http.Request, req *rpcRequest) (*credentials, *apiError
 	return nil, errMissingCommon("Signature")
 }
 
+// parseV1 reads a V1 request: a missing common parameter is Missing<Name>
+// [RPC]; the signature covers every parameter received but Signature
+// (v1StringToSign).
 func parseV1(r *http.Request, req *rpcRequest) (*credentials, *apiError) {
 	p := req.params
 	c := &credentials{
@@ -65,8 +74,9 @@ func parseV1(r *http.Request, req *rpcRequest) (*credentials, *apiError) {
 	if p["SignatureVersion"] != "1.0" {
 		return c, errInvalid("SignatureVersion", "Only 1.0 is supported.")
 	}
-	// The real API's default Format is XML, which is not emulated: a client
-	// that forgets Format=JSON would get XML from the cloud, so it fails here.
+	// The real API's default Format is XML, which is not emulated (a
+	// deliberate choice): a client that forgets Format=JSON would get XML from
+	// the cloud, so it fails here.
 	format, ok := p["Format"]
 	if !ok {
 		format = "XML"
@@ -85,6 +95,10 @@ func parseV1(r *http.Request, req *rpcRequest) (*credentials, *apiError) {
 	return c, nil
 }
 
+// parseV3 reads a V3 request and rebuilds its canonical request [RPC] from
+// what was received: the method, path, query, the SignedHeaders (host taken
+// from the request's Host) and x-acs-content-sha256, which must be the
+// SHA-256 of the body received (else InvalidParameter).
 func parseV3(r *http.Request, req *rpcRequest, auth string) (*credentials, *apiError) {
 	a, err := parseV3Authorization(auth)
 	c := &credentials{
@@ -100,7 +114,10 @@ func parseV3(r *http.Request, req *rpcRequest, auth string) (*credentials, *apiE
 	if err != nil {
 		return c, errIncompleteSignature("expected " + v3Algorithm + " Credential=<AccessKeyId>,SignedHeaders=<a;b>,Signature=<hex>.")
 	}
-	// Missing headers are named by the common parameter they carry.
+	// Missing headers are named by the common parameter they carry
+	// (x-acs-action is Action, x-acs-date Timestamp); a missing
+	// x-acs-content-sha256, which carries none, is MissingXAcsContentSha256
+	// (undocumented: named after the header).
 	for _, h := range []struct{ header, name string }{{"x-acs-action", "Action"}, {"x-acs-version", "Version"},
 		{"x-acs-signature-nonce", "SignatureNonce"}, {"x-acs-date", "Timestamp"}, {"x-acs-content-sha256", "XAcsContentSha256"}} {
 		if r.Header.Get(h.header) == "" {
@@ -108,7 +125,8 @@ func parseV3(r *http.Request, req *rpcRequest, auth string) (*credentials, *apiE
 		}
 	}
 	// The signature must cover the host and every x-acs-* header sent, or a
-	// man in the middle could change them; this is what the SDKs sign.
+	// man in the middle could change them; this is what the SDKs sign (a
+	// deliberate choice: no page requires it).
 	signed := map[string]bool{}
 	for _, h := range a.signedHeaders {
 		signed[h] = true
@@ -152,6 +170,8 @@ func parseV3(r *http.Request, req *rpcRequest, auth string) (*credentials, *apiE
 	return c, nil
 }
 
+// checkFormat accepts JSON, in any case [RPC]; XML answers are not emulated,
+// so XML is InvalidParameter (a deliberate choice).
 func checkFormat(f string) *apiError {
 	switch strings.ToUpper(f) {
 	case "JSON":
@@ -162,9 +182,12 @@ func checkFormat(f string) *apiError {
 	return errInvalid("Format", "Valid values are JSON and XML.")
 }
 
-// checkVersion accepts the version of the action's product; an action the
-// emulator does not know may name either product's version (it is then
-// InvalidAction.NotFound once authenticated).
+// checkVersion accepts the version of the action's product, else
+// InvalidVersion: VOD and STS share the endpoint, and Version tells them
+// apart (GetImageInfo(s) and SearchMedia 2017-03-21, AssumeRole(WithOIDC)
+// 2015-04-01 [Models]). An action the emulator does not know may name
+// either product's version (it is then InvalidAction.NotFound once
+// authenticated).
 func checkVersion(action, v string) *apiError {
 	want := APIVersion
 	if op, ok := operations[action]; ok {
@@ -178,9 +201,11 @@ func checkVersion(action, v string) *apiError {
 	return nil
 }
 
-// checkAnonymous checks an unsigned call (AssumeRoleWithOIDC): Version and
-// Format only. Keys, signatures, timestamps and nonces it may carry are
-// ignored, as nothing is signed.
+// checkAnonymous checks an unsigned call (AssumeRoleWithOIDC, which
+// credentials-go sends unsigned): Version (parameter, or x-acs-version for a
+// V3-style call) and Format (as for V1; optional V3-style) only. Keys,
+// signatures, timestamps and nonces it may carry are ignored, as nothing is
+// signed.
 func checkAnonymous(r *http.Request, req *rpcRequest, action string) *apiError {
 	if _, ok := req.params["Version"]; !ok && r.Header.Get("x-acs-version") != "" {
 		// V3 style: version in a header, Format optional.
@@ -204,9 +229,22 @@ func checkAnonymous(r *http.Request, req *rpcRequest, action string) *apiError {
 	return checkVersion(action, req.params["Version"])
 }
 
-// authenticate runs the checks in the gateway's order: who, signature,
-// time, replay, token. The key is the long-term one or a temporary one
-// issued by AssumeRole(WithOIDC).
+// authenticate runs the checks in the gateway's order: who
+// (InvalidAccessKeyId.NotFound), signature (SignatureDoesNotMatch, its
+// message ending with the server's string to sign), time
+// (InvalidTimeStamp.Format, .Expired beyond MaxClockSkew), replay
+// (SignatureNonceUsed), token [RPC]. The key is the long-term one or a
+// temporary one issued by AssumeRole(WithOIDC), which every action, VOD's
+// and STS's, accepts.
+//
+// Tokens: with Options.SecurityToken set, a request signed with the
+// long-term key without a token is MissingSecurityToken, with another one
+// InvalidSecurityToken.MismatchWithAccessKey (400) [RPC]; with it empty,
+// tokens such requests carry are ignored (a deliberate choice: a long-term
+// key needs none). Temporary credentials must carry their own token (V1
+// SecurityToken, V3 x-acs-security-token), with the same two errors, and
+// from their Expiration on (Options.Now) are InvalidSecurityToken.Expired
+// (400) [RPC].
 func (s *Server) authenticate(c *credentials) *apiError {
 	secret := s.opts.AccessKeySecret
 	var temp *tempKey

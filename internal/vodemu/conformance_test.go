@@ -51,11 +51,19 @@ func loadModels(t *testing.T) map[string]actionModel {
 	}
 	out := map[string]actionModel{}
 	for _, product := range []string{"vod/2017-03-21", "sts/2015-04-01"} {
-		var actions map[string]actionModel
-		if err := json.Unmarshal(file[product], &actions); err != nil {
+		var entries map[string]json.RawMessage
+		if err := json.Unmarshal(file[product], &entries); err != nil {
 			t.Fatalf("%s: %v", product, err)
 		}
-		for name, m := range actions {
+		for name, raw := range entries {
+			// Keys with a dot ("errors.common", "about.added") are notes beside the actions.
+			if strings.Contains(name, ".") {
+				continue
+			}
+			var m actionModel
+			if err := json.Unmarshal(raw, &m); err != nil {
+				t.Fatalf("%s %s: %v", product, name, err)
+			}
 			out[name] = m
 		}
 	}
@@ -83,6 +91,12 @@ var errorAlways = present{"RequestId": nil, "HostId": nil, "Code": nil, "Message
 var imageAlways = present{"AppId": nil, "CreationTime": nil, "ImageId": nil, "ImageType": nil, "Status": nil,
 	"StorageLocation": nil, "URL": nil}
 
+// categoryAlways are the fields of a category: every category has all of them ([AddCategory]'s and
+// [GetCategories]' examples send all).
+var categoryAlways = present{"CateId": nil, "CateName": nil, "Level": nil, "ParentId": nil, "Type": nil}
+
+var subCategoryAlways = present{"CateId": nil, "CateName": nil, "Level": nil, "ParentId": nil, "Type": nil, "SubTotal": nil}
+
 var credentialsAlways = present{
 	"RequestId":       nil,
 	"AssumedRoleUser": present{"Arn": nil, "AssumedRoleId": nil},
@@ -95,7 +109,11 @@ var successAlways = map[string]present{
 	"GetImageInfos": {"RequestId": nil, "ImageInfo": imageAlways, "NonExistImageIds": nil},
 	"SearchMedia": {"RequestId": nil, "Total": nil, "MediaList": present{"CreationTime": nil, "MediaId": nil, "MediaType": nil,
 		"Image": present{"ImageId": nil, "CreationTime": nil}}},
-	"AssumeRole": credentialsAlways,
+	"AddCategory":    {"RequestId": nil, "Category": categoryAlways},
+	"UpdateCategory": {"RequestId": nil},
+	"DeleteCategory": {"RequestId": nil},
+	"GetCategories":  {"RequestId": nil, "SubTotal": nil, "SubCategories": present{"Category": subCategoryAlways}},
+	"AssumeRole":     credentialsAlways,
 	"AssumeRoleWithOIDC": func() present {
 		p := present{"OIDCTokenInfo": present{"VerificationInfo": nil}}
 		for k, v := range credentialsAlways {
@@ -251,11 +269,25 @@ func conformanceImages() []Image {
 	for i := range imgs {
 		if m := imgs[i].Mezzanine; m != nil {
 			c := *m
-			c.FileSizeAsNumber = false
+			c.FileSize.AsNumber = false
 			imgs[i].Mezzanine = &c
 		}
 	}
 	return imgs
+}
+
+// conformanceCategories are a three-level tree (11 > 12 > 13), a category with a full level
+// below it (20, with 2001-2100), and the built-in material category 30 with 31 below it.
+func conformanceCategories() []Category {
+	cats := []Category{
+		{CateID: 11, CateName: "covers"}, {CateID: 12, CateName: "2024", ParentID: 11}, {CateID: 13, CateName: "spring", ParentID: 12},
+		{CateID: 20, CateName: "full"},
+		{CateID: 30, CateName: "stickers", Type: CategoryTypeMaterial}, {CateID: 31, CateName: "animals", ParentID: 30, Type: CategoryTypeMaterial},
+	}
+	for i := range maxSubcategories {
+		cats = append(cats, Category{CateID: int64(2001 + i), CateName: fmt.Sprintf("child %d", i), ParentID: 20})
+	}
+	return cats
 }
 
 // TestConformance calls every action, successfully and on every error path
@@ -264,6 +296,7 @@ func TestConformance(t *testing.T) {
 	models := loadModels(t)
 	h := newHarness(t, func(o *Options) {
 		o.Images = conformanceImages()
+		o.Categories = conformanceCategories()
 		o.STS = testSTS()
 	})
 	// Temporary credentials for the token cases.
@@ -286,6 +319,37 @@ func TestConformance(t *testing.T) {
 		v1Case("source identity, policy", "AssumeRole", "", map[string]string{"RoleArn": testExtRoleArn, "RoleSessionName": "c2",
 			"ExternalId": testExternalID, "SourceIdentity": "alice", "Policy": `{"Version":"1"}`, "DurationSeconds": "900"}, ""),
 		oidcCase("token", "", nil),
+
+		// The category tree (conformanceCategories): 11 > 12 > 13, 20 with 100 children, the
+		// built-in material category 30 > 31.
+		v1Case("level 1", "AddCategory", "", map[string]string{"CateName": "conformance top"}, ""),
+		v1Case("level 3", "AddCategory", "", map[string]string{"CateName": "第三级", "ParentId": "12"}, ""),
+		v1Case("material level 2", "AddCategory", "", map[string]string{"CateName": "m", "ParentId": "30", "Type": "material"}, ""),
+		v1Case("below level 3", "AddCategory", "LevelExceededMax", map[string]string{"CateName": "x", "ParentId": "13"}, ""),
+		v1Case("below material level 2", "AddCategory", "LevelExceededMax", map[string]string{"CateName": "x", "ParentId": "31", "Type": "material"}, ""),
+		v1Case("full level", "AddCategory", "SubTotalExceededMax", map[string]string{"CateName": "x", "ParentId": "20"}, ""),
+		v1Case("unknown parent", "AddCategory", "InvalidCateId.NotFound", map[string]string{"CateName": "x", "ParentId": "999"}, ""),
+		v1Case("no name", "AddCategory", "MissingParameter", nil, ""),
+		v1Case("65-byte name", "AddCategory", "InvalidParameter", map[string]string{"CateName": strings.Repeat("é", 32) + "x"}, ""),
+		v1Case("bad type", "AddCategory", "InvalidParameter", map[string]string{"CateName": "x", "Type": "video"}, ""),
+		v1Case("level-1 material", "AddCategory", "MissingParameter", map[string]string{"CateName": "x", "Type": "material"}, ""),
+		v1Case("rename", "UpdateCategory", "", map[string]string{"CateId": "11", "CateName": "renamed"}, ""),
+		v1Case("unknown category", "UpdateCategory", "InvalidCateId.NotFound", map[string]string{"CateId": "999", "CateName": "x"}, ""),
+		v1Case("built-in material", "UpdateCategory", "InvalidParameter", map[string]string{"CateId": "30", "CateName": "x"}, ""),
+		v1Case("no CateId", "UpdateCategory", "MissingParameter", map[string]string{"CateName": "x"}, ""),
+		v1Case("root", "GetCategories", "", nil, ""),
+		v1Case("a subtree", "GetCategories", "", map[string]string{"CateId": "11", "SortBy": "CreationTime:Asc"}, ""),
+		v1Case("a full level", "GetCategories", "", map[string]string{"CateId": "20", "PageSize": "100", "PageNo": "1"}, ""),
+		v1Case("a leaf", "GetCategories", "", map[string]string{"CateId": "13"}, ""),
+		v1Case("material root", "GetCategories", "", map[string]string{"CateId": "-1", "Type": "material"}, ""),
+		v1Case("past the last page", "GetCategories", "", map[string]string{"CateId": "20", "PageNo": "3", "PageSize": "50"}, ""),
+		v1Case("unknown category", "GetCategories", "InvalidCateId.NotFound", map[string]string{"CateId": "999"}, ""),
+		v1Case("page of 101", "GetCategories", "InvalidParameter", map[string]string{"PageSize": "101"}, ""),
+		v1Case("bad SortBy", "GetCategories", "InvalidParameter", map[string]string{"SortBy": "CateName:Asc"}, ""),
+		v1Case("a subtree", "DeleteCategory", "", map[string]string{"CateId": "12"}, ""),
+		v1Case("deleted with its parent", "DeleteCategory", "InvalidCateId.NotFound", map[string]string{"CateId": "13"}, ""),
+		v1Case("no CateId", "DeleteCategory", "MissingParameter", nil, ""),
+		v1Case("bad CateId", "DeleteCategory", "InvalidParameter", map[string]string{"CateId": "twelve"}, ""),
 
 		// Request reading, in the order the emulator checks.
 		{name: "PUT", action: "GetImageInfo", code: "UnsupportedHTTPMethod", send: func(t *testing.T, h *harness) (int, http.Header, []byte) {
@@ -518,6 +582,10 @@ func emulatorErrorCodes(t *testing.T) []string {
 var rpcCommonParameters = []string{"Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion",
 	"SignatureNonce", "SignatureType", "Timestamp", "Signature", "SecurityToken", "RegionId"}
 
+// notYetInClient are the emulated actions internal/vod has no call for yet on this branch; the
+// branch that adds one calls it above and removes it from here.
+var notYetInClient = []string{"AddCategory", "UpdateCategory", "DeleteCategory", "GetCategories"}
+
 // TestConformanceClientParameters runs the project's client (internal/vod:
 // reads, batched reads, searches with every filter, role assumption and
 // OIDC through its credential sources), V1 and V3, and checks that every
@@ -585,7 +653,9 @@ func TestConformanceClientParameters(t *testing.T) {
 	for action := range operations {
 		params, ok := sent[action]
 		if !ok {
-			t.Errorf("the client never sent %s", action)
+			if !slices.Contains(notYetInClient, action) {
+				t.Errorf("the client never sent %s", action)
+			}
 			continue
 		}
 		var unknown []string

@@ -8,8 +8,19 @@ import (
 	"strings"
 )
 
-// serveControl answers the emulator's own endpoints; they need no auth, are
-// not counted as API requests, and never get faults.
+// serveControl answers the emulator's own endpoints; they need no signature,
+// are not counted as API requests, and never get faults:
+//
+//   - GET /_emulator/health answers "ok"; GET /_emulator/stats answers Stats
+//     as JSON.
+//   - POST /_emulator/faults takes {"kind":"throttling","next":2},
+//     {"kind":"reset","rate":0.1,"actions":["GetImageInfo"]} or
+//     {"clear":true} ("clear" may come with a kind: clear first, then add),
+//     answers 204, and 400 for bad JSON, unknown fields or kinds, "next" < 1
+//     without "rate", or "rate" outside [0, 1].
+//   - DELETE /_emulator/images/<ImageId> removes an image, as deleting it in
+//     VOD would (later reads answer NoSuchResource): 204, or 404 if there is
+//     no such image.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/_emulator/faults" {
 		if r.Method != http.MethodPost {

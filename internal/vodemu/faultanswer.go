@@ -9,7 +9,10 @@ import (
 
 // injectFault answers r with the fault kind. With done false the request
 // goes on to its normal answer, written to the returned writer (slow,
-// wrong-content-type); with done true, code is what Stats counts.
+// wrong-content-type: the normal answer, 200 for a valid call, as
+// text/plain;charset=utf-8); with done true, code is what Stats counts.
+// The error kinds answer the codes errors.go cites; the others imitate what
+// a gateway, proxy or network can do to an answer.
 func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, requestID, product string, kind FaultKind) (_ http.ResponseWriter, code string, done bool) {
 	var aerr *apiError
 	switch kind {
@@ -27,7 +30,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, requestID, 
 		select {
 		case <-t.C:
 			return w, "", false
-		case <-r.Context().Done(): // the client gave up: nobody to answer
+		case <-r.Context().Done(): // the client gave up: nobody to answer; counted as fault:slow
 			return w, "fault:slow", true
 		}
 	case FaultWrongContentType:

@@ -8,7 +8,12 @@ import (
 	"time"
 )
 
-// FaultKind names a failure the server can inject into RPC answers.
+// FaultKind names a failure the server can inject into RPC answers. Faults
+// apply to RPC requests only (never /_emulator/*), before the rate limit
+// and authentication; STS actions are RPC requests like VOD's, so
+// "throttling:next=1@AssumeRole" faults a role assumption. A fault answer
+// with a Code is counted under it in Stats.ByCode, the others as
+// fault:<kind>; Stats.ByFault counts every injected fault by kind.
 type FaultKind string
 
 // The fault kinds; their values are what the -faults flag and the

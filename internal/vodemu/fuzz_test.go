@@ -103,7 +103,7 @@ func newFuzzServer(t testing.TB, images []Image) *fuzzServer {
 
 var recoveredPanic = regexp.MustCompile(`(?m)^request=[0-9A-F-]+ panic: `)
 
-// fuzzStatuses are the statuses doc.go documents without faults and
+// fuzzStatuses are the statuses errors.go answers with, without faults and
 // without Options.CA.
 var fuzzStatuses = map[int]bool{200: true, 400: true, 401: true, 403: true, 404: true, 413: true}
 

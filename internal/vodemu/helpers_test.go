@@ -44,29 +44,35 @@ func (c *fixedClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = 
 func testImages() []Image {
 	return []Image{
 		{
-			CreationTime: "2018-11-21T02:37:23Z", StorageLocation: "outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com",
-			Status: "Normal", CateID: 254766071, Tags: "tag1,tag2,tag3", ImageType: "NormalSnapshot", CateName: "test name",
-			Description: "test description", AppID: "app-1000000", Title: "cdn image", ImageID: "img-cdn",
-			URL:              "https://cdn.example.com/image/default/ABC.png",
+			ImageInfo: ImageInfo{
+				CreationTime: "2018-11-21T02:37:23Z", StorageLocation: "outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com",
+				Status: "Normal", CateID: 254766071, Tags: "tag1,tag2,tag3", ImageType: "NormalSnapshot", CateName: "test name",
+				Description: "test description", AppID: "app-1000000", Title: "cdn image", ImageID: "img-cdn",
+				URL: "https://cdn.example.com/image/default/ABC.png",
+				Mezzanine: &Mezzanine{
+					FileURL:          "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/ABC.png",
+					OriginalFileName: "abc.png", Width: 200, Height: 100, FileSize: FileSize{Bytes: "8932"},
+				},
+			},
 			ModificationTime: "2018-11-22T02:37:23Z",
-			Mezzanine: &Mezzanine{
-				FileURL:          "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/ABC.png",
-				OriginalFileName: "abc.png", Width: 200, Height: 100, FileSize: "8932",
+		},
+		{
+			ImageInfo: ImageInfo{
+				CreationTime: "2019-01-01T00:00:00Z", StorageLocation: "outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com",
+				Status: "Normal", Title: "oss image", ImageID: "img-oss", ImageType: "CoverSnapshot",
+				URL: "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/DEF.jpg",
+				Mezzanine: &Mezzanine{
+					FileURL:          "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/DEF.jpg",
+					OriginalFileName: "def.jpg", Width: 640, Height: 480, FileSize: FileSize{Bytes: "123456", AsNumber: true},
+				},
 			},
 		},
 		{
-			CreationTime: "2019-01-01T00:00:00Z", StorageLocation: "outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com",
-			Status: "Normal", Title: "oss image", ImageID: "img-oss", ImageType: "CoverSnapshot",
-			URL: "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/DEF.jpg",
-			Mezzanine: &Mezzanine{
-				FileURL:          "https://outin-bfefbb90a2f111eab4a700163e1c7426.oss-cn-shanghai.aliyuncs.com/image/default/DEF.jpg",
-				OriginalFileName: "def.jpg", Width: 640, Height: 480, FileSize: "123456", FileSizeAsNumber: true,
+			ImageInfo: ImageInfo{
+				CreationTime: "2019-01-01T00:00:00Z", StorageLocation: "my-own-bucket.oss-cn-shanghai.aliyuncs.com",
+				Status: "Normal", Title: "user bucket image", ImageID: "img-userbucket",
+				URL: "https://my-own-bucket.oss-cn-shanghai.aliyuncs.com/pics/g h.gif",
 			},
-		},
-		{
-			CreationTime: "2019-01-01T00:00:00Z", StorageLocation: "my-own-bucket.oss-cn-shanghai.aliyuncs.com",
-			Status: "Normal", Title: "user bucket image", ImageID: "img-userbucket",
-			URL: "https://my-own-bucket.oss-cn-shanghai.aliyuncs.com/pics/g h.gif",
 		},
 	}
 }

@@ -13,127 +13,14 @@ import (
 	"time"
 )
 
-// Image is one stored image: GetImageInfo's ImageInfo fields (names and
-// order from the API reference), plus ModificationTime, which only
-// SearchMedia returns (models.json: SearchMedia's Image has it,
-// GetImageInfo's ImageInfo has not). URL and Mezzanine.FileURL hold the
-// unsigned locations; responses carry freshly signed ones. It is also the
-// format of a data file's entries (see DataFileFormat).
+// Image is one stored image: what GetImageInfo answers (ImageInfo, messages.go), plus what only
+// SearchMedia returns. It is also the format of a data file's entries (DataFileFormat).
 type Image struct {
-	CreationTime    string     `json:"CreationTime"`
-	StorageLocation string     `json:"StorageLocation"` // OSS host, e.g. outin-xxx.oss-cn-shanghai.aliyuncs.com
-	Status          string     `json:"Status"`
-	CateID          int64      `json:"CateId"`
-	Tags            string     `json:"Tags"`
-	ImageType       string     `json:"ImageType"`
-	CateName        string     `json:"CateName"`
-	Description     string     `json:"Description"`
-	AppID           string     `json:"AppId"`
-	URL             string     `json:"URL"` // a CDN host here means "a CDN domain is configured"
-	Title           string     `json:"Title"`
-	ImageID         string     `json:"ImageId"`
-	Mezzanine       *Mezzanine `json:"Mezzanine,omitempty"`
+	ImageInfo
 
-	// ModificationTime is returned by SearchMedia only, when Fields asks.
+	// ModificationTime is returned by SearchMedia only, when Fields asks: the model of
+	// SearchMedia's Image has it, GetImageInfo's ImageInfo has not [Models].
 	ModificationTime string `json:"ModificationTime,omitempty"`
-}
-
-// imageInfo is ImageInfo as GetImageInfo and GetImageInfos send it: the
-// fields of models.json's GetImageInfo ImageInfo and nothing else. The
-// fields every image has are always sent; the others only when set (an
-// image need not have a title, tags, a description, a category or a
-// source file).
-type imageInfo struct {
-	CreationTime    string     `json:"CreationTime"`
-	StorageLocation string     `json:"StorageLocation"`
-	Status          string     `json:"Status"`
-	CateID          int64      `json:"CateId,omitempty"`
-	Tags            string     `json:"Tags,omitempty"`
-	ImageType       string     `json:"ImageType"`
-	CateName        string     `json:"CateName,omitempty"`
-	Description     string     `json:"Description,omitempty"`
-	AppID           string     `json:"AppId"`
-	URL             string     `json:"URL"`
-	Title           string     `json:"Title,omitempty"`
-	ImageID         string     `json:"ImageId"`
-	Mezzanine       *Mezzanine `json:"Mezzanine,omitempty"`
-}
-
-func (img Image) info() imageInfo {
-	return imageInfo{
-		CreationTime: img.CreationTime, StorageLocation: img.StorageLocation, Status: img.Status, CateID: img.CateID,
-		Tags: img.Tags, ImageType: img.ImageType, CateName: img.CateName, Description: img.Description, AppID: img.AppID,
-		URL: img.URL, Title: img.Title, ImageID: img.ImageID, Mezzanine: img.Mezzanine,
-	}
-}
-
-// Mezzanine is the source file's information.
-type Mezzanine struct {
-	FileURL          string `json:"FileURL"`
-	OriginalFileName string `json:"OriginalFileName"`
-	Width            int64  `json:"Width"`
-	Height           int64  `json:"Height"`
-	// FileSize is a decimal byte count. The API sends it as a JSON string.
-	FileSize string `json:"FileSize"`
-	// FileSizeAsNumber makes responses carry FileSize as a JSON number, so
-	// that a client's tolerance of both can be tested. It departs from the
-	// models (FileSize is a string there), so only Go code sets it; a data
-	// file's number is served as a string.
-	FileSizeAsNumber bool `json:"-"`
-}
-
-type mezzanineJSON struct {
-	FileURL          string          `json:"FileURL"`
-	OriginalFileName string          `json:"OriginalFileName"`
-	Width            int64           `json:"Width"`
-	Height           int64           `json:"Height"`
-	FileSize         json.RawMessage `json:"FileSize"`
-}
-
-// MarshalJSON writes FileSize as a string, or as a number if asked to.
-func (m Mezzanine) MarshalJSON() ([]byte, error) {
-	size, _ := json.Marshal(m.FileSize)
-	if m.FileSizeAsNumber && isDigits(m.FileSize) {
-		size = []byte(m.FileSize)
-	}
-	return json.Marshal(mezzanineJSON{m.FileURL, m.OriginalFileName, m.Width, m.Height, size})
-}
-
-// UnmarshalJSON accepts FileSize as a string or a number and remembers which.
-func (m *Mezzanine) UnmarshalJSON(b []byte) error {
-	var raw mezzanineJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields() // not inherited from the outer decoder
-	if err := dec.Decode(&raw); err != nil {
-		return fmt.Errorf("Mezzanine: %w", err)
-	}
-	*m = Mezzanine{FileURL: raw.FileURL, OriginalFileName: raw.OriginalFileName, Width: raw.Width, Height: raw.Height}
-	size := bytes.TrimSpace(raw.FileSize)
-	switch {
-	case len(size) == 0 || string(size) == "null":
-	case size[0] == '"':
-		if err := json.Unmarshal(size, &m.FileSize); err != nil {
-			return fmt.Errorf("Mezzanine.FileSize: %w", err)
-		}
-	default:
-		m.FileSize = string(size)
-	}
-	if m.FileSize != "" && !isDigits(m.FileSize) {
-		return fmt.Errorf("Mezzanine.FileSize %q is not a whole number of bytes", m.FileSize)
-	}
-	return nil
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func (img Image) clone() Image {
@@ -163,8 +50,14 @@ func LoadImages(path string) ([]Image, error) {
 	}
 	imgs := make([]Image, len(raws))
 	for i, raw := range raws {
-		// Each entry on its own, so that an error names the image it is about.
-		var e dataFileImage
+		// Each entry on its own, so that an error names the image it is about. Ext and Type,
+		// which the old monolithic SDK's shared Image struct has and earlier data files carried,
+		// are accepted and dropped: no action of this API returns them [Models].
+		var e struct {
+			Image
+			Ext  json.RawMessage `json:"Ext"`
+			Type json.RawMessage `json:"Type"`
+		}
 		ed := json.NewDecoder(bytes.NewReader(raw))
 		ed.DisallowUnknownFields()
 		if err := ed.Decode(&e); err != nil {
@@ -190,12 +83,14 @@ func idOf(raw json.RawMessage) string {
 }
 
 // entryError says which field has the wrong JSON type and which type it needs (the API's: Tags is
-// one comma-separated string, CateId a number, and so on), rather than Go's struct path.
+// one comma-separated string, CateId a number, and so on), rather than Go's struct path, which
+// names the embedded structs too (Image.ImageInfo.Tags).
 func entryError(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
+		field := strings.TrimPrefix(strings.TrimPrefix(te.Field, "Image."), "ImageInfo.")
 		return fmt.Sprintf("field %s is a JSON %s, want a %s (see the data file format: vodemu -h)",
-			strings.TrimPrefix(te.Field, "Image."), te.Value, jsonTypeOfKind(te.Type.Kind().String()))
+			field, te.Value, jsonTypeOfKind(te.Type.Kind().String()))
 	}
 	return err.Error()
 }
@@ -213,25 +108,16 @@ func jsonTypeOfKind(kind string) string {
 	return "object"
 }
 
-// dataFileImage is a data file's entry. Ext and Type, which the old
-// monolithic SDK's shared Image struct has and earlier data files carried,
-// are accepted and dropped: no action of this API returns them (models.json).
-type dataFileImage struct {
-	Image
-	Ext  json.RawMessage `json:"Ext"`
-	Type json.RawMessage `json:"Type"`
-}
-
 // Values New gives the fields GetImageInfo always returns when an image
 // leaves them out. AppId app-1000000 is VOD's default application; the
-// image type is the API reference's example value.
+// image type is [GetImage]'s example value.
 const (
 	DefaultAppID     = "app-1000000"
 	DefaultImageType = "NormalSnapshot"
 	DefaultStatus    = "Normal"
 )
 
-// imageStatuses are the values of Status (API reference).
+// imageStatuses are the values of Status [GetImage].
 var imageStatuses = []string{"Uploading", "Normal", "UploadFail"}
 
 // DataFileFormat describes a data file, for the command's help and the README.
@@ -256,11 +142,14 @@ Filled when absent, because GetImageInfo always returns them:
   Status           Normal (else Uploading, Normal or UploadFail)
   ImageType        NormalSnapshot
   AppId            app-1000000
-Optional: Title, Description, Tags (comma-separated), CateId, CateName,
-ModificationTime (SearchMedia returns it), Mezzanine {FileURL,
-OriginalFileName, Width, Height, FileSize (bytes, string or number)}.
+Optional: any other field of GetImageInfo's ImageInfo, named and typed as the
+API sends it (Title, Description, Tags as one comma-separated string, CateId,
+CateName, Mezzanine with the source file's FileURL, OriginalFileName, Width,
+Height and so on; Mezzanine.FileSize may be a string or a number of bytes), and
+ModificationTime, which only SearchMedia returns.
 Ext and Type, which no API returns, are accepted and ignored.`
 
+// validateImages checks images as validateImage does, and that no two share an ImageId.
 func validateImages(imgs []Image) error {
 	seen := map[string]bool{}
 	for i, img := range imgs {
@@ -275,6 +164,9 @@ func validateImages(imgs []Image) error {
 	return nil
 }
 
+// validateImage checks an image before it is stored: ImageId (without a comma, which
+// GetImageInfos' ImageIds separates) and URL are required, times are yyyy-MM-ddTHH:mm:ssZ, Status
+// is one of [GetImage]'s values, and StorageLocation is known or can be taken from an OSS URL.
 func validateImage(img Image) error {
 	if img.ImageID == "" {
 		return errors.New("ImageId is missing: GetImageInfo always returns it")
@@ -305,8 +197,8 @@ func validateImage(img Image) error {
 		if err := validateURL("Mezzanine.FileURL", img.Mezzanine.FileURL); err != nil {
 			return err
 		}
-		if img.Mezzanine.FileSize != "" && !isDigits(img.Mezzanine.FileSize) {
-			return fmt.Errorf("Mezzanine.FileSize %q is not a whole number", img.Mezzanine.FileSize)
+		if size := img.Mezzanine.FileSize.Bytes; size != "" && !isDigits(size) {
+			return fmt.Errorf("Mezzanine.FileSize %q is not a whole number", size)
 		}
 	}
 	if _, host := objectLocation(img); host == "" {
@@ -316,8 +208,22 @@ func validateImage(img Image) error {
 	return nil
 }
 
+// completeImages completes each image (complete); imgs have passed validateImages.
+func completeImages(imgs []Image, now time.Time) []Image {
+	out := make([]Image, len(imgs))
+	for i, img := range imgs {
+		out[i] = img.complete(now)
+	}
+	return out
+}
+
 // complete fills the fields GetImageInfo always returns that img leaves
-// out (see DataFileFormat); img has passed validateImage.
+// out (see DataFileFormat); img has passed validateImage. StorageLocation
+// comes from the OSS host of URL or Mezzanine.FileURL, CreationTime is now
+// (when New or PutImage stores it), Status Normal, ImageType NormalSnapshot
+// and AppId app-1000000. Filling rather than rejecting is a deliberate
+// choice: a file that names only what matters to a test still yields
+// complete, realistic answers, never an empty URL.
 func (img Image) complete(now time.Time) Image {
 	if img.StorageLocation == "" {
 		_, img.StorageLocation = objectLocation(img)
@@ -348,20 +254,11 @@ func validateURL(name, raw string) error {
 	return nil
 }
 
-// maxImageIDs is GetImageInfos' documented limit.
+// maxImageIDs is GetImageInfos' documented limit [RPC].
 const maxImageIDs = 20
 
-type getImageInfoResponse struct {
-	RequestID string `json:"RequestId"`
-	ImageInfo imageInfo
-}
-
-type getImageInfosResponse struct {
-	RequestID        string `json:"RequestId"`
-	ImageInfo        []imageInfo
-	NonExistImageIDs []string `json:"NonExistImageIds"`
-}
-
+// getImageInfo answers GetImageInfo [GetImage]: the stored image's ImageInfo, URLs signed as
+// OutputType and AuthTimeout ask (signImage), or NoSuchResource.
 func (s *Server) getImageInfo(requestID string, p map[string]string) (any, *apiError) {
 	id := p["ImageId"]
 	if id == "" {
@@ -371,7 +268,7 @@ func (s *Server) getImageInfo(requestID string, p map[string]string) (any, *apiE
 	if aerr != nil {
 		return nil, aerr
 	}
-	img, ok := s.image(id)
+	img, ok := s.store.image(id)
 	if !ok {
 		return nil, errNoSuchResource()
 	}
@@ -379,9 +276,12 @@ func (s *Server) getImageInfo(requestID string, p map[string]string) (any, *apiE
 	if aerr != nil {
 		return nil, aerr
 	}
-	return getImageInfoResponse{RequestID: requestID, ImageInfo: out.info()}, nil
+	return getImageInfoResponse{RequestID: requestID, ImageInfo: out.ImageInfo}, nil
 }
 
+// getImageInfos answers GetImageInfos: up to maxImageIDs comma-separated ImageIds, each found as
+// GetImageInfo would find it or listed in NonExistImageIds. Empty and repeated IDs are ignored
+// (undocumented: a trailing comma or a repeat names no other image).
 func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *apiError) {
 	var ids []string
 	seen := map[string]bool{}
@@ -401,9 +301,9 @@ func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *api
 	if aerr != nil {
 		return nil, aerr
 	}
-	resp := getImageInfosResponse{RequestID: requestID, ImageInfo: []imageInfo{}, NonExistImageIDs: []string{}}
+	resp := getImageInfosResponse{RequestID: requestID, ImageInfo: []ImageInfo{}, NonExistImageIDs: []string{}}
 	for _, id := range ids {
-		img, ok := s.image(id)
+		img, ok := s.store.image(id)
 		if !ok {
 			resp.NonExistImageIDs = append(resp.NonExistImageIDs, id)
 			continue
@@ -412,7 +312,7 @@ func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *api
 		if aerr != nil {
 			return nil, aerr
 		}
-		resp.ImageInfo = append(resp.ImageInfo, out.info())
+		resp.ImageInfo = append(resp.ImageInfo, out.ImageInfo)
 	}
 	return resp, nil
 }

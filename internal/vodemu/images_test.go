@@ -84,7 +84,7 @@ func TestGetImageInfoCDN(t *testing.T) {
 		t.Fatal("validity argument ignored")
 	}
 	m := img.Mezzanine
-	if m == nil || m.Width != 200 || m.Height != 100 || m.FileSize != "8932" || m.OriginalFileName != "abc.png" {
+	if m == nil || m.Width != 200 || m.Height != 100 || m.FileSize.Bytes != "8932" || m.OriginalFileName != "abc.png" {
 		t.Fatalf("Mezzanine = %+v", m)
 	}
 	if !strings.Contains(string(info["Mezzanine"]), `"FileSize":"8932"`) {
@@ -159,7 +159,7 @@ func TestGetImageInfoOSS(t *testing.T) {
 
 func TestPutImage(t *testing.T) {
 	h := newHarness(t, nil)
-	if err := h.run.Server.PutImage(Image{ImageID: "new", Title: "v1", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/a/b.png"}); err != nil {
+	if err := h.run.Server.PutImage(Image{ImageInfo: ImageInfo{ImageID: "new", Title: "v1", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/a/b.png"}}); err != nil {
 		t.Fatal(err)
 	}
 	_, img := getImage(t, h, map[string]string{"ImageId": "new"})
@@ -168,7 +168,7 @@ func TestPutImage(t *testing.T) {
 		img.Status != DefaultStatus || img.ImageType != DefaultImageType || img.CreationTime != testNow.Format(timestampLayout) {
 		t.Fatalf("%+v", img)
 	}
-	if err := h.run.Server.PutImage(Image{ImageID: "new", Title: "v2"}); err == nil || !strings.Contains(err.Error(), "URL is missing") {
+	if err := h.run.Server.PutImage(Image{ImageInfo: ImageInfo{ImageID: "new", Title: "v2"}}); err == nil || !strings.Contains(err.Error(), "URL is missing") {
 		t.Fatalf("image without URL: %v", err)
 	}
 	if _, img = getImage(t, h, map[string]string{"ImageId": "new"}); img.Title != "v1" {
@@ -178,7 +178,7 @@ func TestPutImage(t *testing.T) {
 
 func TestDeleteImage(t *testing.T) {
 	h := newHarness(t, nil)
-	if err := h.run.Server.PutImage(Image{ImageID: "doomed", Title: "v1", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/d.png"}); err != nil {
+	if err := h.run.Server.PutImage(Image{ImageInfo: ImageInfo{ImageID: "doomed", Title: "v1", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/d.png"}}); err != nil {
 		t.Fatal(err)
 	}
 	if !h.run.Server.DeleteImage("doomed") {
@@ -195,7 +195,7 @@ func TestDeleteImage(t *testing.T) {
 	}
 
 	// The same through the control endpoint.
-	if err := h.run.Server.PutImage(Image{ImageID: "doomed", Title: "v2", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/d.png"}); err != nil {
+	if err := h.run.Server.PutImage(Image{ImageInfo: ImageInfo{ImageID: "doomed", Title: "v2", URL: "https://outin-x.oss-cn-shanghai.aliyuncs.com/d.png"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -220,7 +220,7 @@ func TestDeleteImage(t *testing.T) {
 			t.Errorf("%s %s: %d, want %d", tc.method, tc.path, resp.StatusCode, tc.want)
 		}
 	}
-	if _, ok := h.run.Server.image("doomed"); ok {
+	if _, ok := h.run.Server.store.image("doomed"); ok {
 		t.Error("DELETE /_emulator/images/doomed left the image")
 	}
 	if n := h.run.Server.Stats().Requests; n != 1 {
@@ -291,8 +291,8 @@ func TestLoadImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(imgs) != 3 || imgs[0].Mezzanine.FileSize != "10" || imgs[0].Mezzanine.FileSizeAsNumber ||
-		imgs[1].Mezzanine.FileSize != "20" || imgs[1].Mezzanine.FileSizeAsNumber || imgs[2].Mezzanine != nil {
+	if len(imgs) != 3 || imgs[0].Mezzanine.FileSize != (FileSize{Bytes: "10"}) ||
+		imgs[1].Mezzanine.FileSize != (FileSize{Bytes: "20"}) || imgs[2].Mezzanine != nil {
 		t.Fatalf("%+v", imgs)
 	}
 	// A number in the file is served as the model's string.

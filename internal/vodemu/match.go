@@ -9,12 +9,28 @@ import (
 	"unicode/utf8"
 )
 
-// SearchMedia's Match is the media-search protocol's filter (doc 86991,
-// "Protocol for media asset search"). The emulator implements what that
-// page's image table and special-character table allow, and rejects
-// everything else with the offset of the first problem, so that a client's
-// malformed filter fails here as it would in the cloud instead of silently
-// matching something. doc.go has the grammar.
+// SearchMedia's Match is the media-search protocol's filter [Protocol]. The
+// emulator implements what that page's syntax table, image table and
+// special-character table allow, and rejects everything else with the
+// offset of the first problem, so that a client's malformed filter fails
+// here as it would in the cloud instead of silently matching something.
+// The grammar it accepts:
+//
+//	Match  = [Expr]
+//	Expr   = Term {WS "and" WS Term}                   "and", "or", "in": any case
+//	Term   = Clause | "(" Expr {WS "or" WS Expr} ")"   "or" only inside parentheses
+//	Clause = Field "=" Value | Field "in" List | Field "=" Range
+//	List   = "(" Value {"," Value} ")"
+//	Range  = ("(" | "[") [Bound] "," [Bound] (")" | "]")   at least one bound
+//	Value  = String | Integer                          Integer: [-]digits, CateId only
+//	Bound  = String holding yyyy-MM-ddTHH:mm:ssZ
+//	String = "'" ... "'" | '"' ... '"'                 a backslash makes the next byte literal
+//
+// Undocumented, and accepted on purpose ([Protocol] asks only for
+// single-byte punctuation): double quotes, backslash escapes, a bare or
+// quoted integer for CateId, and free whitespace. Field names are
+// case-sensitive, as [Protocol] spells them. Anything else is
+// ErrorMatchSyntax [Search] (matchError.apiError).
 
 // matchOps is what a field takes: "=" as an exact or fuzzy match, "in" as
 // a multi-value query (fuzzy for fuzzy fields), "=" with a range.
@@ -31,9 +47,12 @@ const (
 	timeValue
 )
 
-// imageMatchFields is the protocol page's "Image" table: which fields take
-// an exact match, a fuzzy match, a multi-value query or a range query.
-// CateName and URL are returned fields only.
+// imageMatchFields is [Protocol]'s Image table: which fields take an exact
+// match, a fuzzy match, a multi-value query or a range query. ImageId and
+// CateId take "=" (exact); AppId and Status "in" only; StorageLocation "="
+// and "in" (exact); FileName, Title, Tags and Description "=" and "in",
+// both fuzzy (case-insensitive substring, any of the values); CreationTime
+// and ModificationTime a range. CateName and URL are returned fields only.
 var imageMatchFields = map[string]matchOps{
 	"ImageId":          {exact: true},
 	"AppId":            {in: true},
@@ -93,9 +112,9 @@ type matchError struct {
 
 func (e *matchError) Error() string { return e.msg }
 
-// apiError is the documented answer to a bad Match: ErrorMatchSyntax
-// (SearchMedia reference, "Common errors"), its message naming the field
-// as Match.<field>, then the reason.
+// apiError is the documented answer to a bad Match: 400 ErrorMatchSyntax
+// [Search, Common errors], its message naming the field as Match.<field>,
+// then the reason and its byte offset (the emulator's addition).
 func (e *matchError) apiError() *apiError {
 	name := "Match"
 	if e.field != "" {
@@ -150,8 +169,9 @@ func (c *matchClause) match(img Image) bool {
 }
 
 // matchFieldValue is what a Match field compares. FileName is the source
-// file's name (Mezzanine.OriginalFileName): the protocol page lists the
-// field but no response model carries it.
+// file's name, Mezzanine.OriginalFileName (undocumented: [Protocol] lists
+// the field but no response model carries it, and the source file's name
+// is the image's file name).
 func matchFieldValue(img Image, field string) string {
 	switch field {
 	case "ImageId":
@@ -189,7 +209,8 @@ func parseStrictTime(s string) (time.Time, bool) {
 	return t, err == nil && t.Format(timestampLayout) == s
 }
 
-// parseMatch parses a Match value. It is a pure function of s.
+// parseMatch parses a Match value. It is a pure function of s. Whitespace
+// only is no filter (undocumented).
 func parseMatch(s string) (*matchExpr, *matchError) {
 	p := &matchParser{s: s}
 	p.skipSpace()
@@ -291,8 +312,9 @@ func (p *matchParser) keyword() (string, int) {
 }
 
 // expr reads Term {"and" Term}, and inside parentheses also {"or" ...}:
-// "and" binds tighter than "or". Outside parentheses "or" is an error, as
-// the protocol page requires "or" conditions to be enclosed.
+// "and" binds tighter than "or" (undocumented: the usual precedence).
+// Outside parentheses "or" is an error, as [Protocol] requires "or"
+// conditions to be enclosed.
 func (p *matchParser) expr(inGroup bool) (*matchExpr, *matchError) {
 	e := &matchExpr{}
 	var all []matchTerm
@@ -425,7 +447,9 @@ func (p *matchParser) clause() (*matchClause, *matchError) {
 }
 
 // rangeBounds reads ( or [, an optional bound, ",", an optional bound, then
-// ) or ]. An absent bound is left out, not quoted empty: ('a',).
+// ) or ]. "(" and ")" exclude a bound, "[" and "]" include it [Protocol,
+// special characters]. An absent bound is left out, not quoted empty, as in
+// ('2018-01-01T00:00:00Z',) [Guide]; an empty quoted bound is an error.
 func (p *matchParser) rangeBounds(c *matchClause) (*matchClause, *matchError) {
 	at := p.pos
 	c.isRange = true

@@ -11,12 +11,19 @@ import (
 
 // matchImages are the images the Match table below is evaluated against.
 var matchImages = []Image{
-	{ImageID: "a", AppID: "app-1", CateID: 7, StorageLocation: "outin-1.oss-cn-shanghai.aliyuncs.com", Title: "Spring Cover",
-		Tags: "spring,cover", Description: "first", Status: "Normal", CreationTime: "2024-01-01T00:00:00Z",
-		ModificationTime: "2024-02-01T00:00:00Z", Mezzanine: &Mezzanine{OriginalFileName: "spring.jpg"}},
-	{ImageID: "b", AppID: "app-2", CateID: 8, StorageLocation: "outin-2.oss-cn-shanghai.aliyuncs.com", Title: "Autumn",
-		Tags: "autumn", Status: "Uploading", CreationTime: "2024-06-01T00:00:00Z", ModificationTime: "2024-06-02T00:00:00Z"},
-	{ImageID: "c", AppID: "app-1", Title: "no dates", Status: "UploadFail"},
+	{
+		ImageInfo: ImageInfo{ImageID: "a", AppID: "app-1", CateID: 7, StorageLocation: "outin-1.oss-cn-shanghai.aliyuncs.com", Title: "Spring Cover",
+			Tags: "spring,cover", Description: "first", Status: "Normal", CreationTime: "2024-01-01T00:00:00Z", Mezzanine: &Mezzanine{OriginalFileName: "spring.jpg"},
+		},
+		ModificationTime: "2024-02-01T00:00:00Z",
+	},
+	{
+		ImageInfo: ImageInfo{ImageID: "b", AppID: "app-2", CateID: 8, StorageLocation: "outin-2.oss-cn-shanghai.aliyuncs.com", Title: "Autumn",
+			Tags: "autumn", Status: "Uploading", CreationTime: "2024-06-01T00:00:00Z",
+		},
+		ModificationTime: "2024-06-02T00:00:00Z",
+	},
+	{ImageInfo: ImageInfo{ImageID: "c", AppID: "app-1", Title: "no dates", Status: "UploadFail"}},
 }
 
 func matchIDs(t *testing.T, match string) ([]string, *matchError) {
@@ -184,8 +191,11 @@ func FuzzMatch(f *testing.F) {
 		f.Add(seed[0], seed[1])
 	}
 	f.Fuzz(func(t *testing.T, match, title string) {
-		images := append(conformanceImages(), Image{ImageID: "fz-title", Title: title, CreationTime: "2019-06-01T00:00:00Z",
-			URL: "https://outin-fz.oss-cn-shanghai.aliyuncs.com/fz.png"})
+		images := append(conformanceImages(), Image{
+			ImageInfo: ImageInfo{ImageID: "fz-title", Title: title, CreationTime: "2019-06-01T00:00:00Z",
+				URL: "https://outin-fz.oss-cn-shanghai.aliyuncs.com/fz.png",
+			},
+		})
 		// The oracle sees the images as the server serves them: with the fields GetImageInfo always
 		// sends filled in (Status "Normal" and the rest), as New fills them.
 		for i := range images {

@@ -16,8 +16,17 @@ type Options struct {
 	// ignored. Temporary credentials always need their own token.
 	SecurityToken string
 	// Region names HostId "vod.<Region>.aliyuncs.com"; default cn-shanghai.
+	// It is all a region does: RegionId parameters are accepted and ignored
+	// (a deliberate choice: which host serves a region is the client's
+	// business, and the official client sends cn-hangzhou to
+	// vod.cn-shanghai.aliyuncs.com [Models, endpoints]).
 	Region string
 	Images []Image
+	// Categories seed the category tree (categories.go, completeCategories): parents before
+	// children. Images' CateIds the list lacks become level-1 categories named by the images'
+	// CateName; the built-in level-1 material categories are DefaultMaterialCategories unless
+	// the list has some.
+	Categories []Category
 	// Now is the server clock (default time.Now); tests use it to control
 	// timestamp, URL and temporary-credential expiry checks.
 	Now func() time.Time
@@ -43,7 +52,13 @@ type Options struct {
 
 	// CA, if set, makes Start/StartOn serve TLS (certificates from CA) and
 	// plain HTTP on the same port, and act as a CONNECT proxy that keeps
-	// every *.aliyuncs.com request here.
+	// every *.aliyuncs.com request here (serveProxy). So with
+	// HTTPS_PROXY=http://127.0.0.1:PORT and SSL_CERT_FILE pointing at the
+	// CA's certificate, clients that insist on https://sts.aliyuncs.com
+	// (credentials-go's RamRoleArn, OIDC and ChainableRamRoleArn CLI
+	// profiles) or https://vod.<region>.aliyuncs.com reach the emulator. Go
+	// reads HTTPS_PROXY once per process, and exempts loopback addresses
+	// from it.
 	CA *CA
 
 	// FaultSeed seeds the random sequence behind SetFaultRate (0 is a

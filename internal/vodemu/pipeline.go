@@ -32,9 +32,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveRPC(w, r)
 }
 
-// serveRPC answers one API call: faults, then the rate limit, then
-// authentication and the action, so that faults and throttling cost a
-// client no nonce and a retry gets a fresh decision.
+// serveRPC answers one API call. Any path but /_emulator/* is the RPC
+// endpoint [RPC]. The checks run in this order, each as soon as it can be
+// made at all (the order itself is undocumented):
+//
+//  1. reading the request (readRequest: method, size, encoding, a parameter
+//     sent twice);
+//  2. an injected fault, then the rate limit: both look at the Action only,
+//     so a retry gets a fresh decision, and a faulted or throttled request
+//     burns no nonce and a faulted one takes no token;
+//  3. the request's shape (parseCredentials: Missing<Name>, InvalidParameter,
+//     IncompleteSignature, InvalidVersion);
+//  4. authenticate: the key, the signature, the timestamp, the nonce, the
+//     security token;
+//  5. InvalidAction.NotFound (404), then the action's own parameters.
 func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	requestID := newRequestID()
@@ -140,9 +151,12 @@ type rpcRequest struct {
 	body   []byte
 }
 
-// readRequest reads the bounded body and merges query and form parameters.
-// A name sent twice is rejected: with two values nobody can tell which one
-// was meant, and the real SDKs never do it.
+// readRequest reads the bounded body and merges query and form parameters
+// (application/x-www-form-urlencoded), as the gateway does for GET and POST
+// [RPC]; another method is UnsupportedHTTPMethod [RPC]. Undocumented
+// choices: a name sent twice is InvalidParameter (with two values nobody
+// can tell which one was meant, and the real SDKs never do it), and a body
+// above MaxBodyBytes is 413 with Code InvalidParameter (real calls are tiny).
 func readRequest(r *http.Request) (*rpcRequest, *apiError) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		return nil, errUnsupportedMethod()
@@ -193,6 +207,9 @@ func isForm(contentType string) bool {
 	return err == nil && mt == "application/x-www-form-urlencoded"
 }
 
+// writeError sends the gateway's error body [RPC]: RequestId, HostId
+// (vod.<Region>.aliyuncs.com, or sts.aliyuncs.com for the STS actions), Code,
+// Message and Recommend, https://api.aliyun.com/troubleshoot?q=<Code>&product=<Vod|Sts>&requestId=<RequestId>.
 func (s *Server) writeError(w http.ResponseWriter, requestID, product string, e *apiError) {
 	host := s.hostID
 	if product == productSTS {
@@ -208,6 +225,8 @@ func (s *Server) writeError(w http.ResponseWriter, requestID, product string, e 
 	})
 }
 
+// writeJSON sends an answer, an error's too, with Content-Type
+// application/json;charset=utf-8 and the header x-acs-request-id.
 func (s *Server) writeJSON(w http.ResponseWriter, requestID string, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

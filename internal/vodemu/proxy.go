@@ -10,10 +10,15 @@ import (
 
 // serveProxy answers proxy-style requests when Options.CA is set. A CONNECT
 // to <name>.aliyuncs.com:443, or to the emulator's own loopback address,
-// becomes a TLS tunnel whose requests this handler serves; anything else is
-// refused with 403. Nothing is ever dialled. It returns false for an
-// absolute-form request to such a host, which is then served as a direct
-// one.
+// is answered 200 and becomes a TLS tunnel, with a certificate for the SNI
+// name (or <name>), whose requests this handler serves; each counts in
+// Stats.ProxyConnects. Anything else (another target or port, or an
+// absolute-form request for another host) is refused with 403 text/plain
+// and counts in Stats.ProxyRefused. Nothing is ever dialled. It returns
+// false for an absolute-form request to such a host, which is then served
+// as a direct one. A Server used as a plain http.Handler answers CONNECT
+// 501: tunnels need Start or StartOn. Without Options.CA, CONNECT is an RPC
+// request like any other, and the RPC endpoint refuses the method.
 func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request) bool {
 	if r.Method != http.MethodConnect {
 		if isEmulatedHost(r.URL.Hostname()) || isSelf(r, r.URL.Host) {

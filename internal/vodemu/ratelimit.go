@@ -12,12 +12,17 @@ import (
 )
 
 // DocumentedQPS is the per-account limit of each action, in requests per second, that the
-// -qps preset "documented" sets; see doc.go for the source of each number. GetImageInfo's is
-// assumed: no page seen documents one.
+// -qps preset "documented" sets. AssumeRole and AssumeRoleWithOIDC have none: STS limits are
+// STS's own, not part of [QPS].
 var DocumentedQPS = map[string]float64{
-	"GetImageInfos": 10,  // GetImageInfos API reference (2024 version)
-	"SearchMedia":   50,  // VOD's "QPS limits on API operations" page, media search
-	"GetImageInfo":  100, // assumed
+	"GetImageInfos": 10,  // [GetImageInfos; RPC]
+	"SearchMedia":   50,  // [QPS], media search
+	"GetImageInfo":  100, // assumed (undocumented): no page seen gives one; 100 is the figure [QPS] gives most often
+	// The category actions: [QPS] (updated 2024-10-25), as models.json's limits.qpsPerAccount carries it.
+	"AddCategory":    30,
+	"UpdateCategory": 100,
+	"DeleteCategory": 10,
+	"GetCategories":  50,
 }
 
 // RateLimits is what -qps asks for: QPS for every action not in ByAction (0: no limit), and
@@ -100,9 +105,12 @@ func validateRateLimits(qps float64, byAction map[string]float64) error {
 }
 
 // rateLimiter is a token bucket per Action, like the per-account, per-operation QPS limits of the
-// real API. Every client of one Server shares its buckets, as every RAM user and process of an
-// account shares the account's limits. It runs on the real monotonic clock, not Options.Now:
-// tests freeze Options.Now, and a frozen bucket never refills.
+// real API, which [QPS] says may vary by region and load. Every client of one Server shares its
+// buckets, as every RAM user and process of an account shares the account's limits [QPS]. A
+// request finding its bucket empty gets 400 Throttling.User (errThrottled). The bucket's shape
+// (a burst of one second's worth, full at start) is undocumented: the docs give a rate only. It
+// runs on the real monotonic clock, not Options.Now: tests freeze Options.Now, and a frozen
+// bucket never refills.
 type rateLimiter struct {
 	qps      float64            // for actions not in byAction
 	byAction map[string]float64 // 0: no limit

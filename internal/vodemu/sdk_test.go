@@ -111,7 +111,7 @@ func TestSDKEndToEnd(t *testing.T) {
 					t.Fatalf("%s: %v", method, err)
 				}
 				img := imageInfoFrom(t, res)
-				if img.ImageID != "img-cdn" || img.Mezzanine == nil || img.Mezzanine.FileSize != "8932" {
+				if img.ImageID != "img-cdn" || img.Mezzanine == nil || img.Mezzanine.FileSize.Bytes != "8932" {
 					t.Fatalf("%s: %+v", method, img)
 				}
 				if err := VerifyOSSURL(img.URL, DefaultOSSAccessKeyID, DefaultOSSAccessKeySecret, time.Now()); err != nil {

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// SearchMedia limits from the API reference: PageSize at most 100, and page
+// SearchMedia limits [Search]: PageSize 1 to 100, default 10, and page
 // browsing reaches only the first 5,000 hits (beyond them the API wants a
 // ScrollToken, which image searches do not support).
 const (
@@ -20,51 +20,21 @@ const (
 	maxSearchHits         = 5000
 )
 
-type searchMediaResponse struct {
-	RequestID   string `json:"RequestId"`
-	Total       int64
-	ScrollToken string `json:",omitempty"`
-	MediaList   []searchMediaItem
-}
-
-type searchMediaItem struct {
-	CreationTime string
-	MediaType    string
-	MediaID      string `json:"MediaId"`
-	Image        searchImage
-}
-
-// searchImage is SearchMedia's Image (models.json): ImageId and
-// CreationTime always, the other fields when Fields names them and they are
-// set. Those are the protocol page's image returned fields that the model
-// has (FileName is listed as returned, but no model carries it).
-type searchImage struct {
-	AppID            string `json:"AppId,omitempty"`
-	CateID           int64  `json:"CateId,omitempty"`
-	CateName         string `json:",omitempty"`
-	CreationTime     string
-	Description      string `json:",omitempty"`
-	ImageID          string `json:"ImageId"`
-	ModificationTime string `json:",omitempty"`
-	Status           string `json:",omitempty"`
-	StorageLocation  string `json:",omitempty"`
-	Tags             string `json:",omitempty"`
-	Title            string `json:",omitempty"`
-	URL              string `json:",omitempty"`
-}
-
 // sortKey is one SortBy item.
 type sortKey struct {
 	field string
 	desc  bool
 }
 
-// imageSortFields are the image fields the protocol page marks as sort fields.
+// imageSortFields are the image fields [Protocol] marks as sort fields.
 var imageSortFields = []string{"CreationTime", "ModificationTime"}
 
-// maxSortFields is the SearchMedia reference's limit for page browsing.
+// maxSortFields is [Search]'s limit for page browsing.
 const maxSortFields = 3
 
+// parseSortBy reads up to maxSortFields comma-separated Field:Desc or
+// Field:Asc items, default CreationTime:Desc [Search]. Naming a field twice
+// is InvalidParameter (undocumented: the order would be ambiguous).
 func parseSortBy(raw string) ([]sortKey, *apiError) {
 	if raw == "" {
 		return []sortKey{{"CreationTime", true}}, nil
@@ -89,9 +59,14 @@ func parseSortBy(raw string) ([]sortKey, *apiError) {
 }
 
 // searchMedia answers SearchMedia. The emulator stores images only, so
-// other SearchTypes (video is the API's default) find nothing; their
-// paging and sorting are still checked, their Match is not (video fields
-// differ).
+// other SearchTypes (video, audio, attached [Search]; video is the default,
+// also when SearchType is empty) answer Total 0: their paging and sorting
+// are still checked, their Match is not (their fields differ). An empty
+// parameter counts as not sent (undocumented). The parameters are checked
+// in this order, each failure InvalidParameter naming it: SearchType,
+// SortBy, PageNo (an integer >= 1, default 1), PageSize, then
+// (PageNo-1)*PageSize < maxSearchHits, named PageNo, then Match
+// (ErrorMatchSyntax).
 func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiError) {
 	searchType := p["SearchType"]
 	switch searchType {
@@ -99,8 +74,8 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 	default:
 		return nil, errInvalid("SearchType", "Valid values are video, audio, image and attached.")
 	}
-	// ScrollToken takes effect for video and audio only (SearchMedia
-	// reference): an image search ignores it.
+	// ScrollToken "only takes effect when you query the data of video and
+	// audio files" [Search]: an image search ignores it.
 	keys, aerr := parseSortBy(p["SortBy"])
 	if aerr != nil {
 		return nil, aerr
@@ -135,11 +110,14 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 	if len(hits) > 0 {
 		resp.ScrollToken = newScrollToken()
 	}
+	// A page across hit 5,000 is cut there; Total counts every hit.
 	start := int((pageNo - 1) * pageSize) // below maxSearchHits
 	end := min(start+int(pageSize), maxSearchHits, len(hits))
 	for i := start; i < end; i++ {
 		img := hits[i]
 		if fields["URL"] {
+			// Signed as GetImageInfo signs it without OutputType and
+			// AuthTimeout (undocumented which URL SearchMedia gives).
 			signed, aerr := s.signImage(img.clone(), urlOptions{authTimeout: DefaultAuthTimeout})
 			if aerr != nil {
 				return nil, aerr
@@ -153,6 +131,10 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 	return resp, nil
 }
 
+// searchImage is img as SearchMedia's Image carries it (messages.go): ImageId and CreationTime,
+// and the fields Fields names that img has set (searchImage's omitempty drops the others). Names
+// the model's Image lacks (ImageType, Mezzanine, FileName) are ignored, and so are other media
+// types' fields, as Fields is shared by all of them.
 func (img Image) searchImage(fields map[string]bool) searchImage {
 	out := searchImage{ImageID: img.ImageID, CreationTime: img.CreationTime}
 	pick := func(name string, dst *string, v string) {
@@ -175,7 +157,7 @@ func (img Image) searchImage(fields map[string]bool) searchImage {
 	return out
 }
 
-// newScrollToken is 32 hex characters, the documented length.
+// newScrollToken is 32 hex characters, the documented length [Search].
 func newScrollToken() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -198,10 +180,10 @@ func pageParam(p map[string]string, name string, def, hi int64) (int64, *apiErro
 	return n, nil
 }
 
-// searchImages returns the images q matches, sorted by keys (an image
-// without the time counts as oldest), ties by ImageId ascending so that
-// pages do not shuffle between calls. Stored Mezzanines are never modified
-// in place, so the shallow copies stay valid after the lock is released.
+// searchImages returns the images q matches, sorted by keys in turn, then by
+// ImageId ascending. Undocumented choices: an image without the time counts
+// as oldest, and the ties' order is stable so that pages do not shuffle
+// between calls.
 func (s *Server) searchImages(q *matchExpr, keys []sortKey) []Image {
 	type hit struct {
 		img   Image
@@ -209,18 +191,17 @@ func (s *Server) searchImages(q *matchExpr, keys []sortKey) []Image {
 		dated []bool
 	}
 	var hits []hit
-	s.mu.RLock()
-	for _, img := range s.images {
-		if q.match(img) {
-			h := hit{img: img}
-			for _, k := range keys {
-				t, ok := parseStrictTime(matchFieldValue(img, k.field))
-				h.times, h.dated = append(h.times, t), append(h.dated, ok)
-			}
-			hits = append(hits, h)
+	s.store.eachImage(func(img Image) {
+		if !q.match(img) {
+			return
 		}
-	}
-	s.mu.RUnlock()
+		h := hit{img: img}
+		for _, k := range keys {
+			t, ok := parseStrictTime(matchFieldValue(img, k.field))
+			h.times, h.dated = append(h.times, t), append(h.dated, ok)
+		}
+		hits = append(hits, h)
+	})
 	slices.SortFunc(hits, func(a, b hit) int {
 		for i, k := range keys {
 			c := 0

@@ -20,15 +20,27 @@ import (
 //	Desc: s-quote, img-oss, img-userbucket, s-yearend, img-cdn, s-dquote, s-notime
 func searchFixture() []Image {
 	return append(testImages(),
-		Image{ImageID: "s-quote", Title: `It's a \ path`, CreationTime: "2020-05-05T10:00:00Z", Status: "Uploading",
-			AppID: "app-2", CateID: 7, Tags: "Sunset,Beach", Description: "Holiday at the BEACH",
-			StorageLocation: "outin-aaa.oss-cn-beijing.aliyuncs.com", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/q.png"},
-		Image{ImageID: "s-dquote", Title: `say "hi"`, CreationTime: "2018-01-01T00:00:00Z", Status: "Normal",
-			AppID: "app-1000000", CateID: 254766071, Description: "greeting", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/d.png"},
-		Image{ImageID: "s-yearend", Title: "Year end", CreationTime: "2018-12-31T00:00:00Z", Status: "UploadFail",
-			AppID: "app-3", CateID: 8, Tags: "beach,night", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/y.png"},
-		Image{ImageID: "s-notime", Title: "No time", Status: "Uploading", AppID: "app-2", CateID: 7,
-			URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/n.png", CreationTime: "2017-01-01T00:00:00Z"},
+		Image{
+			ImageInfo: ImageInfo{ImageID: "s-quote", Title: `It's a \ path`, CreationTime: "2020-05-05T10:00:00Z", Status: "Uploading",
+				AppID: "app-2", CateID: 7, Tags: "Sunset,Beach", Description: "Holiday at the BEACH",
+				StorageLocation: "outin-aaa.oss-cn-beijing.aliyuncs.com", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/q.png",
+			},
+		},
+		Image{
+			ImageInfo: ImageInfo{ImageID: "s-dquote", Title: `say "hi"`, CreationTime: "2018-01-01T00:00:00Z", Status: "Normal",
+				AppID: "app-1000000", CateID: 254766071, Description: "greeting", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/d.png",
+			},
+		},
+		Image{
+			ImageInfo: ImageInfo{ImageID: "s-yearend", Title: "Year end", CreationTime: "2018-12-31T00:00:00Z", Status: "UploadFail",
+				AppID: "app-3", CateID: 8, Tags: "beach,night", URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/y.png",
+			},
+		},
+		Image{
+			ImageInfo: ImageInfo{ImageID: "s-notime", Title: "No time", Status: "Uploading", AppID: "app-2", CateID: 7,
+				URL: "https://outin-aaa.oss-cn-beijing.aliyuncs.com/image/n.png", CreationTime: "2017-01-01T00:00:00Z",
+			},
+		},
 	)
 }
 
@@ -123,7 +135,7 @@ func TestSearchMediaSortAndPages(t *testing.T) {
 		}
 	}
 	// Images added later are found, in their place.
-	if err := h.run.Server.PutImage(Image{ImageID: "a-late", CreationTime: "2019-01-01T00:00:00Z", URL: "https://outin-a.oss-cn-shanghai.aliyuncs.com/l.png"}); err != nil {
+	if err := h.run.Server.PutImage(Image{ImageInfo: ImageInfo{ImageID: "a-late", CreationTime: "2019-01-01T00:00:00Z", URL: "https://outin-a.oss-cn-shanghai.aliyuncs.com/l.png"}}); err != nil {
 		t.Fatal(err)
 	}
 	r, _ := searchOK(t, h, http.MethodGet, map[string]string{"SortBy": "CreationTime:Desc", "PageSize": "4"})
@@ -141,10 +153,12 @@ func TestSearchMediaCap(t *testing.T) {
 	for i := range images {
 		id := fmt.Sprintf("gen-%05d", i)
 		images[i] = Image{
-			ImageID: id, Title: "generated", Status: "Normal",
-			CreationTime:    base.Add(time.Duration(i/2) * time.Minute).Format(timestampLayout), // pairs tie
-			StorageLocation: "outin-gen.oss-cn-shanghai.aliyuncs.com",
-			URL:             "https://outin-gen.oss-cn-shanghai.aliyuncs.com/image/" + id + ".png",
+			ImageInfo: ImageInfo{
+				ImageID: id, Title: "generated", Status: "Normal",
+				CreationTime:    base.Add(time.Duration(i/2) * time.Minute).Format(timestampLayout), // pairs tie
+				StorageLocation: "outin-gen.oss-cn-shanghai.aliyuncs.com",
+				URL:             "https://outin-gen.oss-cn-shanghai.aliyuncs.com/image/" + id + ".png",
+			},
 		}
 	}
 	h := newHarness(t, func(o *Options) { o.Images = images })
@@ -258,8 +272,11 @@ func TestSearchMediaV3AndLimits(t *testing.T) {
 // treats specially (quotes, parentheses, backslash, *, non-ASCII) through
 // Alibaba Cloud's SDK core, V3 and V1, GET and POST.
 func TestSDKSearchMedia(t *testing.T) {
-	images := append(searchFixture(), Image{ImageID: "s-odd", Title: `a*b (c) ~d+e 图片`, CreationTime: "2021-01-01T00:00:00Z",
-		URL: "https://outin-a.oss-cn-shanghai.aliyuncs.com/odd.png"})
+	images := append(searchFixture(), Image{
+		ImageInfo: ImageInfo{ImageID: "s-odd", Title: `a*b (c) ~d+e 图片`, CreationTime: "2021-01-01T00:00:00Z",
+			URL: "https://outin-a.oss-cn-shanghai.aliyuncs.com/odd.png",
+		},
+	})
 	r, err := Start(Options{AccessKeyID: testAK, AccessKeySecret: testSecret, Images: images})
 	if err != nil {
 		t.Fatal(err)

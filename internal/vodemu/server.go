@@ -29,8 +29,7 @@ type Server struct {
 	opts   Options
 	hostID string // VOD's HostId; STS errors use stsHostID
 
-	mu     sync.RWMutex
-	images map[string]Image
+	store *store // the images
 
 	nonces *nonceCache
 	temp   *tempKeys
@@ -71,6 +70,10 @@ var operations = map[string]operation{
 	"GetImageInfo":       {(*Server).getImageInfo, APIVersion, productVOD, false},
 	"GetImageInfos":      {(*Server).getImageInfos, APIVersion, productVOD, false},
 	"SearchMedia":        {(*Server).searchMedia, APIVersion, productVOD, false},
+	"AddCategory":        {(*Server).addCategory, APIVersion, productVOD, false},
+	"UpdateCategory":     {(*Server).updateCategory, APIVersion, productVOD, false},
+	"DeleteCategory":     {(*Server).deleteCategory, APIVersion, productVOD, false},
+	"GetCategories":      {(*Server).getCategories, APIVersion, productVOD, false},
 	"AssumeRole":         {(*Server).assumeRole, STSVersion, productSTS, false},
 	"AssumeRoleWithOIDC": {(*Server).assumeRoleWithOIDC, STSVersion, productSTS, true},
 }
@@ -110,6 +113,9 @@ func New(opts Options) (*Server, error) {
 	if err := validateImages(opts.Images); err != nil {
 		return nil, fmt.Errorf("vodemu: %w", err)
 	}
+	if err := validateCategories(opts.Categories, opts.Images); err != nil {
+		return nil, fmt.Errorf("vodemu: %w", err)
+	}
 	if opts.CDNURLValidity < 0 || opts.CDNURLValidity%time.Second != 0 {
 		return nil, fmt.Errorf("vodemu: CDN URL validity %v is not a whole number of seconds", opts.CDNURLValidity)
 	}
@@ -120,17 +126,17 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		opts:   opts,
 		hostID: "vod." + opts.Region + ".aliyuncs.com",
-		images: make(map[string]Image, len(opts.Images)),
+		store:  newStore(completeImages(opts.Images, opts.Now())),
 		nonces: newNonceCache(),
 		temp:   newTempKeys(),
 		faults: newFaultState(opts.FaultSeed),
 		limit:  newRateLimiter(opts.QPS, opts.ActionQPS),
 		stats:  Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{}},
 	}
-	for _, img := range opts.Images {
-		s.images[img.ImageID] = img.complete(opts.Now()).clone()
+	if err := s.store.seedCategories(opts.Categories, opts.Now()); err != nil {
+		return nil, fmt.Errorf("vodemu: %w", err)
 	}
-	s.opts.Images = nil // the map is the source of truth
+	s.opts.Images, s.opts.Categories = nil, nil // the store is the source of truth
 	return s, nil
 }
 
@@ -140,31 +146,14 @@ func (s *Server) PutImage(img Image) error {
 	if err := validateImage(img); err != nil {
 		return fmt.Errorf("vodemu: image %q: %w", img.ImageID, err)
 	}
-	img = img.complete(s.opts.Now())
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.images[img.ImageID] = img.clone()
+	s.store.putFiledImage(img.complete(s.opts.Now()), s.opts.Now())
 	return nil
 }
 
 // DeleteImage removes an image at runtime, as deleting it in VOD (DeleteImage) would: later reads
 // answer NoSuchResource. It reports whether the image existed.
 func (s *Server) DeleteImage(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.images[id]
-	delete(s.images, id)
-	return ok
-}
-
-func (s *Server) image(id string) (Image, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	img, ok := s.images[id]
-	if !ok {
-		return Image{}, false
-	}
-	return img.clone(), true
+	return s.store.deleteImage(id)
 }
 
 // Stats returns a copy of the counters.

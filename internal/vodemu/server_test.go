@@ -382,7 +382,7 @@ func TestConcurrentRequests(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			if i%2 == 0 {
-				if err := h.run.Server.PutImage(Image{ImageID: "dyn", URL: "https://cdn.example.com/x/y.png", StorageLocation: "outin-a.oss-cn-shanghai.aliyuncs.com"}); err != nil {
+				if err := h.run.Server.PutImage(Image{ImageInfo: ImageInfo{ImageID: "dyn", URL: "https://cdn.example.com/x/y.png", StorageLocation: "outin-a.oss-cn-shanghai.aliyuncs.com"}}); err != nil {
 					t.Error(err)
 				}
 			}
@@ -405,9 +405,9 @@ func TestNewValidates(t *testing.T) {
 		{},
 		{AccessKeyID: "a"},
 		{AccessKeySecret: "s"},
-		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{Title: "no id"}}},
-		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{ImageID: "x"}, {ImageID: "x"}}},
-		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{ImageID: "x", URL: "not a url"}}},
+		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{ImageInfo: ImageInfo{Title: "no id"}}}},
+		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{ImageInfo: ImageInfo{ImageID: "x"}}, {ImageInfo: ImageInfo{ImageID: "x"}}}},
+		{AccessKeyID: "a", AccessKeySecret: "s", Images: []Image{{ImageInfo: ImageInfo{ImageID: "x", URL: "not a url"}}}},
 		{AccessKeyID: "a", AccessKeySecret: "s", Region: "cn shanghai"},
 	} {
 		if _, err := New(o); err == nil {

@@ -14,7 +14,8 @@ import (
 
 // This file rebuilds, from what the server actually received, the strings a
 // client must have signed. It is written from the protocol description only
-// (no SDK code), so that a client bug shows up as a mismatch here.
+// ([RPC]: V1 and V3 signing; no SDK code), so that a client bug shows up as a
+// mismatch here.
 
 const v3Algorithm = "ACS3-HMAC-SHA256"
 
@@ -50,7 +51,10 @@ type kv struct{ name, value string }
 
 // canonicalPairs sorts by raw name (then value) and joins encoded k=v with &.
 // Empty values are rendered as "k=" because the server signs every
-// parameter it received, empty ones included.
+// parameter it received, empty ones included [RPC]. Names are encoded like
+// values, for V3's canonical query too (a deliberate choice: darabonba
+// leaves V3 names raw, which is the same for the alphanumeric names VOD
+// uses).
 func canonicalPairs(pairs []kv) string {
 	sorted := append([]kv(nil), pairs...)
 	sort.Slice(sorted, func(i, j int) bool {

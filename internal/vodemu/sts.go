@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// STSVersion is the STS API version of AssumeRole and AssumeRoleWithOIDC.
+// STSVersion is the STS API version of AssumeRole and AssumeRoleWithOIDC [Models].
 const STSVersion = "2015-04-01"
 
 // STSOptions configures the STS actions.
@@ -52,7 +52,9 @@ var (
 	sessionNamePattern = regexp.MustCompile(`^[\w.@\-]{2,64}$`)
 )
 
-// DurationSeconds bounds and default, as documented for AssumeRole.
+// DurationSeconds bounds and default [AssumeRole]: 900 to 43200 s, default
+// 3600 s; a role's own maximum (Role.MaxSessionDuration, RAM's default
+// 3600 s) bounds it further.
 const (
 	minSessionSeconds     = 900
 	maxSessionSeconds     = 43200
@@ -79,34 +81,12 @@ func validateSTS(o STSOptions) error {
 	return nil
 }
 
-// assumeRoleResponse is both actions' answer (models.json): SourceIdentity
-// when the request set one, OIDCTokenInfo for AssumeRoleWithOIDC only.
-type assumeRoleResponse struct {
-	RequestID       string `json:"RequestId"`
-	SourceIdentity  string `json:",omitempty"`
-	AssumedRoleUser assumedRoleUser
-	Credentials     stsCredentials
-	OIDCTokenInfo   *oidcTokenInfo `json:",omitempty"`
-}
-
-type oidcTokenInfo struct {
-	Subject, Issuer                                string
-	ClientIDs                                      string `json:"ClientIds"`
-	IssuanceTime, ExpirationTime, VerificationInfo string
-}
-
-type assumedRoleUser struct {
-	ARN           string `json:"Arn"`
-	AssumedRoleID string `json:"AssumedRoleId"`
-}
-
-type stsCredentials struct {
-	AccessKeyID     string `json:"AccessKeyId"`
-	AccessKeySecret string
-	SecurityToken   string
-	Expiration      string
-}
-
+// assumeRole answers AssumeRole. It is signed (V1 or V3) like any call, by the long-term key or by
+// temporary credentials issued earlier (chaining, as ChainableRamRoleArn profiles do). After the
+// parameters (parseAssume): the role must be in STSOptions.Roles, compared exactly, else 404
+// EntityNotExist.Role [RPC]; a role with an ExternalID needs that ExternalId, else 403
+// NoPermission [AssumeRole] (ExternalId is ignored for roles without one); then the role's
+// maximum session duration. SourceIdentity is echoed.
 func (s *Server) assumeRole(requestID string, p map[string]string) (any, *apiError) {
 	a, aerr := parseAssume(p)
 	if aerr != nil {
@@ -129,7 +109,8 @@ func (s *Server) assumeRole(requestID string, p map[string]string) (any, *apiErr
 
 // checkSessionDuration bounds DurationSeconds by the role's maximum session
 // duration, with STS's message ("The Min/Max value of DurationSeconds is
-// 15min/1hr." for the default role).
+// 15min/1hr." for the default role [STSErrors; AssumeRole]), the maximum
+// written as the role has it.
 func checkSessionDuration(d time.Duration, role Role) *apiError {
 	if d <= role.maxSession() {
 		return nil
@@ -147,8 +128,13 @@ func durationWords(d time.Duration) string {
 	return strconv.Itoa(int(d/time.Second)) + "s"
 }
 
-// assumeRoleWithOIDC checks, after the parameters' shape, the provider
-// (401), then the token (401), then the role (404) and its session limit.
+// assumeRoleWithOIDC answers AssumeRoleWithOIDC, which is unsigned (checkAnonymous). It checks
+// RoleArn, OIDCProviderArn and OIDCToken are sent (MissingParameter), the parameters' shape
+// (parseAssume), then the provider: not STSOptions.OIDCProviderARN (or that is empty) is 401
+// AuthenticationFail.NoPermission "No such OIDC Provider registered." [STSErrors]; then the token:
+// not exactly STSOptions.OIDCToken is 401 AuthenticationFail.OIDCToken.Invalid [STSErrors] (the
+// token is compared whole, never verified as a JWT: the emulator has no identity provider); then
+// the role (404) and its session limit, as for AssumeRole. The answer adds OIDCTokenInfo [Models].
 func (s *Server) assumeRoleWithOIDC(requestID string, p map[string]string) (any, *apiError) {
 	for _, name := range []string{"RoleArn", "OIDCProviderArn", "OIDCToken"} {
 		if p[name] == "" {
@@ -179,8 +165,10 @@ func (s *Server) assumeRoleWithOIDC(requestID string, p map[string]string) (any,
 }
 
 // tokenInfo describes an accepted OIDC token from its JWT claims (read, not
-// verified: the emulator compares the token as a whole). A token that is
-// not a JWT gives empty claims.
+// verified: the emulator compares the token as a whole): Subject (sub),
+// Issuer (iss), ClientIds (aud), IssuanceTime (iat) and ExpirationTime
+// (exp), and VerificationInfo naming the provider. A token that is not a
+// JWT gives empty claims.
 func tokenInfo(token, provider string) *oidcTokenInfo {
 	var claims struct {
 		Sub string          `json:"sub"`
@@ -218,6 +206,14 @@ type assumeParams struct {
 	duration         time.Duration
 }
 
+// parseAssume checks, in this order: RoleArn is sent (MissingParameter) and
+// is acs:ram::<digits>:role/<name>, name 1-64 of A-Z a-z 0-9 . - (else 400
+// InvalidParameter.RoleArn [RPC]); RoleSessionName, required for both
+// actions, is sent and is 2-64 of A-Z a-z 0-9 _ . @ - (else 400
+// InvalidParameter.RoleSessionName [STSErrors; AssumeRole]);
+// DurationSeconds, if sent, is a whole number in 900-43200 (else 400
+// InvalidParameter.DurationSeconds [AssumeRole]); Policy, if not empty, is
+// a JSON object (else 400 InvalidParameter.PolicyGrammar [STSErrors]).
 func parseAssume(p map[string]string) (assumeParams, *apiError) {
 	a := assumeParams{roleArn: p["RoleArn"], session: p["RoleSessionName"], duration: defaultSessionSeconds * time.Second}
 	if a.roleArn == "" {
@@ -257,9 +253,11 @@ func (s *Server) role(arn string) (Role, bool) {
 	return Role{}, false
 }
 
-// issue creates temporary credentials for an assumed role. Expiration has
-// second precision, rounded up so that a short Lifetime is never already
-// over when it is issued.
+// issue creates temporary credentials for an assumed role [Models]:
+// AssumedRoleUser.Arn <RoleArn>/<session>, AssumedRoleId <18 digits>:<session>.
+// Expiration is Options.Now plus STSOptions.Lifetime if > 0, else
+// DurationSeconds, with second precision, rounded up so that a short
+// Lifetime is never already over when it is issued.
 func (s *Server) issue(requestID string, a assumeParams) assumeRoleResponse {
 	lifetime := a.duration
 	if s.opts.STS.Lifetime > 0 {

@@ -15,7 +15,8 @@ type tempKey struct {
 
 // Expired keys are kept this long so that a late caller hears
 // InvalidSecurityToken.Expired rather than InvalidAccessKeyId.NotFound;
-// maxTempKeys bounds memory in a long-running emulator.
+// maxTempKeys bounds memory in a long-running emulator. Both are
+// undocumented choices: past them a key is InvalidAccessKeyId.NotFound.
 const (
 	keepExpiredKeys = 24 * time.Hour
 	maxTempKeys     = 1 << 16
@@ -36,9 +37,11 @@ func (t *tempKeys) get(id string) (tempKey, bool) {
 	return k, ok
 }
 
-// issue creates random credentials valid until expiry. The token is long
-// and carries '+', '/' and '=' like real ones, so that a client that does
-// not percent-encode it fails here too.
+// issue creates random credentials valid until expiry: AccessKeyId
+// "STS." and 26 random characters, and a SecurityToken "CAIS" and about
+// 500 base64 characters. The token is long and carries '+', '/' and '='
+// like real ones, so that a client that does not percent-encode it fails
+// here too.
 func (t *tempKeys) issue(now, expiry time.Time) (id string, k tempKey) {
 	raw := make([]byte, 382) // not a multiple of 3: base64 padding
 	_, _ = rand.Read(raw)

@@ -71,7 +71,9 @@ func NewCA() (*CA, error) {
 	}, nil
 }
 
-// CertPEM returns the CA certificate in PEM, for SSL_CERT_FILE.
+// CertPEM returns the CA certificate in PEM, for SSL_CERT_FILE: write it to a
+// file and point SSL_CERT_FILE at it before the process first uses TLS (Go
+// loads the system roots once).
 func (c *CA) CertPEM() []byte { return append([]byte(nil), c.certPEM...) }
 
 // CertPool returns a pool holding only the CA certificate.
@@ -97,8 +99,10 @@ func (c *CA) serverConfig(defaultName string) *tls.Config {
 	}
 }
 
-// leaf returns the cached certificate for name, issuing it if needed. It
-// refuses names the emulator does not stand for, which fails the handshake.
+// leaf returns the cached certificate for name (one per SNI name), issuing
+// it if needed, valid for that name: 127.0.0.1, ::1 and localhost share one,
+// and names ending in .aliyuncs.com get their own. It refuses names the
+// emulator does not stand for, which fails the handshake.
 func (c *CA) leaf(name string) (*tls.Certificate, error) {
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
 	var dns []string

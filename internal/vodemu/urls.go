@@ -16,16 +16,16 @@ import (
 )
 
 // DefaultAuthTimeout is an OSS URL's lifetime when AuthTimeout is not sent
-// (GetImageInfo reference).
+// [GetImage].
 const DefaultAuthTimeout = 3600
 
 // DefaultCDNURLValidity is the CDN domain's configured validity period of
-// type-A signed URLs when Options.CDNURLValidity is zero. The domain owner
-// sets it in the console; 1800 s is an assumption (no public page consulted
-// states a default).
+// type-A signed URLs [TypeA] when Options.CDNURLValidity is zero. The domain
+// owner sets it in the console; 1800 s is an assumption (undocumented: no
+// public page consulted states a default).
 const DefaultCDNURLValidity = 1800 * time.Second
 
-// Maximum AuthTimeout for OSS URLs (the API reference's limits).
+// Maximum AuthTimeout for OSS URLs [GetImage].
 const (
 	maxAuthTimeoutVODBucket = 2592000 // 30 days, VOD's own "outin-" buckets
 	maxAuthTimeoutOSSBucket = 129600  // 36 hours, the user's own buckets
@@ -37,6 +37,9 @@ type urlOptions struct {
 	given       bool // AuthTimeout was sent
 }
 
+// parseURLOptions reads OutputType (oss or cdn) and AuthTimeout (seconds, at
+// least 1 [GetImage]; for cdn there is no maximum, for oss signImage checks
+// the bucket's). An empty value counts as not sent (undocumented).
 func parseURLOptions(p map[string]string) (urlOptions, *apiError) {
 	o := urlOptions{outputType: p["OutputType"], authTimeout: DefaultAuthTimeout}
 	// An empty value counts as not sent, like an empty AuthTimeout.
@@ -61,9 +64,31 @@ func isOSSHost(host string) bool {
 func isVODBucket(host string) bool { return strings.HasPrefix(host, "outin-") }
 
 // signImage returns a copy of img with URL and Mezzanine.FileURL signed for
-// the requested output type. Without OutputType, a CDN URL is returned when
-// the image has a CDN domain, else an OSS URL (the API reference's rule); a
-// cdn request for an image without CDN domain also falls back to OSS.
+// the requested output type. The stored URL's path is the object key, and a
+// stored URL whose host is not *.aliyuncs.com means the image has a CDN
+// domain. Without OutputType, a CDN URL is returned when the image has a
+// CDN domain, else an OSS URL [GetImage]; a cdn request for an image without
+// a CDN domain also gets an OSS URL (undocumented: there is no CDN URL to
+// give). The keys are the emulator's own (Options or the Default*
+// constants), never the caller's.
+//
+// CDN URLs use type-A signing, auth_key=<timestamp>-0-0-<md5> [TypeA]: the
+// timestamp is when the URL was made plus the signer's offset, and the CDN
+// serves the URL until timestamp + the domain's validity period [TypeA]
+// (cdnValidity). How VOD derives the offset from AuthTimeout is
+// undocumented: the emulator takes AuthTimeout as the offset ([TypeA]:
+// "Timestamp = UNIX timestamp on the signing server + configured validity
+// period on the signing server") and no offset without it, so that
+// [GetImage]'s "if you leave this parameter empty, the default validity
+// period that is specified in URL signing is used" holds.
+//
+// OSS URLs are https://<StorageLocation>/<key>, signed until now +
+// AuthTimeout (default DefaultAuthTimeout), at most 2592000 s for VOD's
+// "outin-" buckets and 129600 s for others [GetImage]; beyond, InvalidParameter.
+// An expiry that overflows a 64-bit Unix time is InvalidParameter too
+// (undocumented: the URL would be born expired). Mezzanine.FileURL is
+// always an OSS URL, its lifetime capped at the OSS maximum (undocumented
+// which URL the source file gets; it lives in OSS).
 func (s *Server) signImage(img Image, o urlOptions) (Image, *apiError) {
 	src, _ := url.Parse(img.URL)
 	key, ossHost := objectLocation(img)
@@ -173,8 +198,8 @@ func (s *Server) cdnValidity() time.Duration {
 	return DefaultCDNURLValidity
 }
 
-// signCDNURL builds a CDN type-A URL: auth_key=<ts>-0-0-<md5hex>, ts being
-// the generation time plus the signer's offset.
+// signCDNURL builds a CDN type-A URL [TypeA]: auth_key=<ts>-0-0-<md5hex>,
+// ts being the generation time plus the signer's offset.
 func signCDNURL(scheme, host, key string, ts int64, privateKey string) string {
 	if scheme == "" {
 		scheme = "https"
@@ -184,7 +209,7 @@ func signCDNURL(scheme, host, key string, ts int64, privateKey string) string {
 	return u.String()
 }
 
-// cdnHash is md5hex("<path>-<timestamp>-<rand>-<uid>-<privateKey>").
+// cdnHash is md5hex("<path>-<timestamp>-<rand>-<uid>-<privateKey>") [TypeA].
 func cdnHash(path string, ts int64, rand, uid, privateKey string) string {
 	sum := md5.Sum([]byte(path + "-" + strconv.FormatInt(ts, 10) + "-" + rand + "-" + uid + "-" + privateKey)) //nolint:gosec // G401: CDN type-A auth is MD5 by protocol
 	return hex.EncodeToString(sum[:])

@@ -37,24 +37,26 @@ func images(n int) []vodemu.Image {
 		key := "image/default/" + strings.ToUpper(id) + "." + ext
 		wh := sizes[i%len(sizes)]
 		out[i] = vodemu.Image{
-			ImageID:         id,
-			Title:           fmt.Sprintf("Catalogue image %d", i+1),
-			Description:     fmt.Sprintf("Benchmark fixture %d of %d", i+1, n),
-			CateID:          254766071 + int64(i%len(cates)),
-			CateName:        cates[i%len(cates)],
-			Tags:            fmt.Sprintf("bench,catalogue,batch-%d", i/20),
-			ImageType:       types[i%len(types)],
-			Status:          "Normal",
-			AppID:           "app-1000000",
-			CreationTime:    base.Add(time.Duration(i) * time.Minute).Format("2006-01-02T15:04:05Z"),
-			StorageLocation: storage,
-			URL:             "https://img.example-cdn.com/" + key,
-			Mezzanine: &vodemu.Mezzanine{
-				FileURL:          "https://" + storage + "/" + key,
-				OriginalFileName: fmt.Sprintf("catalogue-%04d.%s", i+1, ext),
-				Width:            wh[0],
-				Height:           wh[1],
-				FileSize:         fmt.Sprint(40000 + (i*7919)%900000),
+			ImageInfo: vodemu.ImageInfo{
+				ImageID:         id,
+				Title:           fmt.Sprintf("Catalogue image %d", i+1),
+				Description:     fmt.Sprintf("Benchmark fixture %d of %d", i+1, n),
+				CateID:          254766071 + int64(i%len(cates)),
+				CateName:        cates[i%len(cates)],
+				Tags:            fmt.Sprintf("bench,catalogue,batch-%d", i/20),
+				ImageType:       types[i%len(types)],
+				Status:          "Normal",
+				AppID:           "app-1000000",
+				CreationTime:    base.Add(time.Duration(i) * time.Minute).Format("2006-01-02T15:04:05Z"),
+				StorageLocation: storage,
+				URL:             "https://img.example-cdn.com/" + key,
+				Mezzanine: &vodemu.Mezzanine{
+					FileURL:          "https://" + storage + "/" + key,
+					OriginalFileName: fmt.Sprintf("catalogue-%04d.%s", i+1, ext),
+					Width:            wh[0],
+					Height:           wh[1],
+					FileSize:         vodemu.FileSize{Bytes: fmt.Sprint(40000 + (i*7919)%900000)},
+				},
 			},
 		}
 	}

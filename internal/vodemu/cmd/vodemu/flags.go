@@ -96,6 +96,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		if err != nil {
 			return c, fmt.Errorf("-oidc-token-file: %w", err)
 		}
+		// Trimmed here; credentials-go sends a token file untrimmed, so
+		// write it without a trailing newline.
 		if opts.STS.OIDCToken = strings.TrimSpace(string(b)); opts.STS.OIDCToken == "" {
 			return c, fmt.Errorf("-oidc-token-file: %s is empty", oidcTokenFile)
 		}

@@ -2,15 +2,21 @@
 //
 //	vodemu -access-key-id AK -access-key-secret SECRET [-data images.json]
 //	       [-listen 127.0.0.1:0] [-security-token TOKEN] [-region cn-shanghai]
-//	       [-faults SPEC] [-seed N] [-slow-delay 5s] [-qps N|documented|ACTION=N,...]
-//	       [-role ARN[#EXTERNAL_ID]]... [-sts-lifetime DURATION]
+//	       [-cdn-url-validity 30m] [-faults SPEC] [-seed N] [-slow-delay 5s]
+//	       [-qps N|documented|ACTION=N,...] [-role ARN[#EXTERNAL_ID]]...
+//	       [-role-max-session DURATION] [-sts-lifetime DURATION]
 //	       [-oidc-provider-arn ARN] [-oidc-token-file FILE] [-ca-out FILE]
 //
-// The secret may come from VODEMU_ACCESS_KEY_SECRET instead of the command
-// line. -faults takes comma-separated KIND:next=N or KIND:rate=P items, each
-// optionally ending in @Action1+Action2; see package vodemu for the kinds.
-// -ca-out generates a CA, serves TLS and a CONNECT proxy on the same port,
-// and writes the CA certificate there for SSL_CERT_FILE.
+// Each flag sets the vodemu.Options field of the same meaning (vodemu -h
+// says which). The secret may come from VODEMU_ACCESS_KEY_SECRET instead of
+// the command line. -data is a data file (vodemu.DataFileFormat, which -h
+// prints). -faults takes comma-separated KIND:next=N or KIND:rate=P items,
+// each optionally ending in @Action1+Action2 (parseFaults), e.g.
+// throttling:next=2@GetImageInfo,reset:rate=0.1; see vodemu.FaultKind for
+// the kinds. -qps takes vodemu.ParseRateLimits' grammar, e.g.
+// documented,GetImageInfo=20. -ca-out generates a CA, serves TLS and a
+// CONNECT proxy on the same port, and writes the CA certificate there for
+// SSL_CERT_FILE.
 //
 // Once listening it prints exactly one line, endpoint=http://HOST:PORT, to
 // stdout (with -ca-out, https://HOST:PORT works on the same port); logs go
