@@ -16,13 +16,15 @@ import (
 
 const categories = "data.vod_categories.test"
 
-// lookupConfig is the tree of treeConfig with a second spring (under 2025), then
+// lookupConfig is the tree of treeConfig with a second spring (under 2025, created after 2024's
+// subtree, so that siblings, listed oldest first, come in a known order), then
 // data.vod_categories.test with the given arguments, read after the tree is created.
 func lookupConfig(tg *acctest.Target, prefix, args string) string {
 	return treeConfig(tg, prefix, "2024", fmt.Sprintf(`
 resource "vod_category" "year2025" {
-  name      = "2025"
-  parent_id = vod_category.covers.id
+  name       = "2025"
+  parent_id  = vod_category.covers.id
+  depends_on = [vod_category.spring]
 }
 
 resource "vod_category" "spring2025" {

@@ -70,12 +70,14 @@ func (r *categoryResource) ValidateConfig(ctx context.Context, req resource.Vali
 	}
 }
 
-// ModifyPlan checks a new category against its parent when the parent is known while planning (an
-// existing category, not one created by the same apply): that it exists, has the same type, is
-// not at the deepest level VOD allows, and has room for another subcategory. It costs one
-// GetCategories request per such category; the level of the new category is then known in the
-// plan. A top-level category's level is 0 without a request. Where the parent is not known yet,
-// VOD's own answer (LevelExceededMax, SubTotalExceededMax) is explained at apply.
+// ModifyPlan checks a new category against its parent whenever the parent's ID is known: when
+// planning, for a parent that exists already; during the apply, when Terraform plans again with the
+// IDs of the parents just created. It checks that the parent exists, has the same type, is not at
+// the deepest level VOD allows, and has room for another subcategory, so that a category too deep
+// is refused before any AddCategory. It costs one GetCategories request per new category with a
+// parent; the new category's level is then known. A top-level category's level is 0 without a
+// request. VOD's own refusals (LevelExceededMax, SubTotalExceededMax), for a tree that changed
+// since, or siblings created at once, are explained at apply.
 func (r *categoryResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return // destroyed, or updated in place (only name changes in place)
@@ -108,9 +110,8 @@ func (r *categoryResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	if problem := parentProblem(parent, children, typ); problem != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("parent_id"), "VOD category cannot go under this parent",
-			fmt.Sprintf("%s cannot be created under category %d (%q, level %d, type %s): %s",
-				describeCategory(0, plan.Name.ValueString(), plan.ParentID), parent.ID, parent.Name, parent.Level,
-				orWord(parent.Type, typ), problem))
+			fmt.Sprintf("Category %q cannot be created under category %d (%q, level %d, type %s): %s",
+				plan.Name.ValueString(), parent.ID, parent.Name, parent.Level, orWord(parent.Type, typ), problem))
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("level"), types.Int64Value(parent.Level+1))...)
@@ -271,6 +272,9 @@ func (r *categoryResource) Read(ctx context.Context, req resource.ReadRequest, r
 				"creates it again if it is still in the configuration, with a new ID, and images that were filed "+
 				"under it stay without a category.", describeCategory(id, state.Name.ValueString(), state.ParentID), r.data.region))
 		resp.State.RemoveResource(ctx)
+		// Framework v1.19 requires an identity after every Read without errors, removal included
+		// (fwserver's "Missing Resource Identity After Read"); Terraform drops it with the state.
+		resp.Diagnostics.Append(setCategoryIdentity(ctx, resp.Identity, id)...)
 		return
 	}
 	state.fill(cat)

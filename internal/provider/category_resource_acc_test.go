@@ -337,9 +337,10 @@ func TestAccCategoryResource_identity(t *testing.T) {
 	})
 }
 
-// Four levels planned at once: the parents are not known when planning, so VOD's
-// LevelExceededMax at apply is the error, which says which category, why and what to do.
-func TestAccCategoryResource_depthLimitAtApply(t *testing.T) {
+// Four levels planned at once: the parents' IDs are not known when planning, but Terraform plans
+// the fourth again during the apply, once its parent exists, and the provider refuses it then,
+// before any AddCategory (VOD's LevelExceededMax never comes).
+func TestAccCategoryResource_depthLimitInOneApply(t *testing.T) {
 	tg := acctest.New(t)
 	prefix := categoryPrefix()
 	fourth := `
@@ -352,11 +353,14 @@ resource "vod_category" "fourth" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: treeConfig(tg, prefix, "2024", fourth),
-			ExpectError: errorWith("VOD category too deep", `Creating category "too-deep" under parent`,
-				"would be deeper than VOD allows (3 levels for type default): LevelExceededMax (HTTP 400, request ID",
-				"Put it under a category of a higher level."),
+			ExpectError: errorWith("VOD category cannot go under this parent", `Category "too-deep" cannot be created under category`,
+				`("spring", level 2, type default): VOD allows 3 levels in a default tree (levels 0 to 2) and the parent is at the last one.`,
+				"Put the category under a category of a higher level."),
 		}},
 	})
+	if n := tg.Count("", "LevelExceededMax"); tg.Emulator != nil && n != 0 {
+		t.Errorf("VOD answered LevelExceededMax %d times; the provider should have refused the category first", n)
+	}
 }
 
 // A fourth level under a category that exists is refused when planning, before any AddCategory.
