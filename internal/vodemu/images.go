@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,19 +34,16 @@ func (img Image) clone() Image {
 // (DataFileFormat). Unknown fields are errors, so that a misspelt field name
 // does not silently vanish; the entries are then checked as New checks
 // Options.Images, and New fills what they leave out.
+//
+// A data file may also be an object with Images and Categories (LoadDataFile); LoadImages then
+// returns its images only.
 func LoadImages(path string) ([]Image, error) {
-	data, err := os.ReadFile(path) //nolint:gosec // G304: the data file the user names with -data
-	if err != nil {
-		return nil, fmt.Errorf("load images: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var raws []json.RawMessage
-	if err := dec.Decode(&raws); err != nil {
-		return nil, fmt.Errorf("load images from %s: want a JSON array of ImageInfo objects: %w", path, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("load images from %s: unexpected data after the JSON array", path)
-	}
+	df, err := LoadDataFile(path)
+	return df.Images, err
+}
+
+// decodeImages decodes and checks a data file's image entries.
+func decodeImages(path string, raws []json.RawMessage) ([]Image, error) {
 	imgs := make([]Image, len(raws))
 	for i, raw := range raws {
 		// Each entry on its own, so that an error names the image it is about. Ext and Type,
@@ -147,7 +143,26 @@ API sends it (Title, Description, Tags as one comma-separated string, CateId,
 CateName, Mezzanine with the source file's FileURL, OriginalFileName, Width,
 Height and so on; Mezzanine.FileSize may be a string or a number of bytes), and
 ModificationTime, which only SearchMedia returns.
-Ext and Type, which no API returns, are accepted and ignored.`
+Ext and Type, which no API returns, are accepted and ignored.
+
+The file may instead be an object, {"Categories": [...], "Images": [...]} (both
+optional), to seed the category tree. A category is shaped like AddCategory's
+Category: CateId (a positive number) and CateName (1-64 bytes) are required;
+ParentId (absent, 0 or -1: a level-1 category) names a category listed before
+it; Type is default (the default; 3 levels) or material (2 levels; level-1
+material categories are the built-in ones, two named "vodemu material N" when
+the list has none); Level, if given, must agree with the parent; at most 100
+subcategories each. Example:
+
+  {"Categories": [{"CateId": 11, "CateName": "covers"},
+                  {"CateId": 12, "CateName": "2024", "ParentId": 11}],
+   "Images": [{"ImageId": "3e34733b40b9a96ccf5c1ff6f69a0002", "CateId": 12,
+               "URL": "https://outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com/image/default/c.jpg"}]}
+
+An image's CateName is its category's current name. An image whose CateId is
+not listed (or every image, in the array form) makes that CateId a level-1
+default category named by the image's CateName; images naming one category
+must agree on its name.`
 
 // validateImages checks images as validateImage does, and that no two share an ImageId.
 func validateImages(imgs []Image) error {

@@ -103,11 +103,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 	}
 	if data != "" {
-		imgs, err := vodemu.LoadImages(data)
+		df, err := vodemu.LoadDataFile(data)
 		if err != nil {
 			return c, err
 		}
-		opts.Images = imgs
+		opts.Images, opts.Categories = df.Images, df.Categories
 	}
 	// Bad options (a malformed -role ARN, say) are usage errors too.
 	if _, err := vodemu.New(*opts); err != nil {

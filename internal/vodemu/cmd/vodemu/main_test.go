@@ -64,6 +64,15 @@ func TestBadUsageExits2(t *testing.T) {
 	if err := os.WriteFile(nourl, []byte(`[{"ImageId":"a","StorageLocation":"outin-x.oss-cn-shanghai.aliyuncs.com"}]`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	deep := filepath.Join(dir, "deep.json")
+	if err := os.WriteFile(deep, []byte(`{"Categories":[{"CateId":1,"CateName":"a"},{"CateId":2,"CateName":"b","ParentId":1},`+
+		`{"CateId":3,"CateName":"c","ParentId":2},{"CateId":4,"CateName":"d","ParentId":3}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	misspelt := filepath.Join(dir, "misspelt.json")
+	if err := os.WriteFile(misspelt, []byte(`{"Categories":[{"CateId":1,"Name":"a"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("VODEMU_ACCESS_KEY_SECRET", "")
 	for _, tc := range []struct {
 		args []string
@@ -76,6 +85,8 @@ func TestBadUsageExits2(t *testing.T) {
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", bad}, "ImageId is missing"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", nourl}, `URL is missing: GetImageInfo always returns it`},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", filepath.Join(dir, "absent.json")}, "absent.json"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", deep}, "level 4 is deeper than default categories may go (3 levels)"},
+		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-data", misspelt}, `category 1: json: unknown field "Name"`},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "nope:next=1"}, `unknown fault kind "nope"`},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset"}, "KIND:next=N or KIND:rate=P"},
 		{[]string{"-access-key-id", "a", "-access-key-secret", "s", "-faults", "reset:next=0"}, "next must be"},
