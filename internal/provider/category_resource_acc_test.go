@@ -385,7 +385,7 @@ resource "vod_category" "fourth" {
 }
 `),
 				PlanOnly: true,
-				ExpectError: errorWith("VOD category cannot go under this parent", `category "too-deep" under parent`,
+				ExpectError: errorWith("VOD category cannot go under this parent", `Category "too-deep" cannot be created under category`,
 					`("spring", level 2, type default): VOD allows 3 levels in a default tree (levels 0 to 2) and the parent is at the last one.`,
 					"Put the category under a category of a higher level."),
 			},
