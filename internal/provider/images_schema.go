@@ -99,8 +99,9 @@ func imagesDataSourceSchema() schema.Schema {
 							noControlCharacters)},
 					},
 					"cate_id": schema.Int64Attribute{
-						Optional:    true,
-						Description: "ID of the category the image is in.",
+						Optional: true,
+						Description: "ID of the category the image is in, such as `vod_category.<name>.id`, or " +
+							"`data.vod_categories.<name>.id` for a category found by name or path.",
 					},
 					"status": schema.ListAttribute{
 						Optional:    true,

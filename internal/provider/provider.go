@@ -150,7 +150,7 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 }
 
 func (p *vodProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newImageDataSource, newImagesDataSource}
+	return []func() datasource.DataSource{newImageDataSource, newImagesDataSource, newCategoriesDataSource}
 }
 
 func (p *vodProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
@@ -158,7 +158,7 @@ func (p *vodProvider) EphemeralResources(_ context.Context) []func() ephemeral.E
 }
 
 func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newImageURLResource}
+	return []func() resource.Resource{newImageURLResource, newCategoryResource}
 }
 
 // apiLog is the tflog subsystem of API requests: TF_LOG_PROVIDER_VOD_API sets its level alone, else

@@ -22,6 +22,17 @@ data "vod_images" "covers_2024" {
   output_type = "cdn"
 }
 
+# Images filed under a category, found by its path in the category tree.
+data "vod_categories" "spring" {
+  path = "covers/2024/spring"
+}
+
+data "vod_images" "spring_covers" {
+  filter {
+    cate_id = data.vod_categories.spring.id
+  }
+}
+
 output "gallery_urls" {
   value = [for image in data.vod_images.gallery.images : image.url]
 }

@@ -1,0 +1,4 @@
+import {
+  to = vod_category.spring
+  id = "1000123456"
+}
