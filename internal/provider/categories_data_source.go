@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -36,12 +37,8 @@ type categoriesModel struct {
 	Categories types.List   `tfsdk:"categories"`
 }
 
-// categoryItemType is the type of an element of categories, built once.
-var categoryItemType = func() types.ObjectType {
-	attrs := attrTypes(categoryAttrs)
-	attrs["path"] = types.StringType
-	return types.ObjectType{AttrTypes: attrs}
-}()
+// categoryItemType is the type of an element of categories, from the schema, built once.
+var categoryItemType = objectType(categoriesDataSourceSchema().Attributes["categories"].(dschema.ListNestedAttribute).NestedObject.Type()) //nolint:forcetypeassert // the schema above declares it so; every test that builds the type would fail at once
 
 func (d *categoriesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_categories"

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -22,20 +23,20 @@ import (
 // The schema of a VOD category: the attributes of one category, described once in categoryAttrs,
 // with their validators. The vod_category resource takes its arguments' and computed attributes'
 // descriptions from the table; the vod_categories data source builds its categories elements from
-// it (with dataSourceImageAttributes, which builds any table of computed attributes). Limits are
+// it (a copy of the map, plus the path). Limits are
 // the documented ones (models.json, AddCategory "limits", from the AddCategory API reference).
 
 // categoryAttrs are the attributes of a category, the same in vod_category and in each element of
 // vod_categories' categories.
-var categoryAttrs = map[string]imageAttr{
-	"id": {kindInt64, "ID of the category (CateId): what `cate_id` arguments and the `vod_images` filter take, " +
+var categoryAttrs = map[string]dschema.Attribute{
+	"id": dschema.Int64Attribute{Computed: true, Description: "ID of the category (CateId): what `cate_id` arguments and the `vod_images` filter take, " +
 		"and what the console shows under Configuration Management > Media Management > Categories."},
-	"name": {kindString, fmt.Sprintf("Name of the category: at most %d bytes of UTF-8 (a Chinese character takes 3). "+
+	"name": dschema.StringAttribute{Computed: true, Description: fmt.Sprintf("Name of the category: at most %d bytes of UTF-8 (a Chinese character takes 3). "+
 		"VOD does not require names to be unique, even among siblings.", vod.MaxCategoryNameBytes)},
-	"parent_id": {kindInt64, "ID of the parent category; null for a top-level category."},
-	"type": {kindString, "Tree the category belongs to: `default` (categories of audio, video and images, VOD's " +
+	"parent_id": dschema.Int64Attribute{Computed: true, Description: "ID of the parent category; null for a top-level category."},
+	"type": dschema.StringAttribute{Computed: true, Description: "Tree the category belongs to: `default` (categories of audio, video and images, VOD's " +
 		"default) or `material` (short video materials, whose top-level categories are built into VOD)."},
-	"level": {kindInt64, "Depth of the category in its tree, counted from 0 as VOD does: 0 for a top-level " +
+	"level": dschema.Int64Attribute{Computed: true, Description: "Depth of the category in its tree, counted from 0 as VOD does: 0 for a top-level " +
 		"category, 1 for its subcategories, 2 below them. `default` trees have at most 3 levels (0 to 2), " +
 		"`material` trees 2."},
 }
@@ -63,18 +64,18 @@ func categoryResourceSchema() rschema.Schema {
 		Description: categoryResourceDescription,
 		Attributes: map[string]rschema.Attribute{
 			"name": rschema.StringAttribute{Required: true, Validators: categoryNameValidators,
-				Description: categoryAttrs["name"].description + " Changing it renames the category in place."},
+				Description: categoryAttrs["name"].GetDescription() + " Changing it renames the category in place."},
 			"parent_id": rschema.Int64Attribute{Optional: true, Validators: categoryIDValidators,
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 				Description: "ID of the parent category, such as `vod_category.<name>.id`; omit it for a top-level " +
 					"category. A `material` category needs one: VOD's top-level material categories are built in." + replace},
 			"type": rschema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(vod.CategoryTypeDefault),
 				Validators: categoryTypeValidators, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Description: categoryAttrs["type"].description + " Default `default`; a subcategory has its parent's type." + replace},
+				Description: categoryAttrs["type"].GetDescription() + " Default `default`; a subcategory has its parent's type." + replace},
 			"id": rschema.Int64Attribute{Computed: true, PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-				Description: categoryAttrs["id"].description},
+				Description: categoryAttrs["id"].GetDescription()},
 			"level": rschema.Int64Attribute{Computed: true, PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-				Description: categoryAttrs["level"].description + " Known when planning for a top-level category and for one whose parent already exists."},
+				Description: categoryAttrs["level"].GetDescription() + " Known when planning for a top-level category and for one whose parent already exists."},
 		},
 	}
 }
@@ -82,7 +83,7 @@ func categoryResourceSchema() rschema.Schema {
 // categoryIdentitySchema is vod_category's resource identity: its ID, which VOD never changes.
 func categoryIdentitySchema() identityschema.Schema {
 	return identityschema.Schema{Attributes: map[string]identityschema.Attribute{
-		"id": identityschema.Int64Attribute{RequiredForImport: true, Description: categoryAttrs["id"].description},
+		"id": identityschema.Int64Attribute{RequiredForImport: true, Description: categoryAttrs["id"].GetDescription()},
 	}}
 }
 
@@ -94,7 +95,7 @@ const categoriesDataSourceDescription = "Reads ApsaraVideo VOD's category tree (
 
 // categoriesDataSourceSchema is the schema of vod_categories; its elements have categoryAttrs.
 func categoriesDataSourceSchema() dschema.Schema {
-	item := dataSourceImageAttributes(categoryAttrs)
+	item := maps.Clone(categoryAttrs)
 	item["path"] = dschema.StringAttribute{Computed: true, Description: categoryPathDescription}
 	return dschema.Schema{
 		Description: categoriesDataSourceDescription,
