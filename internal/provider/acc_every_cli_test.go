@@ -1,0 +1,62 @@
+package provider
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Every line of .ci/acc-every-cli (the acceptance tests that run under every CLI of the matrix;
+// README.md, "What runs where") matches at least one acceptance test of this package, so that a
+// renamed test cannot silently drop out of the OpenTofu and oldest-Terraform runs.
+func TestEveryCLIListNamesTests(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", ".ci", "acc-every-cli"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	files, err := filepath.Glob("*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	decl := regexp.MustCompile(`(?m)^func (TestAcc\w+)\(t \*testing\.T\)`)
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range decl.FindAllStringSubmatch(string(b), -1) {
+			names = append(names, m[1])
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("found no acceptance tests in *_test.go")
+	}
+	lines := 0
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		lines++
+		re, err := regexp.Compile(line)
+		if err != nil || strings.ContainsAny(line, "/ ") {
+			t.Errorf("%q is not a -run pattern for a top-level test: %v", line, err)
+			continue
+		}
+		matched := false
+		for _, n := range names {
+			matched = matched || re.MatchString(n)
+		}
+		if !matched {
+			t.Errorf(".ci/acc-every-cli: %q matches no acceptance test (renamed or removed?)", line)
+		}
+	}
+	if lines == 0 {
+		t.Error(".ci/acc-every-cli lists no test")
+	}
+}
