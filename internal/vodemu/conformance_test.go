@@ -3,6 +3,7 @@ package vodemu
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -109,11 +110,14 @@ var successAlways = map[string]present{
 	"GetImageInfos": {"RequestId": nil, "ImageInfo": imageAlways, "NonExistImageIds": nil},
 	"SearchMedia": {"RequestId": nil, "Total": nil, "MediaList": present{"CreationTime": nil, "MediaId": nil, "MediaType": nil,
 		"Image": present{"ImageId": nil, "CreationTime": nil}}},
-	"AddCategory":    {"RequestId": nil, "Category": categoryAlways},
-	"UpdateCategory": {"RequestId": nil},
-	"DeleteCategory": {"RequestId": nil},
-	"GetCategories":  {"RequestId": nil, "SubTotal": nil, "SubCategories": present{"Category": subCategoryAlways}},
-	"AssumeRole":     credentialsAlways,
+	"AddCategory":       {"RequestId": nil, "Category": categoryAlways},
+	"UpdateCategory":    {"RequestId": nil},
+	"DeleteCategory":    {"RequestId": nil},
+	"GetCategories":     {"RequestId": nil, "SubTotal": nil, "SubCategories": present{"Category": subCategoryAlways}},
+	"CreateUploadImage": {"RequestId": nil, "FileURL": nil, "ImageId": nil, "ImageURL": nil, "UploadAddress": nil, "UploadAuth": nil},
+	"UpdateImageInfos":  {"RequestId": nil, "NonExistImageIds": present{"ImageId": nil}},
+	"DeleteImage":       {"RequestId": nil},
+	"AssumeRole":        credentialsAlways,
 	"AssumeRoleWithOIDC": func() present {
 		p := present{"OIDCTokenInfo": present{"VerificationInfo": nil}}
 		for k, v := range credentialsAlways {
@@ -352,6 +356,25 @@ func TestConformance(t *testing.T) {
 		v1Case("deleted with its parent", "DeleteCategory", "InvalidCateId.NotFound", map[string]string{"CateId": "13"}, ""),
 		v1Case("no CateId", "DeleteCategory", "MissingParameter", nil, ""),
 		v1Case("bad CateId", "DeleteCategory", "InvalidParameter", map[string]string{"CateId": "twelve"}, ""),
+
+		// The image write actions (images of conformanceImages; category 11 exists).
+		v1Case("every parameter", "CreateUploadImage", "", map[string]string{"ImageType": "cover", "ImageExt": "gif", "Title": "t",
+			"Description": "d", "Tags": "a,b", "CateId": "11", "StorageLocation": "outin-c.oss-cn-beijing.aliyuncs.com", "AppId": "app-2",
+			"OriginalFileName": "c.gif", "UserData": `{"MessageCallback":{"CallbackURL":"http://example.com"}}`}, ""),
+		v1Case("defaults", "CreateUploadImage", "", map[string]string{"ImageType": "default"}, ""),
+		v1Case("no ImageType", "CreateUploadImage", "MissingParameter", nil, ""),
+		v1Case("bad ImageExt", "CreateUploadImage", "InvalidParameter", map[string]string{"ImageType": "default", "ImageExt": "bmp"}, ""),
+		v1Case("unknown category", "CreateUploadImage", "InvalidCateId.NotFound", map[string]string{"ImageType": "default", "CateId": "999"}, ""),
+		v1Case("some missing", "UpdateImageInfos", "", map[string]string{"UpdateContent": `[{"ImageId":"s-quote","Title":"x","Description":"y","Tags":"z","CateId":11},{"ImageId":"nope"}]`}, ""),
+		v1Case("all there", "UpdateImageInfos", "", map[string]string{"UpdateContent": `[{"ImageId":"s-quote","Title":"x2"}]`}, ""),
+		v1Case("no UpdateContent", "UpdateImageInfos", "MissingParameter", nil, ""),
+		v1Case("emoji", "UpdateImageInfos", "InvalidParameter", map[string]string{"UpdateContent": `[{"ImageId":"s-quote","Tags":"🐱"}]`}, ""),
+		v1Case("unknown category", "UpdateImageInfos", "InvalidCateId.NotFound", map[string]string{"UpdateContent": `[{"ImageId":"s-quote","CateId":999}]`}, ""),
+		v1Case("by ID", "DeleteImage", "", map[string]string{"DeleteImageType": "ImageId", "ImageIds": "s-quote"}, ""),
+		v1Case("already gone", "DeleteImage", "NoSuchResource", map[string]string{"DeleteImageType": "ImageId", "ImageIds": "s-quote"}, ""),
+		v1Case("no type", "DeleteImage", "MissingParameter", nil, ""),
+		v1Case("bad type", "DeleteImage", "InvalidParameter", map[string]string{"DeleteImageType": "All"}, ""),
+		v1Case("bad snapshot type", "DeleteImage", "InvalidParameter", map[string]string{"DeleteImageType": "VideoId", "VideoId": "v", "ImageType": "x"}, ""),
 
 		// Request reading, in the order the emulator checks.
 		// 403: the gateway's "Client error codes" table (errUnsupportedMethod).
@@ -711,6 +734,73 @@ func TestConformanceClientParameters(t *testing.T) {
 		}
 		sort.Strings(names)
 		t.Logf("%-19s sends %v", action, names)
+	}
+}
+
+// TestConformanceUploadTicket: UploadAddress and UploadAuth, decoded, have the fields models.json
+// documents for them (UploadAuth's ExpireUTCTime from public client code), every one a string.
+func TestConformanceUploadTicket(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "api-models", "models.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		VOD struct {
+			CreateUploadImage struct {
+				Address struct{ Fields map[string]string } `json:"UploadAddress.decoded"`
+				Auth    struct {
+					Fields     map[string]string
+					SeenInCode map[string]string `json:"fieldsSeenOnlyInPublicClientCode"`
+				} `json:"UploadAuth.decoded"`
+			}
+		} `json:"vod/2017-03-21"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		t.Fatal(err)
+	}
+	m := file.VOD.CreateUploadImage
+	authModel := map[string]any{}
+	for k := range m.Auth.Fields {
+		authModel[k] = "string"
+	}
+	for k := range m.Auth.SeenInCode {
+		authModel[k] = "string"
+	}
+	addrModel, addrAlways, authAlways := map[string]any{}, present{}, present{}
+	for k := range m.Address.Fields {
+		addrModel[k], addrAlways[k] = "string", nil
+	}
+	for k := range m.Auth.Fields {
+		authAlways[k] = nil
+	}
+	if len(addrModel) != 3 || len(authModel) != 5 {
+		t.Fatalf("models.json: UploadAddress %v, UploadAuth %v", addrModel, authModel)
+	}
+	h := newHarness(t, nil)
+	status, body := h.call("CreateUploadImage", map[string]string{"ImageType": "default"})
+	if status != http.StatusOK {
+		t.Fatalf("%d %s", status, body)
+	}
+	var resp map[string]string
+	if err := json.Unmarshal(body, &resp); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		name   string
+		model  map[string]any
+		always present
+	}{{"UploadAddress", addrModel, addrAlways}, {"UploadAuth", authModel, authAlways}} {
+		raw, err := base64.StdEncoding.DecodeString(resp[f.name])
+		if err != nil {
+			t.Fatalf("%s is not base64: %v", f.name, err)
+		}
+		v, err := decodeRaw(raw)
+		if err != nil {
+			t.Fatalf("%s is not JSON: %v", f.name, err)
+		}
+		for _, p := range conform(f.name, f.model, v, f.always) {
+			t.Error(p)
+		}
 	}
 }
 

@@ -31,21 +31,22 @@ const (
 // IDs no image has, [] when every image exists (undocumented whether the real API sends the empty
 // list; the emulator's other lists are [] too).
 type updateImageInfosResponse struct {
-	RequestID        string `json:"RequestId"`
-	NonExistImageIDs nonExistImageIDs
+	RequestID        string           `json:"RequestId"`
+	NonExistImageIDs nonExistImageIDs `json:"NonExistImageIds"`
 }
 
 type nonExistImageIDs struct {
 	ImageID []string `json:"ImageId"`
 }
 
-// updateItem is an UpdateContent item [Models UpdateContent.shape]; CateId is a JSON number.
+// updateItem is an UpdateContent item [Models UpdateContent.shape]; CateId is a JSON number (int64
+// in the model; a string is refused).
 type updateItem struct {
-	ImageID     *string `json:"ImageId"`
-	Title       *string `json:"Title"`
-	Description *string `json:"Description"`
-	Tags        *string `json:"Tags"`
-	CateID      *json.Number
+	ImageID     *string         `json:"ImageId"`
+	Title       *string         `json:"Title"`
+	Description *string         `json:"Description"`
+	Tags        *string         `json:"Tags"`
+	CateID      json.RawMessage `json:"CateId"`
 }
 
 // hasEmoji reports whether s holds an emoji, which Title, Description and Tags must not [Models
@@ -98,7 +99,6 @@ func (s *Server) updateImageInfos(requestID string, p map[string]string) (any, *
 		var it updateItem
 		dec := json.NewDecoder(bytes.NewReader(rawItem))
 		dec.DisallowUnknownFields()
-		dec.UseNumber()
 		if err := dec.Decode(&it); err != nil || !bytes.HasPrefix(bytes.TrimSpace(rawItem), []byte("{")) {
 			return nil, errInvalid("UpdateContent", "Item "+strconv.Itoa(i)+" is not an object with ImageId, Title, Description, Tags and CateId.")
 		}
@@ -125,8 +125,8 @@ func (s *Server) updateImageInfos(requestID string, p map[string]string) (any, *
 				return nil, errInvalid(name+"."+f.field, "It must not contain emoji.")
 			}
 		}
-		if it.CateID != nil {
-			id, aerr := s.checkCateID(name+".CateId", it.CateID.String())
+		if len(it.CateID) > 0 && string(it.CateID) != "null" {
+			id, aerr := s.checkCateID(name+".CateId", string(it.CateID))
 			if aerr != nil {
 				return nil, aerr
 			}

@@ -261,7 +261,7 @@ func TestOSSUploadCredentialScope(t *testing.T) {
 
 // rawOSS sends one OSS request signed V1 with tk's credential, path style, and returns the status
 // and body.
-func rawOSS(t *testing.T, h *harness, clock *offsetClock, tk ticket, method, query string, body []byte) (int, []byte) {
+func rawOSS(t *testing.T, h *harness, now time.Time, tk ticket, method, query string, body []byte) (int, []byte) {
 	t.Helper()
 	u := h.run.URL + "/" + tk.Address.Bucket + "/" + tk.Address.FileName
 	if query != "" {
@@ -271,7 +271,7 @@ func rawOSS(t *testing.T, h *harness, clock *offsetClock, tk ticket, method, que
 	if err != nil {
 		t.Fatal(err)
 	}
-	date := clock.Now().UTC().Format(http.TimeFormat)
+	date := now.UTC().Format(http.TimeFormat)
 	req.Header.Set("Date", date)
 	req.Header.Set(ossV4SecurityToken, tk.Auth.SecurityToken)
 	q, _ := url.ParseQuery(query)
@@ -332,11 +332,11 @@ func TestOSSMultipartErrors(t *testing.T) {
 	// The SDK sorts the parts it is given; a raw request sends them out of order.
 	order := "<CompleteMultipartUpload><Part><PartNumber>2</PartNumber><ETag>" + e2 + "</ETag></Part>" +
 		"<Part><PartNumber>1</PartNumber><ETag>" + e1 + "</ETag></Part></CompleteMultipartUpload>"
-	if status, body := rawOSS(t, h, clock, tk, http.MethodPost, "uploadId="+oss.ToString(init.UploadId), []byte(order)); status != 400 ||
+	if status, body := rawOSS(t, h, clock.Now(), tk, http.MethodPost, "uploadId="+oss.ToString(init.UploadId), []byte(order)); status != 400 ||
 		!bytes.Contains(body, []byte("<Code>InvalidPartOrder</Code>")) {
 		t.Errorf("parts out of order: %d %s", status, body)
 	}
-	if status, body := rawOSS(t, h, clock, tk, http.MethodPut, "partNumber=10001&uploadId="+oss.ToString(init.UploadId), []byte("x")); status != 400 ||
+	if status, body := rawOSS(t, h, clock.Now(), tk, http.MethodPut, "partNumber=10001&uploadId="+oss.ToString(init.UploadId), []byte("x")); status != 400 ||
 		!bytes.Contains(body, []byte("<Code>InvalidArgument</Code>")) {
 		t.Errorf("part 10001: %d %s", status, body)
 	}
