@@ -6,7 +6,9 @@ import (
 	"image"
 	"image/png"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
@@ -80,5 +82,54 @@ func TestUploadAgainstEmulator(t *testing.T) {
 		if gone, err := client.DeleteImage(ctx, tk.ImageID); err != nil || !gone {
 			t.Errorf("%s: DeleteImage again: %v %v", c.name, gone, err)
 		}
+	}
+}
+
+// TestUploadFailuresAgainstEmulator: an upload credential the emulator's clock has expired is
+// IsUploadCredentialExpired; faults on every UploadPart attempt fail the upload half-way, and the
+// client aborts the multipart upload.
+func TestUploadFailuresAgainstEmulator(t *testing.T) {
+	t.Parallel()
+	var offset atomic.Int64
+	emu, err := vodemu.Start(vodemu.Options{AccessKeyID: testKeyID, AccessKeySecret: testSecret,
+		Upload: vodemu.UploadOptions{CredentialLifetime: time.Minute},
+		Now:    func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Close() })
+	ctx := context.Background()
+	client, err := New(Config{Endpoint: emu.URL, RegionID: "cn-shanghai", Credential: testCredential(t, testSecret),
+		Upload: UploadConfig{Endpoint: emu.URL, PathStyle: true, PartSize: 100 << 10, Parallel: 1, MaxAttempts: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := noiseImage(t, 200, 150)
+
+	tk, err := client.CreateUploadImage(ctx, CreateUploadImageInput{ImageType: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu.Server.InjectNext(vodemu.FaultInternal, 2, "UploadPart")
+	_, err = client.Upload(ctx, UploadInput{Ticket: tk, Body: bytes.NewReader(body), Size: int64(len(body))})
+	if err == nil {
+		t.Fatal("an upload whose part failed twice succeeded")
+	}
+	if st := emu.Server.Stats(); st.OSSByOperation["AbortMultipartUpload"] != 1 || st.OSSByCode["InternalError"] != 2 {
+		t.Errorf("after the failed upload: %v %v", st.OSSByOperation, st.OSSByCode)
+	}
+	if img, err := client.GetImage(ctx, GetImageInfoInput{ImageID: tk.ImageID}); err != nil || img.Status != "Uploading" {
+		t.Errorf("image after the failed upload: %+v %v", img, err)
+	}
+
+	tk, err = client.CreateUploadImage(ctx, CreateUploadImageInput{ImageType: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The emulator's clock only, within OSS's 15-minute skew: the client still thinks it valid.
+	offset.Store(int64(61 * time.Second))
+	_, err = client.Upload(ctx, UploadInput{Ticket: tk, Body: bytes.NewReader(body[:1000]), Size: 1000})
+	if !IsUploadCredentialExpired(err) {
+		t.Errorf("upload with an expired credential: %v", err)
 	}
 }
