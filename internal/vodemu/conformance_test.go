@@ -3,6 +3,7 @@ package vodemu
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -109,11 +110,14 @@ var successAlways = map[string]present{
 	"GetImageInfos": {"RequestId": nil, "ImageInfo": imageAlways, "NonExistImageIds": nil},
 	"SearchMedia": {"RequestId": nil, "Total": nil, "MediaList": present{"CreationTime": nil, "MediaId": nil, "MediaType": nil,
 		"Image": present{"ImageId": nil, "CreationTime": nil}}},
-	"AddCategory":    {"RequestId": nil, "Category": categoryAlways},
-	"UpdateCategory": {"RequestId": nil},
-	"DeleteCategory": {"RequestId": nil},
-	"GetCategories":  {"RequestId": nil, "SubTotal": nil, "SubCategories": present{"Category": subCategoryAlways}},
-	"AssumeRole":     credentialsAlways,
+	"AddCategory":       {"RequestId": nil, "Category": categoryAlways},
+	"UpdateCategory":    {"RequestId": nil},
+	"DeleteCategory":    {"RequestId": nil},
+	"GetCategories":     {"RequestId": nil, "SubTotal": nil, "SubCategories": present{"Category": subCategoryAlways}},
+	"CreateUploadImage": {"RequestId": nil, "FileURL": nil, "ImageId": nil, "ImageURL": nil, "UploadAddress": nil, "UploadAuth": nil},
+	"UpdateImageInfos":  {"RequestId": nil, "NonExistImageIds": present{"ImageId": nil}},
+	"DeleteImage":       {"RequestId": nil},
+	"AssumeRole":        credentialsAlways,
 	"AssumeRoleWithOIDC": func() present {
 		p := present{"OIDCTokenInfo": present{"VerificationInfo": nil}}
 		for k, v := range credentialsAlways {
@@ -353,6 +357,25 @@ func TestConformance(t *testing.T) {
 		v1Case("no CateId", "DeleteCategory", "MissingParameter", nil, ""),
 		v1Case("bad CateId", "DeleteCategory", "InvalidParameter", map[string]string{"CateId": "twelve"}, ""),
 
+		// The image write actions (images of conformanceImages; category 11 exists).
+		v1Case("every parameter", "CreateUploadImage", "", map[string]string{"ImageType": "cover", "ImageExt": "gif", "Title": "t",
+			"Description": "d", "Tags": "a,b", "CateId": "11", "StorageLocation": "outin-c.oss-cn-beijing.aliyuncs.com", "AppId": "app-2",
+			"OriginalFileName": "c.gif", "UserData": `{"MessageCallback":{"CallbackURL":"http://example.com"}}`}, ""),
+		v1Case("defaults", "CreateUploadImage", "", map[string]string{"ImageType": "default"}, ""),
+		v1Case("no ImageType", "CreateUploadImage", "MissingParameter", nil, ""),
+		v1Case("bad ImageExt", "CreateUploadImage", "InvalidParameter", map[string]string{"ImageType": "default", "ImageExt": "bmp"}, ""),
+		v1Case("unknown category", "CreateUploadImage", "InvalidCateId.NotFound", map[string]string{"ImageType": "default", "CateId": "999"}, ""),
+		v1Case("some missing", "UpdateImageInfos", "", map[string]string{"UpdateContent": `[{"ImageId":"s-quote","Title":"x","Description":"y","Tags":"z","CateId":11},{"ImageId":"nope"}]`}, ""),
+		v1Case("all there", "UpdateImageInfos", "", map[string]string{"UpdateContent": `[{"ImageId":"s-quote","Title":"x2"}]`}, ""),
+		v1Case("no UpdateContent", "UpdateImageInfos", "MissingParameter", nil, ""),
+		v1Case("emoji", "UpdateImageInfos", "InvalidParameter", map[string]string{"UpdateContent": `[{"ImageId":"s-quote","Tags":"🐱"}]`}, ""),
+		v1Case("unknown category", "UpdateImageInfos", "InvalidCateId.NotFound", map[string]string{"UpdateContent": `[{"ImageId":"s-quote","CateId":999}]`}, ""),
+		v1Case("by ID", "DeleteImage", "", map[string]string{"DeleteImageType": "ImageId", "ImageIds": "s-quote"}, ""),
+		v1Case("already gone", "DeleteImage", "NoSuchResource", map[string]string{"DeleteImageType": "ImageId", "ImageIds": "s-quote"}, ""),
+		v1Case("no type", "DeleteImage", "MissingParameter", nil, ""),
+		v1Case("bad type", "DeleteImage", "InvalidParameter", map[string]string{"DeleteImageType": "All"}, ""),
+		v1Case("bad snapshot type", "DeleteImage", "InvalidParameter", map[string]string{"DeleteImageType": "VideoId", "VideoId": "v", "ImageType": "x"}, ""),
+
 		// Request reading, in the order the emulator checks.
 		// 403: the gateway's "Client error codes" table (errUnsupportedMethod).
 		{name: "PUT", action: "GetImageInfo", code: "UnsupportedHTTPMethod", status: http.StatusForbidden, send: func(t *testing.T, h *harness) (int, http.Header, []byte) {
@@ -394,7 +417,7 @@ func TestConformance(t *testing.T) {
 		v1Case("temporary key without token", "GetImageInfo", "MissingSecurityToken", map[string]string{"AccessKeyId": temp.AccessKeyId, "ImageId": "img-cdn"}, temp.AccessKeySecret),
 		v1Case("temporary key, other token", "GetImageInfo", "InvalidSecurityToken.MismatchWithAccessKey", map[string]string{
 			"AccessKeyId": temp.AccessKeyId, "SecurityToken": "CAIS-other", "ImageId": "img-cdn"}, temp.AccessKeySecret),
-		v1Case("unknown action", "", "InvalidAction.NotFound", map[string]string{"Action": "DeleteImage"}, ""),
+		v1Case("unknown action", "", "InvalidAction.NotFound", map[string]string{"Action": "DeleteVideo"}, ""),
 
 		// The actions' own parameters.
 		v1Case("no ImageId", "GetImageInfo", "MissingParameter", nil, ""),
@@ -587,7 +610,7 @@ var rpcCommonParameters = []string{"Action", "Version", "Format", "AccessKeyId",
 
 // notYetInClient are the emulated actions internal/vod has no call for yet on this branch; the
 // branch that adds one calls it above and removes it from here.
-var notYetInClient = []string{"AddCategory", "UpdateCategory", "DeleteCategory", "GetCategories"}
+var notYetInClient = []string{}
 
 // TestConformanceClientParameters runs the project's client (internal/vod:
 // reads, batched reads, searches with every filter, role assumption and
@@ -599,6 +622,7 @@ func TestConformanceClientParameters(t *testing.T) {
 	sent := map[string]map[string]bool{}
 	r := startTLS(t, func(o *Options) {
 		o.Images = conformanceImages()
+		o.Categories = conformanceCategories()
 		o.OnRequest = func(action string, params map[string]string) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -650,6 +674,37 @@ func TestConformanceClientParameters(t *testing.T) {
 				if _, err := c.SearchImages(ctx, vod.SearchImagesInput{Filter: filter, SortBy: vod.SortCreationTimeAsc, MaxResults: 3}); err != nil {
 					t.Fatalf("SearchImages: %v", err)
 				}
+				// The write actions, every parameter the client has set.
+				cat := int64(11)
+				tk, err := c.CreateUploadImage(ctx, vod.CreateUploadImageInput{ImageType: "default", ImageExt: "png", Title: "t",
+					Description: "d", Tags: []string{"a", "b"}, CateID: &cat, StorageLocation: "outin-conf.oss-cn-shanghai.aliyuncs.com",
+					AppID: "app-1000000", OriginalFileName: "x.png", UserData: `{"Extend":{"a":"b"}}`})
+				if err != nil {
+					t.Fatalf("CreateUploadImage: %v", err)
+				}
+				title, tags := "u", []string{"c"}
+				if err := c.UpdateImage(ctx, vod.ImageUpdate{ImageID: tk.ImageID, Title: &title, Description: &title, Tags: &tags, CateID: &cat}); err != nil {
+					t.Fatalf("UpdateImage: %v", err)
+				}
+				if _, err := c.DeleteImage(ctx, tk.ImageID); err != nil {
+					t.Fatalf("DeleteImage: %v", err)
+				}
+				// The category actions.
+				parent := int64(11)
+				added, err := c.AddCategory(ctx, vod.AddCategoryInput{Name: "conf", ParentID: &parent, Type: vod.CategoryTypeDefault})
+				if err != nil {
+					t.Fatalf("AddCategory: %v", err)
+				}
+				if err := c.UpdateCategory(ctx, added.ID, "conf2"); err != nil {
+					t.Fatalf("UpdateCategory: %v", err)
+				}
+				if _, err := c.GetCategories(ctx, vod.GetCategoriesInput{CateID: 11, PageNo: 1, PageSize: 10,
+					SortBy: vod.CategorySortCreationTimeAsc, Type: vod.CategoryTypeDefault}); err != nil {
+					t.Fatalf("GetCategories: %v", err)
+				}
+				if _, err := c.DeleteCategory(ctx, added.ID); err != nil {
+					t.Fatalf("DeleteCategory: %v", err)
+				}
 			}
 		}
 	}
@@ -679,6 +734,73 @@ func TestConformanceClientParameters(t *testing.T) {
 		}
 		sort.Strings(names)
 		t.Logf("%-19s sends %v", action, names)
+	}
+}
+
+// TestConformanceUploadTicket: UploadAddress and UploadAuth, decoded, have the fields models.json
+// documents for them (UploadAuth's ExpireUTCTime from public client code), every one a string.
+func TestConformanceUploadTicket(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "api-models", "models.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		VOD struct {
+			CreateUploadImage struct {
+				Address struct{ Fields map[string]string } `json:"UploadAddress.decoded"`
+				Auth    struct {
+					Fields     map[string]string
+					SeenInCode map[string]string `json:"fieldsSeenOnlyInPublicClientCode"`
+				} `json:"UploadAuth.decoded"`
+			}
+		} `json:"vod/2017-03-21"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		t.Fatal(err)
+	}
+	m := file.VOD.CreateUploadImage
+	authModel := map[string]any{}
+	for k := range m.Auth.Fields {
+		authModel[k] = "string"
+	}
+	for k := range m.Auth.SeenInCode {
+		authModel[k] = "string"
+	}
+	addrModel, addrAlways, authAlways := map[string]any{}, present{}, present{}
+	for k := range m.Address.Fields {
+		addrModel[k], addrAlways[k] = "string", nil
+	}
+	for k := range m.Auth.Fields {
+		authAlways[k] = nil
+	}
+	if len(addrModel) != 3 || len(authModel) != 5 {
+		t.Fatalf("models.json: UploadAddress %v, UploadAuth %v", addrModel, authModel)
+	}
+	h := newHarness(t, nil)
+	status, body := h.call("CreateUploadImage", map[string]string{"ImageType": "default"})
+	if status != http.StatusOK {
+		t.Fatalf("%d %s", status, body)
+	}
+	var resp map[string]string
+	if err := json.Unmarshal(body, &resp); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		name   string
+		model  map[string]any
+		always present
+	}{{"UploadAddress", addrModel, addrAlways}, {"UploadAuth", authModel, authAlways}} {
+		raw, err := base64.StdEncoding.DecodeString(resp[f.name])
+		if err != nil {
+			t.Fatalf("%s is not base64: %v", f.name, err)
+		}
+		v, err := decodeRaw(raw)
+		if err != nil {
+			t.Fatalf("%s is not JSON: %v", f.name, err)
+		}
+		for _, p := range conform(f.name, f.model, v, f.always) {
+			t.Error(p)
+		}
 	}
 }
 

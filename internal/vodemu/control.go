@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // serveControl answers the emulator's own endpoints; they need no signature,
@@ -21,6 +22,11 @@ import (
 //   - DELETE /_emulator/images/<ImageId> removes an image, as deleting it in
 //     VOD would (later reads answer NoSuchResource): 204, or 404 if there is
 //     no such image.
+//   - POST /_emulator/uploads sets when uploaded images leave Uploading
+//     (UploadCompletion): {"after_reads":2}, {"delay_seconds":30},
+//     {"fail":true}, all three at once, and/or {"fail_next":1}
+//     (FailNextUploads); fields left out are zero. 204, or 400 for bad JSON,
+//     unknown fields or negative numbers.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/_emulator/faults" {
 		if r.Method != http.MethodPost {
@@ -29,6 +35,15 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.serveFaults(w, r)
+		return
+	}
+	if r.URL.Path == "/_emulator/uploads" {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed: POST the upload completion as JSON", http.StatusMethodNotAllowed)
+			return
+		}
+		s.serveUploadControl(w, r)
 		return
 	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/_emulator/images/"); ok {
@@ -114,4 +129,32 @@ func (fc faultControl) check() error {
 		return errors.New(`want "next" > 0 or a "rate"`)
 	}
 	return nil
+}
+
+// uploadControl is the body of POST /_emulator/uploads.
+type uploadControl struct {
+	UploadCompletion
+	DelaySeconds float64 `json:"delay_seconds"`
+	FailNext     *int    `json:"fail_next"`
+}
+
+func (s *Server) serveUploadControl(w http.ResponseWriter, r *http.Request) {
+	var uc uploadControl
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&uc); err != nil {
+		http.Error(w, "bad upload JSON: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if uc.AfterReads < 0 || !(uc.DelaySeconds >= 0 && uc.DelaySeconds < 1e9) || uc.FailNext != nil && *uc.FailNext < 0 {
+		http.Error(w, "bad upload control: after_reads, delay_seconds and fail_next must not be negative", http.StatusBadRequest)
+		return
+	}
+	c := uc.UploadCompletion
+	c.Delay = time.Duration(uc.DelaySeconds * float64(time.Second))
+	s.SetUploadCompletion(c)
+	if uc.FailNext != nil {
+		s.FailNextUploads(*uc.FailNext)
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -1,6 +1,8 @@
 // Package vodemu is an offline emulator of the ApsaraVideo VOD OpenAPI
 // (version 2017-03-21, RPC style) for GetImageInfo, GetImageInfos and
-// SearchMedia (images only) and the category tree (AddCategory,
+// SearchMedia (images only), CreateUploadImage (uploads to its OSS
+// endpoint: PutObject and multipart, ossupload.go), UpdateImageInfos,
+// DeleteImage, and the category tree (AddCategory,
 // UpdateCategory, DeleteCategory, GetCategories), and of STS (version
 // 2015-04-01) for AssumeRole and AssumeRoleWithOIDC; on the same listener,
 // OSS hosts answer the signed URLs it gives (V1 or V4, verified: oss.go,
