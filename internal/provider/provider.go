@@ -158,7 +158,7 @@ func (p *vodProvider) EphemeralResources(_ context.Context) []func() ephemeral.E
 }
 
 func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newImageURLResource}
+	return []func() resource.Resource{newImageURLResource, newImageResource}
 }
 
 // apiLog is the tflog subsystem of API requests: TF_LOG_PROVIDER_VOD_API sets its level alone, else
