@@ -99,6 +99,7 @@ type providerModel struct {
 	SecurityToken         types.String     `tfsdk:"security_token"`
 	Region                types.String     `tfsdk:"region"`
 	Endpoint              types.String     `tfsdk:"endpoint"`
+	OSSEndpoint           types.String     `tfsdk:"oss_endpoint"`
 	Profile               types.String     `tfsdk:"profile"`
 	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
 	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
@@ -219,7 +220,7 @@ func unknownArguments(m providerModel) []string {
 		v    types.String
 	}{
 		{"access_key", m.AccessKey}, {"secret_key", m.SecretKey}, {"security_token", m.SecurityToken},
-		{"region", m.Region}, {"endpoint", m.Endpoint}, {"profile", m.Profile},
+		{"region", m.Region}, {"endpoint", m.Endpoint}, {"oss_endpoint", m.OSSEndpoint}, {"profile", m.Profile},
 		{"shared_credentials_file", m.SharedCredentialsFile}, {"sts_endpoint", m.STSEndpoint},
 	} {
 		if a.v.IsUnknown() {
