@@ -394,7 +394,7 @@ func TestConformance(t *testing.T) {
 		v1Case("temporary key without token", "GetImageInfo", "MissingSecurityToken", map[string]string{"AccessKeyId": temp.AccessKeyId, "ImageId": "img-cdn"}, temp.AccessKeySecret),
 		v1Case("temporary key, other token", "GetImageInfo", "InvalidSecurityToken.MismatchWithAccessKey", map[string]string{
 			"AccessKeyId": temp.AccessKeyId, "SecurityToken": "CAIS-other", "ImageId": "img-cdn"}, temp.AccessKeySecret),
-		v1Case("unknown action", "", "InvalidAction.NotFound", map[string]string{"Action": "DeleteImage"}, ""),
+		v1Case("unknown action", "", "InvalidAction.NotFound", map[string]string{"Action": "DeleteVideo"}, ""),
 
 		// The actions' own parameters.
 		v1Case("no ImageId", "GetImageInfo", "MissingParameter", nil, ""),
@@ -587,7 +587,7 @@ var rpcCommonParameters = []string{"Action", "Version", "Format", "AccessKeyId",
 
 // notYetInClient are the emulated actions internal/vod has no call for yet on this branch; the
 // branch that adds one calls it above and removes it from here.
-var notYetInClient = []string{"AddCategory", "UpdateCategory", "DeleteCategory", "GetCategories"}
+var notYetInClient = []string{}
 
 // TestConformanceClientParameters runs the project's client (internal/vod:
 // reads, batched reads, searches with every filter, role assumption and
@@ -599,6 +599,7 @@ func TestConformanceClientParameters(t *testing.T) {
 	sent := map[string]map[string]bool{}
 	r := startTLS(t, func(o *Options) {
 		o.Images = conformanceImages()
+		o.Categories = conformanceCategories()
 		o.OnRequest = func(action string, params map[string]string) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -649,6 +650,37 @@ func TestConformanceClientParameters(t *testing.T) {
 					CreatedAfter: testNow.Add(-time.Hour), CreatedBefore: testNow}
 				if _, err := c.SearchImages(ctx, vod.SearchImagesInput{Filter: filter, SortBy: vod.SortCreationTimeAsc, MaxResults: 3}); err != nil {
 					t.Fatalf("SearchImages: %v", err)
+				}
+				// The write actions, every parameter the client has set.
+				cat := int64(11)
+				tk, err := c.CreateUploadImage(ctx, vod.CreateUploadImageInput{ImageType: "default", ImageExt: "png", Title: "t",
+					Description: "d", Tags: []string{"a", "b"}, CateID: &cat, StorageLocation: "outin-conf.oss-cn-shanghai.aliyuncs.com",
+					AppID: "app-1000000", OriginalFileName: "x.png", UserData: `{"Extend":{"a":"b"}}`})
+				if err != nil {
+					t.Fatalf("CreateUploadImage: %v", err)
+				}
+				title, tags := "u", []string{"c"}
+				if err := c.UpdateImage(ctx, vod.ImageUpdate{ImageID: tk.ImageID, Title: &title, Description: &title, Tags: &tags, CateID: &cat}); err != nil {
+					t.Fatalf("UpdateImage: %v", err)
+				}
+				if _, err := c.DeleteImage(ctx, tk.ImageID); err != nil {
+					t.Fatalf("DeleteImage: %v", err)
+				}
+				// The category actions.
+				parent := int64(11)
+				added, err := c.AddCategory(ctx, vod.AddCategoryInput{Name: "conf", ParentID: &parent, Type: vod.CategoryTypeDefault})
+				if err != nil {
+					t.Fatalf("AddCategory: %v", err)
+				}
+				if err := c.UpdateCategory(ctx, added.ID, "conf2"); err != nil {
+					t.Fatalf("UpdateCategory: %v", err)
+				}
+				if _, err := c.GetCategories(ctx, vod.GetCategoriesInput{CateID: 11, PageNo: 1, PageSize: 10,
+					SortBy: vod.CategorySortCreationTimeAsc, Type: vod.CategoryTypeDefault}); err != nil {
+					t.Fatalf("GetCategories: %v", err)
+				}
+				if _, err := c.DeleteCategory(ctx, added.ID); err != nil {
+					t.Fatalf("DeleteCategory: %v", err)
 				}
 			}
 		}

@@ -292,6 +292,7 @@ func (s *Server) getImageInfo(requestID string, p map[string]string) (any, *apiE
 	if aerr != nil {
 		return nil, aerr
 	}
+	s.settleUpload(id, true)
 	img, ok := s.store.image(id)
 	if !ok {
 		return nil, errNoSuchResource()
@@ -327,6 +328,7 @@ func (s *Server) getImageInfos(requestID string, p map[string]string) (any, *api
 	}
 	resp := getImageInfosResponse{RequestID: requestID, ImageInfo: []ImageInfo{}, NonExistImageIDs: []string{}}
 	for _, id := range ids {
+		s.settleUpload(id, true)
 		img, ok := s.store.image(id)
 		if !ok {
 			resp.NonExistImageIDs = append(resp.NonExistImageIDs, id)

@@ -55,6 +55,10 @@ type Options struct {
 	// DefaultCDNURLValidity.
 	CDNURLValidity time.Duration
 
+	// Upload configures CreateUploadImage's credentials and storage, and when uploaded images
+	// leave Uploading (upload.go).
+	Upload UploadOptions
+
 	// STS configures AssumeRole and AssumeRoleWithOIDC.
 	STS STSOptions
 

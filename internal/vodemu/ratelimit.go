@@ -23,6 +23,17 @@ var DocumentedQPS = map[string]float64{
 	"UpdateCategory": 100,
 	"DeleteCategory": 10,
 	"GetCategories":  50,
+	// CreateUploadImage: 80/s in cn-beijing, cn-shanghai (the emulator's default region),
+	// cn-shenzhen and ap-southeast-1, 40/s in eu-central-1, us-west-1, ap-northeast-1,
+	// cn-hongkong and ap-southeast-5 ([QPS] updated 2024-10-25, as models.json's
+	// limits.qpsPerAccount carries it; an older English page gave a flat 100). Set
+	// CreateUploadImage=40 for those regions.
+	"CreateUploadImage": 80,
+	// DeleteImage: 50/s (DeleteImage API reference, 2024-07 version, as models.json carries it).
+	"DeleteImage": 50,
+	// UpdateImageInfos: assumed (undocumented): models.json found none; 100 is the figure [QPS]
+	// gives most often.
+	"UpdateImageInfos": 100,
 }
 
 // RateLimits is what -qps asks for: QPS for every action not in ByAction (0: no limit), and

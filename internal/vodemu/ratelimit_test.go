@@ -98,9 +98,9 @@ func TestParseRateLimits(t *testing.T) {
 	for spec, want := range map[string]string{
 		"0":          "0",
 		"10":         "10",
-		"documented": "0,AddCategory=30,DeleteCategory=10,GetCategories=50,GetImageInfo=100,GetImageInfos=10,SearchMedia=50,UpdateCategory=100",
+		"documented": "0,AddCategory=30,CreateUploadImage=80,DeleteCategory=10,DeleteImage=50,GetCategories=50,GetImageInfo=100,GetImageInfos=10,SearchMedia=50,UpdateCategory=100,UpdateImageInfos=100",
 		"GetImageInfos=10,SearchMedia=50,GetImageInfo=100": "0,GetImageInfo=100,GetImageInfos=10,SearchMedia=50",
-		"documented,GetImageInfo=20":                       "0,AddCategory=30,DeleteCategory=10,GetCategories=50,GetImageInfo=20,GetImageInfos=10,SearchMedia=50,UpdateCategory=100",
+		"documented,GetImageInfo=20":                       "0,AddCategory=30,CreateUploadImage=80,DeleteCategory=10,DeleteImage=50,GetCategories=50,GetImageInfo=20,GetImageInfos=10,SearchMedia=50,UpdateCategory=100,UpdateImageInfos=100",
 		"5, AssumeRole=0.5":                                "5,AssumeRole=0.5",
 		"GetImageInfos=3,7":                                "7,GetImageInfos=3",
 	} {

@@ -191,6 +191,7 @@ func (s *Server) searchImages(q *matchExpr, keys []sortKey) []Image {
 		dated []bool
 	}
 	var hits []hit
+	s.settleUploads(false) // SearchMedia shows a change that is due; it is no GetImageInfo read
 	s.store.eachImage(func(img Image) {
 		if !q.match(img) {
 			return

@@ -34,8 +34,11 @@ type Server struct {
 
 	nonces *nonceCache
 	temp   *tempKeys
-	faults *faultState
-	limit  *rateLimiter // nil without Options.QPS
+	// uploads holds upload credentials, images not yet settled, objects and multipart uploads
+	// (upload.go, ossupload.go).
+	uploads *uploadState
+	faults  *faultState
+	limit   *rateLimiter // nil without Options.QPS
 
 	// tunnel hands a CONNECT tunnel's TLS connection to the http.Server
 	// that serves this handler. StartOn sets it (with Options.CA) before
@@ -75,6 +78,9 @@ var operations = map[string]operation{
 	"UpdateCategory":     {(*Server).updateCategory, APIVersion, productVOD, false},
 	"DeleteCategory":     {(*Server).deleteCategory, APIVersion, productVOD, false},
 	"GetCategories":      {(*Server).getCategories, APIVersion, productVOD, false},
+	"CreateUploadImage":  {(*Server).createUploadImage, APIVersion, productVOD, false},
+	"UpdateImageInfos":   {(*Server).updateImageInfos, APIVersion, productVOD, false},
+	"DeleteImage":        {(*Server).deleteImage, APIVersion, productVOD, false},
 	"AssumeRole":         {(*Server).assumeRole, STSVersion, productSTS, false},
 	"AssumeRoleWithOIDC": {(*Server).assumeRoleWithOIDC, STSVersion, productSTS, true},
 }
@@ -128,20 +134,29 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	if loc := opts.Upload.StorageLocation; loc != "" {
+		if err := validateStorageLocation(loc); err != nil {
+			return nil, fmt.Errorf("vodemu: upload %w", err)
+		}
+	}
+	if opts.Upload.CredentialLifetime < 0 || opts.Upload.Completion.AfterReads < 0 || opts.Upload.Completion.Delay < 0 {
+		return nil, errors.New("vodemu: upload credential lifetime, completion reads and delay must not be negative")
+	}
 	if err := validateSTS(opts.STS); err != nil {
 		return nil, fmt.Errorf("vodemu: %w", err)
 	}
 	opts.STS.Roles = append([]Role(nil), opts.STS.Roles...)
 	opts.OSSBucketSignatureVersions = maps.Clone(opts.OSSBucketSignatureVersions)
 	s := &Server{
-		opts:   opts,
-		hostID: "vod." + opts.Region + ".aliyuncs.com",
-		store:  newStore(completeImages(opts.Images, opts.Now())),
-		nonces: newNonceCache(),
-		temp:   newTempKeys(),
-		faults: newFaultState(opts.FaultSeed),
-		limit:  newRateLimiter(opts.QPS, opts.ActionQPS),
-		stats:  Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{}},
+		opts:    opts,
+		hostID:  "vod." + opts.Region + ".aliyuncs.com",
+		store:   newStore(completeImages(opts.Images, opts.Now())),
+		nonces:  newNonceCache(),
+		temp:    newTempKeys(),
+		uploads: newUploadState(opts.Upload.Completion),
+		faults:  newFaultState(opts.FaultSeed),
+		limit:   newRateLimiter(opts.QPS, opts.ActionQPS),
+		stats:   Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{}},
 	}
 	if err := s.store.seedCategories(opts.Categories, opts.Now()); err != nil {
 		return nil, fmt.Errorf("vodemu: %w", err)
@@ -163,6 +178,11 @@ func (s *Server) PutImage(img Image) error {
 // DeleteImage removes an image at runtime, as deleting it in VOD (DeleteImage) would: later reads
 // answer NoSuchResource. It reports whether the image existed.
 func (s *Server) DeleteImage(id string) bool {
+	img, ok := s.store.image(id)
+	if !ok {
+		return false
+	}
+	s.forgetUpload(img)
 	return s.store.deleteImage(id)
 }
 

@@ -56,7 +56,7 @@ func TestErrors(t *testing.T) {
 		{"AuthTimeout above VOD bucket max", img(map[string]string{"OutputType": "oss", "AuthTimeout": "2592001"}), testSecret, 400, "InvalidParameter", "2592000"},
 		{"AuthTimeout above user bucket max", img(map[string]string{"ImageId": "img-userbucket", "AuthTimeout": "129601"}), testSecret, 400, "InvalidParameter", "129600"},
 		{"unknown image", img(map[string]string{"ImageId": "nope"}), testSecret, 404, "NoSuchResource", "The specified resource does not exist."},
-		{"unknown action", get("DeleteImage", nil), testSecret, 404, "InvalidAction.NotFound", "Specified api is not found"},
+		{"unknown action", get("DeleteVideo", nil), testSecret, 404, "InvalidAction.NotFound", "Specified api is not found"},
 		{"wrong version", img(map[string]string{"Version": "2014-05-26"}), testSecret, 400, "InvalidVersion", "Version"},
 		{"missing action", img(map[string]string{"Action": "<delete>"}), testSecret, 400, "MissingAction", "Action is mandatory for this action."},
 		{"missing nonce", img(map[string]string{"SignatureNonce": "<delete>"}), testSecret, 400, "MissingSignatureNonce", "SignatureNonce is mandatory for this action."},
@@ -232,7 +232,7 @@ func TestV3Requests(t *testing.T) {
 		{"stale date", v3Request{action: "GetImageInfo", headers: map[string]string{"x-acs-date": testNow.Add(-time.Hour).Format(timestampLayout)}}, 400, "InvalidTimeStamp.Expired", "expired"},
 		{"bad date", v3Request{action: "GetImageInfo", headers: map[string]string{"x-acs-date": "yesterday"}}, 400, "InvalidTimeStamp.Format", "formatted"},
 		{"wrong version", v3Request{action: "GetImageInfo", headers: map[string]string{"x-acs-version": "2020-01-01"}}, 400, "InvalidVersion", "Version"},
-		{"unknown action", v3Request{action: "DeleteImage"}, 404, "InvalidAction.NotFound", "api"},
+		{"unknown action", v3Request{action: "DeleteVideo"}, 404, "InvalidAction.NotFound", "api"},
 		{"missing ImageId", v3Request{action: "GetImageInfo"}, 400, "MissingParameter", `"ImageId"`},
 	}
 	for _, tc := range bad {

@@ -323,10 +323,10 @@ func signedGet(t *testing.T, endpoint, ak, secret, imageID string) (int, string)
 
 func TestQPSFlag(t *testing.T) {
 	for spec, want := range map[string]string{
-		"documented": "0,AddCategory=30,DeleteCategory=10,GetCategories=50,GetImageInfo=100,GetImageInfos=10,SearchMedia=50,UpdateCategory=100",
+		"documented": "0,AddCategory=30,CreateUploadImage=80,DeleteCategory=10,DeleteImage=50,GetCategories=50,GetImageInfo=100,GetImageInfos=10,SearchMedia=50,UpdateCategory=100,UpdateImageInfos=100",
 		"GetImageInfos=10,SearchMedia=50,GetImageInfo=100": "0,GetImageInfo=100,GetImageInfos=10,SearchMedia=50",
 		"100":                        "100",
-		"documented,GetImageInfo=20": "0,AddCategory=30,DeleteCategory=10,GetCategories=50,GetImageInfo=20,GetImageInfos=10,SearchMedia=50,UpdateCategory=100",
+		"documented,GetImageInfo=20": "0,AddCategory=30,CreateUploadImage=80,DeleteCategory=10,DeleteImage=50,GetCategories=50,GetImageInfo=20,GetImageInfos=10,SearchMedia=50,UpdateCategory=100,UpdateImageInfos=100",
 	} {
 		c, err := parseFlags([]string{"-access-key-id", "a", "-access-key-secret", "s", "-qps", spec}, io.Discard)
 		if err != nil {
