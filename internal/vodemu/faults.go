@@ -9,9 +9,14 @@ import (
 )
 
 // FaultKind names a failure the server can inject into RPC answers. Faults
-// apply to RPC requests only (never /_emulator/*), before the rate limit
+// apply to RPC requests (never /_emulator/*), before the rate limit
 // and authentication; STS actions are RPC requests like VOD's, so
-// "throttling:next=1@AssumeRole" faults a role assumption. A fault answer
+// "throttling:next=1@AssumeRole" faults a role assumption. A fault also
+// applies to OSS requests when its actions name their operation (PutObject,
+// InitiateMultipartUpload, UploadPart, CompleteMultipartUpload,
+// AbortMultipartUpload, ListParts, GetObject, HeadObject): a fault without
+// actions stays on the RPC endpoint, so that faults meant for the API do not
+// break uploads (ossfault.go). A fault answer
 // with a Code is counted under it in Stats.ByCode, the others as
 // fault:<kind>; Stats.ByFault counts every injected fault by kind.
 type FaultKind string
@@ -162,6 +167,26 @@ func (f *faultState) decide(action string) (FaultKind, bool) {
 	}
 	for _, r := range f.rates {
 		if r.matches(action) && f.rng.Float64() < r.rate {
+			return r.kind, true
+		}
+	}
+	return "", false
+}
+
+// decideOSS picks the fault for one OSS request of operation op: only rules that name op match.
+func (f *faultState) decideOSS(op string) (FaultKind, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, r := range f.next {
+		if r.actions[op] {
+			if r.left--; r.left == 0 {
+				f.next = append(f.next[:i:i], f.next[i+1:]...)
+			}
+			return r.kind, true
+		}
+	}
+	for _, r := range f.rates {
+		if r.actions[op] && f.rng.Float64() < r.rate {
 			return r.kind, true
 		}
 	}

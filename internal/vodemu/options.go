@@ -97,11 +97,16 @@ type Stats struct {
 	// absolute-form to a host that is not emulated). Not in Requests.
 	ProxyConnects int64 `json:"proxy_connects"`
 	ProxyRefused  int64 `json:"proxy_refused"`
+	// OSS requests, not in Requests: by operation (ossOperation's names, "" for one not served)
+	// and by answer code ("OK", an OSS error code, or "fault:<kind>").
+	OSSByOperation map[string]int64 `json:"oss_by_operation"`
+	OSSByCode      map[string]int64 `json:"oss_by_code"`
 }
 
 func (s Stats) clone() Stats {
 	out := s
 	out.ByAction, out.ByCode, out.ByFault = copyCounts(s.ByAction), copyCounts(s.ByCode), copyCounts(s.ByFault)
+	out.OSSByOperation, out.OSSByCode = copyCounts(s.OSSByOperation), copyCounts(s.OSSByCode)
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -89,7 +90,7 @@ func errOSSNoSuchKey(key string) *ossError {
 
 func errOSSMethodNotAllowed(method string) *ossError {
 	return &ossError{Status: http.StatusMethodNotAllowed, Code: "MethodNotAllowed",
-		Message: "The specified method is not allowed against this resource: the emulator's OSS endpoint serves GET and HEAD.",
+		Message: "The specified method is not allowed against this resource: the emulator's OSS endpoint serves GET and HEAD, and writes with an upload credential.",
 		Extra:   []ossErrorField{{"Method", method}}}
 }
 
@@ -172,30 +173,68 @@ func (s *Server) ossCredentials(id string) (ossCredential, bool) {
 	return ossCredential{ID: id, Secret: s.opts.OSSAccessKeySecret, Token: s.opts.OSSSecurityToken}, true
 }
 
-// serveOSS answers one OSS request: NoSuchBucket for a bucket no image is stored in (before
-// authentication: undocumented order, the bucket is looked up to know whose keys apply), then
-// the signature, then the method, then NoSuchKey for a key that is no stored image's URL or
-// source file. An object answers 200 with an empty body and Content-Length 0.
+// serveOSS answers one OSS request. The checks run in this order (undocumented; each as soon as
+// it can be made):
+//
+//  1. an injected fault, for the operations a fault names (ossFault);
+//  2. NoSuchBucket for a bucket neither a stored image nor an upload is in (the bucket is looked
+//     up to know whose keys apply);
+//  3. the signature (osssig.go), against the emulator's own key or an upload credential;
+//  4. with an upload credential: SecurityTokenExpired once it has expired [OSSEC 0002-00000007],
+//     AccessDenied for anything but writing its own object (ossWrites), then the write
+//     (ossupload.go);
+//  5. with the emulator's key: GET and HEAD only (MethodNotAllowed), NoSuchKey for a key that is
+//     no stored image's URL or source file, or whose upload is not complete. An object answers
+//     200 with an empty body and Content-Length 0 (no bytes are stored: ossobject.go).
 func (s *Server) serveOSS(w http.ResponseWriter, r *http.Request, bucket, key, region string) {
 	requestID := strings.ReplaceAll(newRequestID(), "-", "")[:24]
 	hostID := r.Host
-	code := "OK"
+	op := ossOperation(r)
+	code, fault := "OK", ""
 	defer func() {
+		s.countOSS(op, code, fault)
 		if s.opts.Logger != nil {
-			s.opts.Logger.Printf("oss request=%s method=%s bucket=%q code=%s", requestID, r.Method, bucket, code)
+			s.opts.Logger.Printf("oss request=%s method=%s op=%s bucket=%q code=%s fault=%q", requestID, r.Method, op, bucket, code, fault)
 		}
 	}()
 	fail := func(e *ossError) {
 		code = e.Code
 		writeOSSError(w, r, requestID, hostID, e)
 	}
+	if kind, ok := s.faults.decideOSS(op); ok {
+		fault, code = string(kind), "fault:"+string(kind)
+		fw, oerr, done := s.injectOSSFault(w, r, requestID, kind)
+		if oerr != nil {
+			fail(oerr)
+			return
+		}
+		if done {
+			return
+		}
+		w, code = fw, "OK"
+	}
 	objects := s.ossObjects(bucket)
-	if objects == nil {
+	if objects == nil && s.knownBucket(bucket) == "" {
 		fail(errOSSNoSuchBucket(bucket))
 		return
 	}
-	if _, oerr := verifyOSSRequest(r, bucket, key, region, s.opts.Now(), s.ossCredentials); oerr != nil {
+	now := s.opts.Now()
+	auth, oerr := verifyOSSRequest(r, bucket, key, region, now, s.ossLookup)
+	if oerr != nil {
 		fail(oerr)
+		return
+	}
+	if _, k, ref, ok := s.uploadCredential(auth.AccessKeyID); ok && auth.AccessKeyID != s.opts.OSSAccessKeyID {
+		switch {
+		case now.After(k.expiry):
+			fail(errOSSTokenExpired())
+		case !slices.Contains(ossWrites, op) || ref != (objectRef{bucket, key}):
+			fail(errOSSNotThisObject())
+		default:
+			if oerr := s.serveOSSWrite(w, r, op, ref, auth, requestID); oerr != nil {
+				fail(oerr)
+			}
+		}
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -214,8 +253,17 @@ func (s *Server) serveOSS(w http.ResponseWriter, r *http.Request, bucket, key, r
 }
 
 // ossObjects is the set of object keys stored in bucket (the keys of the images' URLs and source
-// files whose OSS host is that bucket's), nil if no image is stored there.
+// files whose OSS host is that bucket's, but not those of images whose upload has not completed),
+// nil if no image is stored there.
 func (s *Server) ossObjects(bucket string) map[string]bool {
+	s.uploads.mu.Lock()
+	incomplete := map[string]bool{}
+	for id, p := range s.uploads.pending {
+		if p.object == nil {
+			incomplete[id] = true
+		}
+	}
+	s.uploads.mu.Unlock()
 	var out map[string]bool
 	s.store.eachImage(func(img Image) {
 		if bucketOf(img.StorageLocation) != bucket {
@@ -223,6 +271,9 @@ func (s *Server) ossObjects(bucket string) map[string]bool {
 		}
 		if out == nil {
 			out = map[string]bool{}
+		}
+		if incomplete[img.ImageID] {
+			return
 		}
 		for _, k := range imageObjectKeys(img) {
 			out[k] = true

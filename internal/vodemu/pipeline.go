@@ -20,6 +20,7 @@ import (
 // limit, reading the request, authentication, the action) and writes the answer or the error.
 
 // ServeHTTP routes proxy requests (with Options.CA), requests for an OSS host
+// and path-style OSS requests to the emulator's own address (pathStyleTarget)
 // to the OSS endpoint (oss.go), /_emulator/* to the control endpoints, and
 // everything else to the RPC endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -27,6 +28,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if bucket, key, region, ok := ossTarget(r); ok {
+		s.serveOSS(w, r, bucket, key, region)
+		return
+	}
+	if bucket, key, region, ok := s.pathStyleTarget(r); ok {
 		s.serveOSS(w, r, bucket, key, region)
 		return
 	}

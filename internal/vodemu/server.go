@@ -156,7 +156,8 @@ func New(opts Options) (*Server, error) {
 		uploads: newUploadState(opts.Upload.Completion),
 		faults:  newFaultState(opts.FaultSeed),
 		limit:   newRateLimiter(opts.QPS, opts.ActionQPS),
-		stats:   Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{}},
+		stats: Stats{ByAction: map[string]int64{}, ByCode: map[string]int64{}, ByFault: map[string]int64{},
+			OSSByOperation: map[string]int64{}, OSSByCode: map[string]int64{}},
 	}
 	if err := s.store.seedCategories(opts.Categories, opts.Now()); err != nil {
 		return nil, fmt.Errorf("vodemu: %w", err)
@@ -200,6 +201,17 @@ func (s *Server) count(action, code, fault string) {
 	s.stats.Requests++
 	s.stats.ByAction[action]++
 	s.stats.ByCode[code]++
+	if fault != "" {
+		s.stats.ByFault[fault]++
+	}
+}
+
+// countOSS records one answered OSS request; fault is "" when none was injected.
+func (s *Server) countOSS(op, code, fault string) {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	s.stats.OSSByOperation[op]++
+	s.stats.OSSByCode[code]++
 	if fault != "" {
 		s.stats.ByFault[fault]++
 	}

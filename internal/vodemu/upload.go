@@ -192,12 +192,6 @@ type uploadAuth struct {
 	ExpireUTCTime   string `json:"ExpireUTCTime"`
 }
 
-// imageMeta is the metadata CreateUploadImage and UpdateImageInfos take, checked.
-type imageMeta struct {
-	title, description, tags *string
-	cateID                   *int64
-}
-
 // checkTitle, checkDescription and checkTags apply the documented limits [CreateUpload;
 // UpdateImageInfos]: UTF-8, Title 128 bytes, Description 1,024 bytes, Tags at most 16
 // comma-separated tags of at most 32 bytes. An empty tag between commas is refused
