@@ -12,7 +12,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -560,7 +562,7 @@ func TestAccImageResource_uploadFailsHalfway(t *testing.T) {
 	tg := acctest.New(t)
 	tg.RequireEmulator(t)
 	// Above the 8 MiB part size: a multipart upload.
-	src := writePNG(t, filepath.Join(t.TempDir(), "big.png"), 1600, 1400, 14)
+	src := writePNG(t, filepath.Join(t.TempDir(), "big.png"), 2000, 1600, 14)
 	if fileSize(t, src) <= vod.DefaultUploadPartSize {
 		t.Fatalf("the test file is %d bytes, not above the part size", fileSize(t, src))
 	}
@@ -608,7 +610,15 @@ func TestAccImageResource_createTimeout(t *testing.T) {
 // Upload credentials that have expired when the upload reaches OSS (SecurityTokenExpired): each
 // image is deleted and a new one asked for, a bounded number of times; nothing is left behind.
 func TestAccImageResource_expiredUploadCredential(t *testing.T) {
-	tg := acctest.New(t, func(o *vodemu.Options) { o.Upload.CredentialLifetime = 1 })
+	// The emulator's clock moves five seconds at every reading, and credentials last one second:
+	// every credential has expired by the time its upload reaches OSS (or, as the provider reads
+	// ExpireUTCTime, before it is sent).
+	var ticks atomic.Int64
+	start := time.Now()
+	tg := acctest.New(t, func(o *vodemu.Options) {
+		o.Upload.CredentialLifetime = time.Second
+		o.Now = func() time.Time { return start.Add(time.Duration(ticks.Add(1)) * 5 * time.Second) }
+	})
 	tg.RequireEmulator(t)
 	src := writePNG(t, filepath.Join(t.TempDir(), "logo.png"), 16, 16, 17)
 	runSteps(t, true, resource.TestStep{
