@@ -570,10 +570,15 @@ func TestAccImageResource_uploadFailsHalfway(t *testing.T) {
 	runSteps(t, true, resource.TestStep{
 		Config:      imageResourceConfig(tg, src),
 		ExpectError: wordsRegexp(`(?s)Failed to upload VOD image.*CompleteMultipartUpload.*was deleted: nothing is left behind`),
-		Check:       func(*terraform.State) error { return noImageLeft(tg) },
 	})
 	if err := noImageLeft(tg); err != nil {
 		t.Error(err)
+	}
+	// Half-way: the parts went, the completion failed, and the multipart upload was aborted so
+	// that no parts stay stored.
+	ops := tg.Emulator.Server.Stats().OSSByOperation
+	if ops["UploadPart"] < 2 || ops["CompleteMultipartUpload"] == 0 || ops["AbortMultipartUpload"] != 1 {
+		t.Errorf("OSS operations %v: want the parts sent, CompleteMultipartUpload tried, one AbortMultipartUpload", ops)
 	}
 }
 
