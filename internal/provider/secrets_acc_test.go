@@ -158,14 +158,13 @@ func (u *uploadRecorder) start(t *testing.T, emu *vodemu.Running) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := httputil.NewSingleHostReverseProxy(target) // keeps the Host header the client signed
-	director := proxy.Director
-	proxy.Director = func(r *http.Request) {
-		director(r)
-		if u.tamperOSS.Load() && r.Method == http.MethodPut {
-			r.Header.Set("Content-Type", "application/x-tampered")
+	proxy := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(target)
+		pr.Out.Host = pr.In.Host // the Host header the client signed
+		if u.tamperOSS.Load() && pr.Out.Method == http.MethodPut {
+			pr.Out.Header.Set("Content-Type", "application/x-tampered")
 		}
-	}
+	}}
 	proxy.ModifyResponse = func(resp *http.Response) error {
 		if resp.Request.URL.Query().Get("Action") != "CreateUploadImage" && !strings.Contains(resp.Request.Header.Get("x-acs-action"), "CreateUploadImage") {
 			return nil
