@@ -166,6 +166,18 @@ func wordsRegexp(re string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(re, " ", `\s+`))
 }
 
+// noImageLeftBut checks, on the emulator, that all the images made but keep were deleted: the
+// emulator's DeleteImage answers that succeeded.
+func noImageLeftBut(tg *acctest.Target, keep int64) error {
+	created := tg.Count("CreateUploadImage", "")
+	st := tg.Emulator.Server.Stats()
+	deleted := st.ByAction["DeleteImage"] - st.ByFault["internal"]
+	if created-deleted != keep {
+		return fmt.Errorf("%d images created and %d deleted, want %d left", created, deleted, keep)
+	}
+	return nil
+}
+
 var imageIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 // A new image: uploaded, Normal, its size and dimensions read by VOD from the bytes, its hash the
@@ -590,9 +602,50 @@ func TestAccImageResource_uploadFailStatus(t *testing.T) {
 	src := writePNG(t, filepath.Join(t.TempDir(), "logo.png"), 16, 16, 15)
 	runSteps(t, true, resource.TestStep{
 		Config:      imageResourceConfig(tg, src),
-		ExpectError: wordsRegexp(`(?s)VOD image did not become ready.*UploadFail.*was deleted`),
+		ExpectError: wordsRegexp(`(?s)VOD image did not become ready.*UploadFail.*Image [0-9a-f]{32}, created for this upload, was deleted`),
 	})
 	if err := noImageLeft(tg); err != nil {
+		t.Error(err)
+	}
+}
+
+// When the failed image cannot be deleted either, it stays in the state, tainted, and the next
+// apply replaces it: deletes it and uploads again.
+func TestAccImageResource_undeletableFailureIsTainted(t *testing.T) {
+	tg := acctest.New(t)
+	tg.RequireEmulator(t)
+	tg.Emulator.Server.FailNextUploads(1)
+	tg.Emulator.Server.SetFaultRate(vodemu.FaultInternal, 1, "DeleteImage")
+	src := writePNG(t, filepath.Join(t.TempDir(), "logo.png"), 16, 16, 20)
+	var taintedID string
+	runSteps(t, true,
+		resource.TestStep{
+			Config: imageResourceConfig(tg, src),
+			ExpectError: wordsRegexp(`(?s)VOD image did not become ready.*UploadFail.*Image [0-9a-f]{32}, created for this upload, ` +
+				`could not be deleted afterwards.*InternalError.*kept in the Terraform state as tainted`),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				st := tg.Emulator.Server.Stats()
+				if st.ByAction["CreateUploadImage"] != 1 {
+					t.Fatalf("%d CreateUploadImage requests, want 1", st.ByAction["CreateUploadImage"])
+				}
+				tg.Emulator.Server.ClearFaults()
+			},
+			Config: imageResourceConfig(tg, src),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(managedImage, plancheck.ResourceActionReplace),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(managedImage, tfjsonpath.New("status"), knownvalue.StringExact("Normal")),
+				statecheck.ExpectKnownValue(managedImage, tfjsonpath.New("id"), stringInto(&taintedID)),
+			},
+		},
+	)
+	if n := tg.Count("CreateUploadImage", ""); n != 2 {
+		t.Errorf("%d CreateUploadImage requests, want 2 (the failed image, then its replacement)", n)
+	}
+	if err := noImageLeftBut(tg, 0); err != nil { // the replacement too, destroyed at the end of the test
 		t.Error(err)
 	}
 }
