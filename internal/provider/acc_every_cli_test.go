@@ -17,7 +17,7 @@ func TestEveryCLIListNamesTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	files, err := filepath.Glob("*_test.go")
 	if err != nil {
 		t.Fatal(err)

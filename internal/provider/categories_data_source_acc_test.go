@@ -39,9 +39,9 @@ data "vod_categories" "test" {
 `, args))
 }
 
-// sameAs checks that the data source's top-level attr is resource's id.
-func sameAs(attr, resourceAddr string) statecheck.StateCheck {
-	return statecheck.CompareValuePairs(categories, tfjsonpath.New(attr), resourceAddr, tfjsonpath.New("id"), compare.ValuesSame())
+// idOf checks that the data source's id is the resource's id.
+func idOf(resourceAddr string) statecheck.StateCheck {
+	return statecheck.CompareValuePairs(categories, tfjsonpath.New("id"), resourceAddr, tfjsonpath.New("id"), compare.ValuesSame())
 }
 
 // categoryAt checks the i-th element of data.vod_categories.test's categories.
@@ -58,7 +58,7 @@ func TestAccCategoriesDataSource_path(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: lookupConfig(tg, prefix, fmt.Sprintf(`path = "%s-covers/2025/spring"`, prefix)),
 			ConfigStateChecks: []statecheck.StateCheck{
-				sameAs("id", "vod_category.spring2025"),
+				idOf("vod_category.spring2025"),
 				check(categories, "type", knownvalue.StringExact("default")),
 				check(categories, "categories", knownvalue.ListSizeExact(1)),
 				categoryAt(0, map[string]knownvalue.Check{
@@ -83,7 +83,7 @@ func TestAccCategoriesDataSource_name(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: lookupConfig(tg, prefix, fmt.Sprintf(`name = "%s-covers"`, prefix)),
 			ConfigStateChecks: []statecheck.StateCheck{
-				sameAs("id", covers),
+				idOf(covers),
 				check(categories, "categories", knownvalue.ListSizeExact(5)),
 				categoryAt(0, map[string]knownvalue.Check{"path": knownvalue.StringExact(prefix + "-covers"),
 					"parent_id": knownvalue.Null(), "level": knownvalue.Int64Exact(0)}),
@@ -107,7 +107,7 @@ func TestAccCategoriesDataSource_subtree(t *testing.T) {
 			{
 				Config: lookupConfig(tg, prefix, "parent_id = vod_category.year.id"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					sameAs("id", year),
+					idOf(year),
 					check(categories, "categories", knownvalue.ListSizeExact(1)),
 					categoryAt(0, map[string]knownvalue.Check{"path": knownvalue.StringExact(prefix + "-covers/2024/spring")}),
 				},
@@ -115,7 +115,7 @@ func TestAccCategoriesDataSource_subtree(t *testing.T) {
 			{
 				Config: lookupConfig(tg, prefix, `parent_id = vod_category.year2025.id
   name = "spring"`),
-				ConfigStateChecks: []statecheck.StateCheck{sameAs("id", "vod_category.spring2025")},
+				ConfigStateChecks: []statecheck.StateCheck{idOf("vod_category.spring2025")},
 			},
 		},
 	})

@@ -288,6 +288,8 @@ func newProviderData(ctx context.Context, m providerModel, providerVersion, terr
 		Batch:          m.BatchReads.IsNull() || m.BatchReads.ValueBool(),
 		// A float64 argument is null when unset; 0 then means no pacing.
 		RequestsPerSecond: m.MaxRequestsPerSecond.ValueFloat64(),
+		// vod_image uploads: to the endpoint VOD names, or oss_endpoint's.
+		Upload: vod.UploadConfig{Endpoint: strings.TrimSuffix(strings.TrimSpace(m.OSSEndpoint.ValueString()), "/")},
 	})
 	if err != nil {
 		diags.AddAttributeError(path.Root("endpoint"), "Invalid VOD endpoint",

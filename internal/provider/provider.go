@@ -99,6 +99,7 @@ type providerModel struct {
 	SecurityToken         types.String     `tfsdk:"security_token"`
 	Region                types.String     `tfsdk:"region"`
 	Endpoint              types.String     `tfsdk:"endpoint"`
+	OSSEndpoint           types.String     `tfsdk:"oss_endpoint"`
 	Profile               types.String     `tfsdk:"profile"`
 	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
 	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
@@ -158,7 +159,7 @@ func (p *vodProvider) EphemeralResources(_ context.Context) []func() ephemeral.E
 }
 
 func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newImageURLResource, newCategoryResource}
+	return []func() resource.Resource{newImageURLResource, newImageResource, newCategoryResource}
 }
 
 // apiLog is the tflog subsystem of API requests: TF_LOG_PROVIDER_VOD_API sets its level alone, else
@@ -219,7 +220,7 @@ func unknownArguments(m providerModel) []string {
 		v    types.String
 	}{
 		{"access_key", m.AccessKey}, {"secret_key", m.SecretKey}, {"security_token", m.SecurityToken},
-		{"region", m.Region}, {"endpoint", m.Endpoint}, {"profile", m.Profile},
+		{"region", m.Region}, {"endpoint", m.Endpoint}, {"oss_endpoint", m.OSSEndpoint}, {"profile", m.Profile},
 		{"shared_credentials_file", m.SharedCredentialsFile}, {"sts_endpoint", m.STSEndpoint},
 	} {
 		if a.v.IsUnknown() {

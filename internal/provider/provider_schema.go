@@ -53,6 +53,15 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"unredacted. Defaults to the environment variable `ALIBABA_CLOUD_ENDPOINT_VOD`.",
 				Validators: []validator.String{endpointValidator{}},
 			},
+			"oss_endpoint": schema.StringAttribute{
+				Optional: true,
+				Description: "The OSS endpoint that `vod_image` uploads go to, overriding the one VOD names in each " +
+					"CreateUploadImage answer (its UploadAddress); the bucket and object key still come from VOD. Such as " +
+					"`https://oss-cn-shanghai-internal.aliyuncs.com` from an ECS instance in the storage's region (internal " +
+					"network), or the bundled emulator's URL (`http://127.0.0.1:8080`, which its tests set). Same forms as " +
+					"`endpoint`. By default, the endpoint VOD names.",
+				Validators: []validator.String{endpointValidator{}},
+			},
 			"profile": schema.StringAttribute{
 				Optional: true,
 				Description: "Name of a profile in the aliyun CLI's configuration file, read as the CLI reads it: modes " +
