@@ -73,7 +73,6 @@ func stringList(ss []string) types.List {
 }
 
 func (m *imageAttrsModel) fill(_ context.Context, img *vod.Image) diag.Diagnostics {
-	var diags diag.Diagnostics
 	m.URL = types.StringValue(img.URL)
 	m.Status = types.StringValue(img.Status)
 	m.CreationTime = types.StringValue(img.CreationTime)
@@ -86,19 +85,8 @@ func (m *imageAttrsModel) fill(_ context.Context, img *vod.Image) diag.Diagnosti
 	m.Title = types.StringValue(img.Title)
 
 	m.Tags = stringList(img.Tags)
-
-	m.Mezzanine = types.ObjectNull(mezzanineType.AttrTypes)
-	if mz := img.Mezzanine; mz != nil {
-		obj, d := types.ObjectValue(mezzanineType.AttrTypes, map[string]attr.Value{
-			"file_url":           types.StringValue(mz.FileURL),
-			"original_file_name": types.StringValue(mz.OriginalFileName),
-			"width":              types.Int64Value(mz.Width),
-			"height":             types.Int64Value(mz.Height),
-			"file_size":          types.Int64Value(mz.FileSize),
-		})
-		diags.Append(d...)
-		m.Mezzanine = obj
-	}
+	var diags diag.Diagnostics
+	m.Mezzanine, diags = computedObject(mezzanineType, mezzanineAttributes, img.Mezzanine)
 	return diags
 }
 
