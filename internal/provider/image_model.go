@@ -3,21 +3,8 @@ package provider
 // vod_image's model and its read, shared by the data source and the ephemeral resource; each
 // element of vod_images' images embeds the same imageAttrsModel.
 //
-// Adding a computed attribute to vod_image (the ephemeral vod_image and vod_images' images get it
-// too):
-//
-//  1. internal/vod: parse the field into vod.Image (GetImageInfo's and GetImageInfos' answers
-//     fill the same struct), with a test of the parsing.
-//  2. internal/vodemu: serve it (images.go) if the emulator does not yet, citing the API
-//     reference in doc.go; give the fixture images a value in internal/acctest/testdata/images.json.
-//  3. image_schema.go: one entry in imageAttributes (or its mezzanine): the data-source attribute,
-//     Computed, with its description; every schema and object type derives from it.
-//  4. here: one field in imageAttrsModel, one line in fill, one line in attributeValues.
-//  5. internal/acctest/fixture.go: one line in ImageChecks, the fixture's expected values that the
-//     data source's and the ephemeral resource's acceptance tests check. go test
-//     ./internal/provider/ checks that the model, the schemas and the framework's own conversion
-//     agree (image_model_test.go).
-//  6. make docs, and a line under "Unreleased" in CHANGELOG.md.
+// Adding a computed attribute to vod_image: CONTRIBUTING.md, "A computed attribute of vod_image"
+// (models, emulator, client, schema, acceptance checks, README, docs, changelog).
 //
 // Why attributeValues rather than the framework's struct conversion (Config.Get, State.Set of a
 // struct): that conversion compiles a regular expression for every tfsdk field on every call
@@ -73,7 +60,6 @@ func stringList(ss []string) types.List {
 }
 
 func (m *imageAttrsModel) fill(_ context.Context, img *vod.Image) diag.Diagnostics {
-	var diags diag.Diagnostics
 	m.URL = types.StringValue(img.URL)
 	m.Status = types.StringValue(img.Status)
 	m.CreationTime = types.StringValue(img.CreationTime)
@@ -86,19 +72,8 @@ func (m *imageAttrsModel) fill(_ context.Context, img *vod.Image) diag.Diagnosti
 	m.Title = types.StringValue(img.Title)
 
 	m.Tags = stringList(img.Tags)
-
-	m.Mezzanine = types.ObjectNull(mezzanineType.AttrTypes)
-	if mz := img.Mezzanine; mz != nil {
-		obj, d := types.ObjectValue(mezzanineType.AttrTypes, map[string]attr.Value{
-			"file_url":           types.StringValue(mz.FileURL),
-			"original_file_name": types.StringValue(mz.OriginalFileName),
-			"width":              types.Int64Value(mz.Width),
-			"height":             types.Int64Value(mz.Height),
-			"file_size":          types.Int64Value(mz.FileSize),
-		})
-		diags.Append(d...)
-		m.Mezzanine = obj
-	}
+	var diags diag.Diagnostics
+	m.Mezzanine, diags = computedObject(mezzanineType, mezzanineAttributes, img.Mezzanine)
 	return diags
 }
 

@@ -58,11 +58,10 @@ func imageSchemas(t *testing.T) map[string]imageSchema {
 	}
 }
 
+// parityImages are images the parity tests convert: one with every field set (everyField), and
+// ones without the optional parts.
 var parityImages = map[string]*vod.Image{
-	"full": {ImageID: "be4c0000000000000000000000000001", URL: "https://cdn.example/x.jpg?auth_key=1", Status: "Normal",
-		CreationTime: "2024-03-01T08:15:00Z", StorageLocation: "outin.oss", CateID: 7, CateName: "covers",
-		Tags: []string{"a", "b"}, ImageType: "default", Description: "d", AppID: "app-1", Title: "t",
-		Mezzanine: &vod.Mezzanine{FileURL: "https://oss/x.jpg", OriginalFileName: "x.jpg", Width: 1, Height: 2, FileSize: 3}},
+	"every field":           func() *vod.Image { img, _ := everyField(); return img }(),
 	"no tags, no mezzanine": {ImageID: "abc", Tags: []string{}},
 	"nil tags":              {ImageID: "abc"},
 }

@@ -100,13 +100,18 @@ var imageAttributes = map[string]dschema.Attribute{
 	"app_id":      dschema.StringAttribute{Computed: true, Description: "ID of the VOD application the image belongs to."},
 	"title":       dschema.StringAttribute{Computed: true, Description: "Title of the image."},
 	"mezzanine": dschema.SingleNestedAttribute{Computed: true, Description: "Source file of the image; null when VOD " +
-		"returns none.", Attributes: map[string]dschema.Attribute{
-		"file_url":           dschema.StringAttribute{Computed: true, Description: "OSS URL of the image file."},
-		"original_file_name": dschema.StringAttribute{Computed: true, Description: "Name of the uploaded source file."},
-		"width":              dschema.Int64Attribute{Computed: true, Description: "Width of the image, in pixels."},
-		"height":             dschema.Int64Attribute{Computed: true, Description: "Height of the image, in pixels."},
-		"file_size":          dschema.Int64Attribute{Computed: true, Description: "Size of the image file, in bytes."},
-	}},
+		"returns none.", Attributes: computedSchemas(mezzanineAttributes)},
+}
+
+// mezzanineAttributes are the attributes of vod_image's mezzanine, each with its description and
+// the field of vod.Mezzanine it shows: a field of the source file is one entry here.
+var mezzanineAttributes = map[string]computed[vod.Mezzanine]{
+	"file_url": computedString("OSS URL of the image file.", func(m *vod.Mezzanine) string { return m.FileURL }),
+	"original_file_name": computedString("Name of the uploaded source file.",
+		func(m *vod.Mezzanine) string { return m.OriginalFileName }),
+	"width":     computedInt64("Width of the image, in pixels.", func(m *vod.Mezzanine) int64 { return int64(m.Width) }),
+	"height":    computedInt64("Height of the image, in pixels.", func(m *vod.Mezzanine) int64 { return int64(m.Height) }),
+	"file_size": computedInt64("Size of the image file, in bytes.", func(m *vod.Mezzanine) int64 { return int64(m.FileSize) }),
 }
 
 // ephemeralAttributes converts computed data-source attributes into the ephemeral schema

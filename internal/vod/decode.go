@@ -34,10 +34,7 @@ import (
 //	  CateId                          empty: 0
 //	  Tags                            empty: no tags (an empty, non-nil list)
 //	  Mezzanine                       null: Image.Mezzanine is nil, the mezzanine block null
-//	  Mezzanine.FileURL,              empty
-//	  OriginalFileName
-//	  Mezzanine.Width, Height,        empty: 0
-//	  FileSize
+//	  each field of Mezzanine         empty: "" or 0 (Mezzanine is its own wire shape)
 //
 //	SearchMedia (searchMediaResponse)
 //	  RequestId                       empty: only quoted in errors
@@ -71,27 +68,19 @@ import (
 //	  AccessKeyId, AccessKeySecret,   error naming every missing field
 //	  SecurityToken, Expiration
 type wireImage struct {
-	ImageID         string         `json:"ImageId"`
-	URL             string         `json:"URL"`
-	Status          string         `json:"Status"`
-	CreationTime    string         `json:"CreationTime"`
-	StorageLocation string         `json:"StorageLocation"`
-	CateID          flexInt        `json:"CateId"`
-	CateName        string         `json:"CateName"`
-	Tags            string         `json:"Tags"`
-	ImageType       string         `json:"ImageType"`
-	Description     string         `json:"Description"`
-	AppID           string         `json:"AppId"`
-	Title           string         `json:"Title"`
-	Mezzanine       *wireMezzanine `json:"Mezzanine"`
-}
-
-type wireMezzanine struct {
-	FileURL          string  `json:"FileURL"`
-	OriginalFileName string  `json:"OriginalFileName"`
-	Width            flexInt `json:"Width"`
-	Height           flexInt `json:"Height"`
-	FileSize         flexInt `json:"FileSize"`
+	ImageID         string     `json:"ImageId"`
+	URL             string     `json:"URL"`
+	Status          string     `json:"Status"`
+	CreationTime    string     `json:"CreationTime"`
+	StorageLocation string     `json:"StorageLocation"`
+	CateID          flexInt    `json:"CateId"`
+	CateName        string     `json:"CateName"`
+	Tags            string     `json:"Tags"`
+	ImageType       string     `json:"ImageType"`
+	Description     string     `json:"Description"`
+	AppID           string     `json:"AppId"`
+	Title           string     `json:"Title"`
+	Mezzanine       *Mezzanine `json:"Mezzanine"`
 }
 
 type getImageInfosResponse struct {
@@ -274,15 +263,7 @@ func (w *wireImage) image() *Image {
 		Description:     w.Description,
 		AppID:           w.AppID,
 		Title:           w.Title,
-	}
-	if m := w.Mezzanine; m != nil {
-		img.Mezzanine = &Mezzanine{
-			FileURL:          m.FileURL,
-			OriginalFileName: m.OriginalFileName,
-			Width:            int64(m.Width),
-			Height:           int64(m.Height),
-			FileSize:         int64(m.FileSize),
-		}
+		Mezzanine:       w.Mezzanine,
 	}
 	return img
 }

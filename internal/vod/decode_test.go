@@ -42,7 +42,7 @@ func TestDecodeFlexibleNumbers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if img.Mezzanine.FileSize != tc.want {
+			if int64(img.Mezzanine.FileSize) != tc.want {
 				t.Errorf("FileSize = %d, want %d", img.Mezzanine.FileSize, tc.want)
 			}
 		})

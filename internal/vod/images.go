@@ -53,16 +53,26 @@ type Image struct {
 	Mezzanine *Mezzanine
 }
 
-// Mezzanine describes an image's source file.
+// Mezzanine describes an image's source file. It is also the wire shape of the answers' Mezzanine
+// (the json tags; decode.go's table says what a missing field means): a field VOD adds to it is one
+// line here.
 type Mezzanine struct {
-	FileURL          string
-	OriginalFileName string
+	FileURL          string `json:"FileURL"`
+	OriginalFileName string `json:"OriginalFileName"`
 	// Width and Height are in pixels.
-	Width  int64
-	Height int64
+	Width  Int64 `json:"Width"`
+	Height Int64 `json:"Height"`
 	// FileSize is in bytes.
-	FileSize int64
+	FileSize Int64 `json:"FileSize"`
 }
+
+// Int64 is a whole number that VOD sends as a JSON number or as a string of digits: the models type
+// Mezzanine.FileSize as a string and Width and Height as numbers, and the client takes either for
+// each. Null, "" and an absent field are 0.
+type Int64 int64
+
+// UnmarshalJSON accepts a JSON number, a string holding an integer, an empty string or null.
+func (n *Int64) UnmarshalJSON(b []byte) error { return (*flexInt)(n).UnmarshalJSON(b) }
 
 // GetImage reads one image: through a batch shared with concurrent reads when the client batches
 // (Config.Batch), else with GetImageInfo. Both give the same result. A missing image is an

@@ -13,7 +13,7 @@ import (
 	"testing"
 )
 
-// The write actions are held to Alibaba Cloud's own models (testdata/api-models/models.json, see
+// The write actions are held to Alibaba Cloud's own models (internal/testdata/api-models/models.json, see
 // its README), as internal/vodemu's conformance test holds the reads: every parameter the client
 // sends is in the action's request model, the required ones are sent, and an answer with every
 // field of the response model decodes into the typed result.
@@ -38,7 +38,7 @@ var rpcCommonParameters = []string{"Action", "Version", "Format", "AccessKeyId",
 
 func loadWriteModels(t *testing.T) map[string]writeModel {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "api-models", "models.json"))
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "api-models", "models.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ import (
 )
 
 // The conformance test holds the emulator, and the project's client, to
-// Alibaba Cloud's own models (testdata/api-models/models.json, see its
+// Alibaba Cloud's own models (../testdata/api-models/models.json, see its
 // README): every action and every error path is called, and each raw JSON
 // answer is compared with the model field by field; and every parameter the
 // client sends must exist in the action's request model.
@@ -42,7 +42,7 @@ type actionModel struct {
 
 func loadModels(t *testing.T) map[string]actionModel {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "api-models", "models.json"))
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "api-models", "models.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 // The emulator's successful answers as they go on the wire: one struct per answer shape, its fields
 // named, typed and ordered as Alibaba Cloud's SDK models have them ([Models]:
-// testdata/api-models/models.json; conformance_test.go compares every answer with them). The store
+// internal/testdata/api-models/models.json; conformance_test.go compares every answer with them). The store
 // keeps images in these types (Image embeds ImageInfo), so a field GetImageInfo returns is one
 // line here, and a handler answers with what it stored, its URLs signed. Error answers are
 // errorBody (errors.go). Source keys such as [Models] are listed in README.md.

@@ -393,6 +393,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Println()
 	fmt.Print(md)
 	if o.out != "" && o.out != "-" {
+		md += keptSection(o.out)
 		if err := os.WriteFile(o.out, []byte(md), 0o644); err != nil { //nolint:gosec // a report in the repository, for everyone to read
 			return err
 		}
@@ -474,4 +475,20 @@ func fmtMB(b int64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.1f MB", float64(b)/1e6)
+}
+
+// keptHeading begins the part of the results file that the benchmark does not measure (figures
+// measured by hand, each with its date and machine); a new report keeps it.
+const keptHeading = "\n## Measured by hand\n"
+
+// keptSection is that part of the file at path, or "" when there is none.
+func keptSection(path string) string {
+	old, err := os.ReadFile(path) //nolint:gosec // the report's own path, from the command line
+	if err != nil {
+		return ""
+	}
+	if i := strings.Index(string(old), keptHeading); i >= 0 {
+		return string(old[i:])
+	}
+	return ""
 }
