@@ -233,11 +233,11 @@ func (m *imageResourceModel) fill(img *vod.Image, keepKnown bool) {
 	}
 }
 
-func positive(n int64) types.Int64 {
+func positive(n vod.Int64) types.Int64 {
 	if n <= 0 {
 		return types.Int64Null()
 	}
-	return types.Int64Value(n)
+	return types.Int64Value(int64(n))
 }
 
 // sameURL reports whether the stored URL and VOD's differ at most in their query: the same image

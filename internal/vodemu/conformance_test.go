@@ -40,9 +40,12 @@ type actionModel struct {
 	Response any               `json:"response"`
 }
 
+// modelsFile is the project's one copy of Alibaba Cloud's models (see its README).
+var modelsFile = filepath.Join("..", "testdata", "api-models", "models.json")
+
 func loadModels(t *testing.T) map[string]actionModel {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "api-models", "models.json"))
+	b, err := os.ReadFile(modelsFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -740,7 +743,7 @@ func TestConformanceClientParameters(t *testing.T) {
 // TestConformanceUploadTicket: UploadAddress and UploadAuth, decoded, have the fields models.json
 // documents for them (UploadAuth's ExpireUTCTime from public client code), every one a string.
 func TestConformanceUploadTicket(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("testdata", "api-models", "models.json"))
+	b, err := os.ReadFile(modelsFile)
 	if err != nil {
 		t.Fatal(err)
 	}
