@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -37,68 +35,6 @@ func providerSchemas(t *testing.T) map[string]*tfprotov6.Schema {
 		out["ephemeral "+name] = s
 	}
 	return out
-}
-
-// computedNames lists the computed-only attributes of attrs with their nested attributes' names
-// ("mezzanine", "file_url", ...), sorted.
-func computedNames(attrs []*tfprotov6.SchemaAttribute) []string {
-	var out []string
-	for _, a := range attrs {
-		if !a.Computed || a.Optional || a.Required {
-			continue
-		}
-		out = append(out, a.Name)
-		if a.NestedType != nil {
-			for _, n := range a.NestedType.Attributes {
-				out = append(out, n.Name)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// codeNames returns the `names` in text, sorted.
-func codeNames(text string) []string {
-	var out []string
-	for _, m := range regexp.MustCompile("`([a-z_]+)`").FindAllStringSubmatch(text, -1) {
-		out = append(out, m[1])
-	}
-	sort.Strings(out)
-	return out
-}
-
-// README's lists of the attributes of vod_image and of vod_images' elements are the schema's.
-func TestREADMEAttributeListsMatchTheSchema(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme := strings.Join(strings.Fields(string(b)), " ")
-	schemas := providerSchemas(t)
-	var elements []*tfprotov6.SchemaAttribute
-	for _, a := range schemas["data vod_images"].Block.Attributes {
-		if a.Name == "images" {
-			elements = a.NestedType.Attributes
-		}
-	}
-	for _, tc := range []struct {
-		what, after string
-		schema      []*tfprotov6.SchemaAttribute
-	}{
-		{"vod_image", "plan time, before any request. Attributes: ", schemas["data vod_image"].Block.Attributes},
-		{"vod_images' elements", "Each element of `images` has these attributes: ", elements},
-	} {
-		_, list, ok := strings.Cut(readme, tc.after)
-		if !ok {
-			t.Errorf("README.md has no %q", tc.after)
-			continue
-		}
-		list, _, _ = strings.Cut(list, ". ")
-		if got, want := codeNames(list), computedNames(tc.schema); !slices.Equal(got, want) {
-			t.Errorf("README.md lists the attributes of %s as\n%v\nthe schema has\n%v", tc.what, got, want)
-		}
-	}
 }
 
 // Every time attribute and document names the format one way: RFC 3339, and for what the provider
