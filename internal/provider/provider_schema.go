@@ -90,7 +90,9 @@ func (p *vodProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Description: "How many times a request that failed with a retryable error (a 5xx answer, a broken " +
 					"connection or a timeout) is sent again, with exponential backoff; this covers the requests made to " +
 					"get credentials (STS, a credentials URI, the ECS metadata service) too. Default 3; 0 disables these " +
-					"retries. VOD's Throttling answers are not counted here: they are retried for up to `read_timeout`.",
+					"retries. VOD's Throttling answers are not counted here: they are retried for up to `read_timeout`. " +
+					"The requests that create an image or a category are sent again only when they cannot have reached " +
+					"VOD (no connection was made): after any other failure VOD may have carried them out, and the error says so.",
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"connect_timeout": schema.Int64Attribute{

@@ -228,7 +228,8 @@ func (c *Client) takeSDK() (*openapi.Client, error) {
 // interval, until throttleBudget has passed since the first of them; a call fails on throttling
 // only then, or when its next turn would come later than that, and its *APIError says how long it
 // was throttled.
-// Other retryable failures are retried up to maxRetries times with backoff. The decision is
+// Other retryable failures are retried up to maxRetries times with backoff, those of an action that
+// creates something (notIdempotent) only when the request never reached VOD. The decision is
 // retryPolicy.next (retry.go); ctx ends every wait at once.
 func (c *Client) call(ctx context.Context, action string, query map[string]string, decode func([]byte) error) error {
 	params := &openapi.Params{
@@ -252,7 +253,7 @@ func (c *Client) call(ctx context.Context, action string, query map[string]strin
 	}
 	defer c.sdks.Put(sdk)
 	clk := c.rates.clock
-	var retries retryState
+	retries := newRetryState(action)
 	var lastErr error // of the attempt before, if it is retried
 	for attempt := 0; ; attempt++ {
 		turn, err := c.rates.wait(ctx, action, c.retry.throttleDeadline(&retries))

@@ -197,3 +197,34 @@ func TestHugeResponse(t *testing.T) {
 		t.Fatalf("want errResponseTooLarge, got (%v, %v)", img, err)
 	}
 }
+
+// CreateUploadImage creates an image each time VOD carries it out, and takes no token that would
+// let VOD see a repeat: after a fault that may follow VOD's doing it, the client does not send it
+// again (a second, empty image would be left behind); after throttling, a refusal, it does.
+func TestCreateNotRepeatedAfterAFault(t *testing.T) {
+	for _, tc := range []struct {
+		kind     vodemu.FaultKind
+		requests int64
+	}{
+		{vodemu.FaultKind("unavailable"), 1},
+		{vodemu.FaultKind("internal"), 1},
+		{vodemu.FaultKind("reset"), 1},
+		{vodemu.FaultKind("truncated"), 1},
+		{vodemu.FaultKind("malformed-json"), 1},
+		{vodemu.FaultKind("throttling"), 2},
+	} {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			t.Parallel()
+			emu := faultEmulator(t)
+			emu.Server.InjectNext(tc.kind, 1, "CreateUploadImage")
+			c := newFaultClient(t, emu, 3)
+			_, err := c.CreateUploadImage(context.Background(), CreateUploadImageInput{ImageType: "default", ImageExt: "png"})
+			if retried := tc.requests > 1; retried != (err == nil) {
+				t.Errorf("CreateUploadImage after one %s: error %v", tc.kind, err)
+			}
+			if got := settledRequests(t, emu, tc.requests); got != tc.requests {
+				t.Errorf("%d requests, want %d", got, tc.requests)
+			}
+		})
+	}
+}

@@ -11,8 +11,21 @@ type retryPolicy struct {
 	backoff        func(fault int) time.Duration
 }
 
+// notIdempotent are the actions that create something each time VOD carries them out, and take
+// no token that would let VOD recognise a repeat (models.json: CreateUploadImage and AddCategory
+// have none): a second attempt after a first that may have been carried out can leave a second
+// image or category behind. The others set values (UpdateImageInfos, UpdateCategory), delete
+// (DeleteImage, DeleteCategory: a repeat finds nothing, which the callers take as done) or read.
+var notIdempotent = map[string]bool{"CreateUploadImage": true, "AddCategory": true}
+
+// newRetryState is the state of a call of action before its first attempt.
+func newRetryState(action string) retryState {
+	return retryState{once: notIdempotent[action]}
+}
+
 // retryState is what one call remembers between its attempts for the decision.
 type retryState struct {
+	once           bool      // the action is not idempotent: retried only when VOD cannot have done it
 	throttledSince time.Time // the first Throttling answer of the current run of them
 	faults         int       // retries spent on failures other than throttling
 	lastThrottled  bool      // the attempt retried last ended on a Throttling answer
@@ -32,7 +45,9 @@ func (p retryPolicy) throttleDeadline(s *retryState) time.Time {
 //   - Throttling: a new run of them starts at now; the wait is jitter() (up to one interval at the
 //     action's lowered rate); retry only if the call would send again before the budget ends.
 //   - Any other failure: retry if isRetryable and fewer than maxRetries faults were retried, after
-//     backoff(the fault's number, from 1).
+//     backoff(the fault's number, from 1); for an action that is not idempotent (s.once), only if
+//     the request never reached VOD (IsUnreachable: no connection was made), since a timeout, a
+//     broken connection, a garbled answer or a server error may follow VOD's doing it.
 //
 // It updates s for the next attempt.
 func (p retryPolicy) next(s *retryState, err error, now time.Time, jitter func() time.Duration) (wait time.Duration, retry bool) {
@@ -45,7 +60,7 @@ func (p retryPolicy) next(s *retryState, err error, now time.Time, jitter func()
 		wait = jitter()
 		return wait, now.Add(wait).Before(s.throttledSince.Add(p.throttleBudget))
 	}
-	if s.faults >= p.maxRetries || !isRetryable(err) {
+	if s.faults >= p.maxRetries || !isRetryable(err) || (s.once && !IsUnreachable(err)) {
 		return 0, false
 	}
 	s.faults++

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -52,6 +54,15 @@ func TestRetryDecision(t *testing.T) {
 		"throttling after a fault starts a new run": {
 			before: retryState{faults: 1, throttledSince: t0}, err: throttling, now: t0.Add(time.Hour),
 			wantWait: jitter, wantRetry: true, after: retryState{faults: 1, throttledSince: t0.Add(time.Hour), lastThrottled: true}},
+		"not idempotent, throttled: retried (VOD refused it)": {before: retryState{once: true}, err: throttling, now: t0,
+			wantWait: jitter, wantRetry: true, after: retryState{once: true, throttledSince: t0, lastThrottled: true}},
+		"not idempotent, server error: final (it may have been done)": {before: retryState{once: true}, err: unavailable, now: t0,
+			after: retryState{once: true}},
+		"not idempotent, broken answer: final": {before: retryState{once: true}, err: fmt.Errorf("x: %w", io.ErrUnexpectedEOF), now: t0,
+			after: retryState{once: true}},
+		"not idempotent, connection refused: retried (never sent)": {before: retryState{once: true},
+			err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, now: t0,
+			wantWait: time.Second, wantRetry: true, after: retryState{once: true, faults: 1}},
 		"fault after throttling: backoff, the run ends": {
 			before: retryState{throttledSince: t0, lastThrottled: true}, err: unavailable, now: t0.Add(time.Second),
 			wantWait: time.Second, wantRetry: true, after: retryState{faults: 1, throttledSince: t0}},
@@ -74,6 +85,21 @@ func TestRetryDecision(t *testing.T) {
 				t.Errorf("jitter called %d times, want %d", jitterCalls, wantCalls)
 			}
 		})
+	}
+}
+
+// The actions that create something are the ones without a repeat token in the models.
+func TestNotIdempotentActions(t *testing.T) {
+	for _, action := range []string{"CreateUploadImage", "AddCategory"} {
+		if !newRetryState(action).once {
+			t.Errorf("%s is retried as if idempotent", action)
+		}
+	}
+	for _, action := range []string{"GetImageInfo", "GetImageInfos", "SearchMedia", "UpdateImageInfos", "DeleteImage",
+		"UpdateCategory", "DeleteCategory", "GetCategories"} {
+		if newRetryState(action).once {
+			t.Errorf("%s is not retried after faults", action)
+		}
 	}
 }
 
