@@ -1,5 +1,5 @@
-# The configuration `make demo` runs against the bundled VOD emulator. The provider block is empty:
-# credentials, region and endpoint come from the ALIBABA_CLOUD_* environment variables.
+# The configuration `make demo` runs against the bundled VOD emulator. Credentials, region and
+# endpoint come from the ALIBABA_CLOUD_* environment variables; uploads go to oss_endpoint.
 terraform {
   required_providers {
     vod = {
@@ -8,7 +8,15 @@ terraform {
   }
 }
 
-provider "vod" {}
+variable "oss_endpoint" {
+  description = "Where vod_image uploads go: run.sh sets the emulator's address (TF_VAR_oss_endpoint). Null, as against Alibaba Cloud, means the OSS endpoint VOD names."
+  type        = string
+  default     = null
+}
+
+provider "vod" {
+  oss_endpoint = var.oss_endpoint
+}
 
 locals {
   images = {
@@ -72,5 +80,36 @@ output "cover_url" {
     url        = vod_image_url.cover.url
     expires_at = vod_image_url.cover.expires_at
     renew_at   = vod_image_url.cover.renew_at
+  }
+}
+
+# An image this configuration owns: logo.png, beside this file, uploaded to VOD (CreateUploadImage,
+# then the file to OSS with the temporary credential VOD gives). Its SHA-256, computed at plan time,
+# is what detects a new file: editing logo.png replaces the image; title and tags change in place.
+resource "vod_image" "logo" {
+  source     = "${path.module}/logo.png"
+  image_type = "default"
+  title      = "Demo logo"
+  tags       = ["demo", "logo"]
+}
+
+# A signed URL of the uploaded image, kept in the state until it is due for renewal.
+resource "vod_image_url" "logo" {
+  image_id     = vod_image.logo.id
+  output_type  = "oss"
+  auth_timeout = 3600
+}
+
+output "uploaded" {
+  description = "The image uploaded from logo.png: its ID, status, what VOD read from the bytes, and its signed URL."
+  value = {
+    id         = vod_image.logo.id
+    status     = vod_image.logo.status
+    width      = vod_image.logo.width
+    height     = vod_image.logo.height
+    bytes      = vod_image.logo.file_size
+    sha256     = vod_image.logo.content_sha256
+    url        = vod_image_url.logo.url
+    expires_at = vod_image_url.logo.expires_at
   }
 }
