@@ -4,5 +4,5 @@ package provider
 
 import "errors"
 
-// mkfifo makes a named pipe at path: not on this system.
-func mkfifo(string) error { return errors.ErrUnsupported }
+// Mkfifo makes a named pipe at path: not on this system.
+func Mkfifo(string) error { return errors.ErrUnsupported }

@@ -4,5 +4,5 @@ package provider
 
 import "syscall"
 
-// mkfifo makes a named pipe at path.
-func mkfifo(path string) error { return syscall.Mkfifo(path, 0o600) }
+// Mkfifo makes a named pipe at path (exported for the acceptance tests of package provider_test).
+func Mkfifo(path string) error { return syscall.Mkfifo(path, 0o600) }

@@ -60,7 +60,7 @@ func TestHashSourceErrorsSayWhatToDo(t *testing.T) {
 func TestHashSourceRefusesANamedPipe(t *testing.T) {
 	t.Parallel()
 	p := filepath.Join(t.TempDir(), "pipe.png")
-	if err := mkfifo(p); err != nil {
+	if err := Mkfifo(p); err != nil {
 		t.Skipf("no named pipes here: %v", err)
 	}
 	_, err := hashSource(p)
