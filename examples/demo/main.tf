@@ -65,10 +65,15 @@ output "recent" {
   }
 }
 
-# A signed URL of the cover that stays the same from run to run: a second plan shows no change,
-# until less than renew_before (here 12 of the 24 hours) is left, when a plan replaces it once.
-resource "vod_image_url" "cover" {
-  image_id     = local.images.cover
+# Signed URLs that stay the same from run to run, of the cover and of the image uploaded below: a
+# second plan shows no change, until less than renew_before (here 12 of the 24 hours) is left, when
+# a plan replaces each once.
+resource "vod_image_url" "kept" {
+  for_each = {
+    cover    = local.images.cover
+    uploaded = vod_image.logo.id
+  }
+  image_id     = each.value
   output_type  = "oss"
   auth_timeout = 86400
   renew_before = 43200
@@ -77,9 +82,9 @@ resource "vod_image_url" "cover" {
 output "cover_url" {
   description = "The cover's stored URL, when it expires and from when a plan renews it."
   value = {
-    url        = vod_image_url.cover.url
-    expires_at = vod_image_url.cover.expires_at
-    renew_at   = vod_image_url.cover.renew_at
+    url        = vod_image_url.kept["cover"].url
+    expires_at = vod_image_url.kept["cover"].expires_at
+    renew_at   = vod_image_url.kept["cover"].renew_at
   }
 }
 
@@ -93,15 +98,8 @@ resource "vod_image" "logo" {
   tags       = ["demo", "logo"]
 }
 
-# A signed URL of the uploaded image, kept in the state until it is due for renewal.
-resource "vod_image_url" "logo" {
-  image_id     = vod_image.logo.id
-  output_type  = "oss"
-  auth_timeout = 3600
-}
-
 output "uploaded" {
-  description = "The image uploaded from logo.png: its ID, status, what VOD read from the bytes, and its signed URL."
+  description = "The image uploaded from logo.png: its ID, status, what VOD read from the bytes, and its kept signed URL."
   value = {
     id         = vod_image.logo.id
     status     = vod_image.logo.status
@@ -109,7 +107,7 @@ output "uploaded" {
     height     = vod_image.logo.height
     bytes      = vod_image.logo.file_size
     sha256     = vod_image.logo.content_sha256
-    url        = vod_image_url.logo.url
-    expires_at = vod_image_url.logo.expires_at
+    url        = vod_image_url.kept["uploaded"].url
+    expires_at = vod_image_url.kept["uploaded"].expires_at
   }
 }

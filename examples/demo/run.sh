@@ -92,7 +92,7 @@ From a local file to a signed URL (uploaded): the vod_image resource hashed logo
 planning, then at apply asked VOD for an upload address and a temporary credential
 (CreateUploadImage), sent the file to OSS with it (PutObject; multipart above 8 MB), and waited
 until VOD reported the image Normal, with the width, height and size VOD read from the bytes.
-vod_image_url then signed a URL of it, kept in the state like cover_url. Editing logo.png replaces
+vod_image_url then signed a URL of it, kept in the state as cover_url's is. Editing logo.png replaces
 the image; a new title or tags change it in place; destroy deletes it. The state holds the hash,
 never the file or the upload credential.
 TEXT
