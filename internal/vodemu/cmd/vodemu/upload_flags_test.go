@@ -3,9 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha1" //nolint:gosec // G505: OSS V1 signatures are HMAC-SHA1 by protocol
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -93,26 +96,36 @@ func TestBadUploadFlagsExit2(t *testing.T) {
 	}
 }
 
-// The running command issues upload credentials as the flags say: their lifetime and bucket.
-func TestRunWithUploadFlags(t *testing.T) {
+// startCommand runs the command in process with args; it returns the endpoint and a function that
+// stops it and checks that it exited cleanly.
+func startCommand(t *testing.T, args ...string) (endpoint string, stopAndCheck func()) {
+	t.Helper()
 	pr, pw := io.Pipe()
 	stop := make(chan os.Signal, 1)
 	done := make(chan int, 1)
 	var stderr bytes.Buffer
-	go func() {
-		done <- run(append(keyFlags, "-upload-credential-lifetime", "90s",
-			"-upload-storage-location", "outin-abc.oss-cn-beijing.aliyuncs.com"), pw, &stderr, stop)
-	}()
+	go func() { done <- run(args, pw, &stderr, stop) }()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
 		t.Fatal(err)
 	}
-	endpoint := strings.TrimSpace(strings.TrimPrefix(line, "endpoint="))
+	return strings.TrimSpace(strings.TrimPrefix(line, "endpoint=")), func() {
+		stop <- syscall.SIGTERM
+		if code := <-done; code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	}
+}
+
+// createUpload calls CreateUploadImage and returns the ImageId and the decoded UploadAddress and
+// UploadAuth.
+func createUpload(t *testing.T, endpoint string) (id string, addr, auth map[string]string) {
+	t.Helper()
 	status, body := signedCall(t, endpoint, "a", "s", url.Values{"Action": {"CreateUploadImage"}, "ImageType": {"default"}})
 	if status != 200 {
 		t.Fatalf("CreateUploadImage: %d %s", status, body)
 	}
-	var answer struct{ UploadAddress, UploadAuth string }
+	var answer struct{ ImageId, UploadAddress, UploadAuth string }
 	if err := json.Unmarshal([]byte(body), &answer); err != nil {
 		t.Fatal(err)
 	}
@@ -127,14 +140,68 @@ func TestRunWithUploadFlags(t *testing.T) {
 		}
 		return m
 	}
-	if auth := decoded(answer.UploadAuth); auth["Expiration"] != "90" {
+	return answer.ImageId, decoded(answer.UploadAddress), decoded(answer.UploadAuth)
+}
+
+// The running command issues upload credentials as the flags say: their lifetime and bucket.
+func TestRunWithUploadFlags(t *testing.T) {
+	endpoint, stop := startCommand(t, append(keyFlags, "-upload-credential-lifetime", "90s",
+		"-upload-storage-location", "outin-abc.oss-cn-beijing.aliyuncs.com")...)
+	_, addr, auth := createUpload(t, endpoint)
+	if auth["Expiration"] != "90" {
 		t.Errorf("UploadAuth.Expiration %q, want 90", auth["Expiration"])
 	}
-	if addr := decoded(answer.UploadAddress); addr["Bucket"] != "outin-abc" || addr["Endpoint"] != "https://oss-cn-beijing.aliyuncs.com" {
+	if addr["Bucket"] != "outin-abc" || addr["Endpoint"] != "https://oss-cn-beijing.aliyuncs.com" {
 		t.Errorf("UploadAddress %v, want bucket outin-abc at https://oss-cn-beijing.aliyuncs.com", addr)
 	}
-	stop <- syscall.SIGTERM
-	if code := <-done; code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
+	stop()
+}
+
+// In the running command, -upload-after-reads keeps an uploaded image Uploading for that many
+// reads, and -upload-fail-next fails the first upload only.
+func TestRunWithUploadCompletionFlags(t *testing.T) {
+	endpoint, stop := startCommand(t, append(keyFlags, "-upload-after-reads", "1", "-upload-fail-next", "1")...)
+	for _, want := range []string{"UploadFail", "Normal"} {
+		id, addr, auth := createUpload(t, endpoint)
+		putObject(t, endpoint, addr, auth, []byte("image bytes"))
+		var statuses []string
+		for range 2 {
+			status, body := signedGet(t, endpoint, "a", "s", id)
+			var answer struct{ ImageInfo struct{ Status string } }
+			if err := json.Unmarshal([]byte(body), &answer); status != 200 || err != nil {
+				t.Fatalf("GetImageInfo %s: %d %s", id, status, body)
+			}
+			statuses = append(statuses, answer.ImageInfo.Status)
+		}
+		if got := strings.Join(statuses, " then "); got != "Uploading then "+want {
+			t.Errorf("image %s: %s, want Uploading then %s", id, got, want)
+		}
+	}
+	stop()
+}
+
+// putObject uploads body with the upload credential auth to addr's object on the emulator's own
+// address (path style), signed with OSS's V1 header signature.
+func putObject(t *testing.T, endpoint string, addr, auth map[string]string, body []byte) {
+	t.Helper()
+	resource := "/" + addr["Bucket"] + "/" + addr["FileName"]
+	req, err := http.NewRequest(http.MethodPut, endpoint+resource, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	date := time.Now().UTC().Format(http.TimeFormat)
+	req.Header.Set("Date", date)
+	req.Header.Set("Content-Type", "image/png")
+	req.Header.Set("x-oss-security-token", auth["SecurityToken"])
+	m := hmac.New(sha1.New, []byte(auth["AccessKeySecret"]))
+	m.Write([]byte("PUT\n\nimage/png\n" + date + "\nx-oss-security-token:" + auth["SecurityToken"] + "\n" + resource))
+	req.Header.Set("Authorization", "OSS "+auth["AccessKeyId"]+":"+base64.StdEncoding.EncodeToString(m.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != 200 {
+		t.Fatalf("PutObject %s: %d %s", resource, resp.StatusCode, b)
 	}
 }
