@@ -1,5 +1,5 @@
-# The configuration `make demo` runs against the bundled VOD emulator. The provider block is empty:
-# credentials, region and endpoint come from the ALIBABA_CLOUD_* environment variables.
+# The configuration `make demo` runs against the bundled VOD emulator. Credentials, region and
+# endpoint come from the ALIBABA_CLOUD_* environment variables; uploads go to oss_endpoint.
 terraform {
   required_providers {
     vod = {
@@ -8,7 +8,15 @@ terraform {
   }
 }
 
-provider "vod" {}
+variable "oss_endpoint" {
+  description = "Where vod_image uploads go: run.sh sets the emulator's address (TF_VAR_oss_endpoint). Null, as against Alibaba Cloud, means the OSS endpoint VOD names."
+  type        = string
+  default     = null
+}
+
+provider "vod" {
+  oss_endpoint = var.oss_endpoint
+}
 
 locals {
   images = {
@@ -57,10 +65,15 @@ output "recent" {
   }
 }
 
-# A signed URL of the cover that stays the same from run to run: a second plan shows no change,
-# until less than renew_before (here 12 of the 24 hours) is left, when a plan replaces it once.
-resource "vod_image_url" "cover" {
-  image_id     = local.images.cover
+# Signed URLs that stay the same from run to run, of the cover and of the image uploaded below: a
+# second plan shows no change, until less than renew_before (here 12 of the 24 hours) is left, when
+# a plan replaces each once.
+resource "vod_image_url" "kept" {
+  for_each = {
+    cover    = local.images.cover
+    uploaded = vod_image.logo.id
+  }
+  image_id     = each.value
   output_type  = "oss"
   auth_timeout = 86400
   renew_before = 43200
@@ -69,8 +82,32 @@ resource "vod_image_url" "cover" {
 output "cover_url" {
   description = "The cover's stored URL, when it expires and from when a plan renews it."
   value = {
-    url        = vod_image_url.cover.url
-    expires_at = vod_image_url.cover.expires_at
-    renew_at   = vod_image_url.cover.renew_at
+    url        = vod_image_url.kept["cover"].url
+    expires_at = vod_image_url.kept["cover"].expires_at
+    renew_at   = vod_image_url.kept["cover"].renew_at
+  }
+}
+
+# An image this configuration owns: logo.png, beside this file, uploaded to VOD (CreateUploadImage,
+# then the file to OSS with the temporary credential VOD gives). Its SHA-256, computed at plan time,
+# is what detects a new file: editing logo.png replaces the image; title and tags change in place.
+resource "vod_image" "logo" {
+  source     = "${path.module}/logo.png"
+  image_type = "default"
+  title      = "Demo logo"
+  tags       = ["demo", "logo"]
+}
+
+output "uploaded" {
+  description = "The image uploaded from logo.png: its ID, status, what VOD read from the bytes, and its kept signed URL."
+  value = {
+    id         = vod_image.logo.id
+    status     = vod_image.logo.status
+    width      = vod_image.logo.width
+    height     = vod_image.logo.height
+    bytes      = vod_image.logo.file_size
+    sha256     = vod_image.logo.content_sha256
+    url        = vod_image_url.kept["uploaded"].url
+    expires_at = vod_image_url.kept["uploaded"].expires_at
   }
 }

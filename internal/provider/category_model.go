@@ -3,7 +3,6 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -93,14 +92,13 @@ func categoryErrorDiagnostic(doing, what, summary string, data *providerData, er
 		return diag.NewAttributeErrorDiagnostic(at, summary,
 			fmt.Sprintf("%s %s in region %s: %s", doing, what, data.region, catErr.Error()))
 	}
-	d := apiErrorDiagnostic(what, summary, data, err)
-	// apiErrorDiagnostic speaks of reads; a write says what it was doing.
-	return diag.NewErrorDiagnostic(d.Summary(), strings.ReplaceAll(d.Detail(), "Reading "+what, doing+" "+what))
+	return writeErrorDiagnostic(doing, what, summary, data, err)
 }
 
-// mayHaveBeenCarriedOut says whether a failed write may have reached VOD and been done all the
-// same: no answer was read (a broken connection, a timeout, a garbled body, a cancellation), as
-// opposed to VOD's refusal, credentials that could not be had, or an endpoint never reached.
+// mayHaveBeenCarriedOut says whether a failed write (a category's, CreateUploadImage) may have
+// reached VOD and been done all the same: no answer was read (a broken connection, a timeout, a
+// garbled body, a cancellation), as opposed to VOD's refusal, credentials that could not be had,
+// or an endpoint never reached.
 func mayHaveBeenCarriedOut(err error) bool {
 	var apiErr *vod.APIError
 	var credErr *vod.CredentialError

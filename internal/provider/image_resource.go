@@ -268,7 +268,7 @@ func (r *imageResource) createFailed(ctx context.Context, plan *imageResourceMod
 	case "CreateUploadImage":
 		d := writeErrorDiagnostic("Creating", fmt.Sprintf("an image from %q", plan.Source.ValueString()), summary, r.data, res.err)
 		b.WriteString(d.Detail())
-		if answerMayBeLost(res.err) && ctx.Err() == nil {
+		if mayHaveBeenCarriedOut(res.err) && ctx.Err() == nil {
 			b.WriteString("\n\nNo answer to CreateUploadImage was read, so VOD may have created an image all the same, " +
 				"without content: it stays in status Uploading. vod_images with a filter on title finds it.")
 		} else if vod.IsNotFound(res.err) || isThrottled(res.err) {
@@ -311,15 +311,6 @@ func (r *imageResource) createFailed(ctx context.Context, plan *imageResourceMod
 		resp.Diagnostics.Append(setImageIdentity(ctx, resp.Identity, res.kept)...)
 	}
 	resp.Diagnostics.AddError(summary, b.String())
-}
-
-// answerMayBeLost says whether a failed call may have reached VOD and been carried out all the
-// same: no answer was read (a broken connection, a timeout, a garbled body), as opposed to VOD's
-// refusal, credentials that could not be had, or an endpoint never reached.
-func answerMayBeLost(err error) bool {
-	var apiErr *vod.APIError
-	var credErr *vod.CredentialError
-	return !errors.As(err, &apiErr) && !errors.As(err, &credErr) && !vod.IsUnreachable(err)
 }
 
 // isThrottled reports whether VOD refused the call for its rate limit.

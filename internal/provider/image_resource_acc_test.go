@@ -26,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/vodtf/terraform-provider-vod/internal/acctest"
+	"github.com/vodtf/terraform-provider-vod/internal/provider"
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
@@ -179,6 +180,15 @@ func noImageLeftBut(tg *acctest.Target, keep int64) error {
 }
 
 var imageIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// emulatorLogo is a test's own emulator, for a test that arranges faults on it or reads its
+// statistics (skipped against the real cloud), and a 16×16 PNG made with seed.
+func emulatorLogo(t *testing.T, seed byte) (*acctest.Target, string) {
+	t.Helper()
+	tg := acctest.New(t)
+	tg.RequireEmulator(t)
+	return tg, writePNG(t, filepath.Join(t.TempDir(), "logo.png"), 16, 16, seed)
+}
 
 // A new image: uploaded, Normal, its size and dimensions read by VOD from the bytes, its hash the
 // file's, its metadata as configured.
@@ -502,6 +512,9 @@ func TestAccImageResource_planTimeValidation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A named pipe, where the system has them: opening one would wait for a writer.
+	pipe := filepath.Join(dir, "pipe.png")
+	pipeErr := provider.Mkfifo(pipe)
 	manyTags := make([]string, vod.MaxTags+1)
 	for i := range manyTags {
 		manyTags[i] = fmt.Sprintf("%q", fmt.Sprintf("t%d", i))
@@ -512,6 +525,9 @@ func TestAccImageResource_planTimeValidation(t *testing.T) {
 		want         string
 	}{
 		{"missing file", filepath.Join(dir, "nope.png"), nil, `Image file not found`},
+		{"empty source", "", nil, `(?s)source.*length must be at least 1`},
+		{"control character in source", good + "\n", nil, `(?s)source.*must not contain control characters`},
+		{"named pipe", pipe, nil, `(?s)Image source is not a regular file.*Write the image to a file first`},
 		{"directory", folder, nil, `Image source is a directory`},
 		{"empty file", empty, nil, `Image file is empty`},
 		{"extension", webp, nil, `(?s)Image extension VOD does not accept.*image_ext`},
@@ -519,11 +535,16 @@ func TestAccImageResource_planTimeValidation(t *testing.T) {
 		{"too many tags", good, []string{"  tags = [" + strings.Join(manyTags, ", ") + "]"}, `(?s)tags.*at most 16`},
 		{"long tag", good, []string{`  tags = ["` + strings.Repeat("x", vod.MaxTagBytes+1) + `"]`}, `(?s)Invalid VOD image tag.*at most 32 bytes`},
 		{"comma in tag", good, []string{`  tags = ["a,b"]`}, `(?s)Invalid VOD image tag.*comma`},
+		{"empty tag", good, []string{`  tags = [""]`}, `(?s)Invalid VOD image tag.*empty tag`},
+		{"cate_id", good, []string{`  cate_id = 0`}, `(?s)cate_id.*at least 1`},
 		{"long title", good, []string{`  title = "` + strings.Repeat("题", 43) + `"`}, `(?s)Invalid VOD image title.*129 bytes.*at most 128`},
 		{"long description", good, []string{`  description = "` + strings.Repeat("d", vod.MaxDescriptionBytes+1) + `"`},
 			`(?s)Invalid VOD image description.*at most 1024`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.source == pipe && pipeErr != nil {
+				t.Skipf("no named pipes here: %v", pipeErr)
+			}
 			tg := acctest.New(t)
 			runSteps(t, true, resource.TestStep{
 				Config:      imageResourceConfig(tg, tc.source, tc.extra...),
@@ -596,10 +617,8 @@ func TestAccImageResource_uploadFailsHalfway(t *testing.T) {
 
 // VOD marks the upload UploadFail: an error, and the image is deleted.
 func TestAccImageResource_uploadFailStatus(t *testing.T) {
-	tg := acctest.New(t)
-	tg.RequireEmulator(t)
+	tg, src := emulatorLogo(t, 15)
 	tg.Emulator.Server.FailNextUploads(1)
-	src := writePNG(t, filepath.Join(t.TempDir(), "logo.png"), 16, 16, 15)
 	runSteps(t, true, resource.TestStep{
 		Config:      imageResourceConfig(tg, src),
 		ExpectError: wordsRegexp(`(?s)VOD image did not become ready.*UploadFail.*Image [0-9a-f]{32}, created for this upload, was deleted`),
@@ -612,11 +631,9 @@ func TestAccImageResource_uploadFailStatus(t *testing.T) {
 // When the failed image cannot be deleted either, it stays in the state, tainted, and the next
 // apply replaces it: deletes it and uploads again.
 func TestAccImageResource_undeletableFailureIsTainted(t *testing.T) {
-	tg := acctest.New(t)
-	tg.RequireEmulator(t)
+	tg, src := emulatorLogo(t, 20)
 	tg.Emulator.Server.FailNextUploads(1)
 	tg.Emulator.Server.SetFaultRate(vodemu.FaultInternal, 1, "DeleteImage")
-	src := writePNG(t, filepath.Join(t.TempDir(), "logo.png"), 16, 16, 20)
 	var taintedID string
 	runSteps(t, true,
 		resource.TestStep{
@@ -652,10 +669,8 @@ func TestAccImageResource_undeletableFailureIsTainted(t *testing.T) {
 
 // An image still Uploading when timeouts.create ends is deleted.
 func TestAccImageResource_createTimeout(t *testing.T) {
-	tg := acctest.New(t)
-	tg.RequireEmulator(t)
+	tg, src := emulatorLogo(t, 16)
 	tg.Emulator.Server.SetUploadCompletion(vodemu.UploadCompletion{AfterReads: 1000000})
-	src := writePNG(t, filepath.Join(t.TempDir(), "logo.png"), 16, 16, 16)
 	runSteps(t, true, resource.TestStep{
 		Config:      imageResourceConfig(tg, src, "  timeouts {\n    create = \"3s\"\n  }"),
 		ExpectError: wordsRegexp(`(?s)VOD image did not become ready.*"Uploading".*timeouts.create.*was deleted`),
@@ -691,12 +706,69 @@ func TestAccImageResource_expiredUploadCredential(t *testing.T) {
 	}
 }
 
+// The first upload credential has expired before the upload starts: that image is deleted, a new
+// CreateUploadImage gives a fresh credential, and the upload with it succeeds. The new image is in
+// the state; the first is gone and was never uploaded to.
+func TestAccImageResource_firstUploadCredentialExpired(t *testing.T) {
+	// Credentials last 10 minutes. The emulator issues the first one on a clock 11 minutes behind
+	// (its ExpireUTCTime a minute past when it arrives: the provider, on the real clock, sees it
+	// expired before sending anything to OSS), the later ones on the real clock. 11 minutes is
+	// within the 15 minutes of clock skew the emulator accepts on signed requests.
+	var creates atomic.Int64
+	var firstDeleted atomic.Value // the ImageIds of the first DeleteImage request
+	tg := acctest.New(t, func(o *vodemu.Options) {
+		o.Upload.CredentialLifetime = 10 * time.Minute
+		o.Now = func() time.Time {
+			if creates.Load() <= 1 {
+				return time.Now().Add(-11 * time.Minute)
+			}
+			return time.Now()
+		}
+		o.OnRequest = func(action string, params map[string]string) {
+			switch action {
+			case "CreateUploadImage":
+				creates.Add(1)
+			case "DeleteImage":
+				firstDeleted.CompareAndSwap(nil, params["ImageIds"])
+			}
+		}
+	})
+	tg.RequireEmulator(t)
+	src := writePNG(t, filepath.Join(t.TempDir(), "logo.png"), 16, 16, 21)
+	runSteps(t, true, resource.TestStep{
+		Config: imageResourceConfig(tg, src),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(managedImage, tfjsonpath.New("status"), knownvalue.StringExact("Normal")),
+			statecheck.ExpectKnownValue(managedImage, tfjsonpath.New("content_sha256"), knownvalue.StringExact(fileSHA256(t, src))),
+			// The image in the state is not the one deleted for its expired credential.
+			statecheck.ExpectKnownValue(managedImage, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+				firstID, _ := firstDeleted.Load().(string)
+				if !imageIDPattern.MatchString(firstID) || id == firstID {
+					return fmt.Errorf("image %s in the state; deleted before it: %q, want the first image alone", id, firstID)
+				}
+				return nil
+			})),
+		},
+		Check: func(*terraform.State) error {
+			st := tg.Emulator.Server.Stats()
+			if st.ByAction["CreateUploadImage"] != 2 || st.ByAction["DeleteImage"] != 1 || st.OSSByOperation["PutObject"] != 1 {
+				return fmt.Errorf("%d CreateUploadImage, %d DeleteImage, %d PutObject; want 2, 1 and 1: the first credential "+
+					"refused before any upload, its image deleted, one upload with the second", st.ByAction["CreateUploadImage"],
+					st.ByAction["DeleteImage"], st.OSSByOperation["PutObject"])
+			}
+			firstID, _ := firstDeleted.Load().(string)
+			return imagesGone(t, tg, &firstID)(nil)
+		},
+	})
+	if err := noImageLeft(tg); err != nil { // the second image too, destroyed at the end of the test
+		t.Error(err)
+	}
+}
+
 // CreateUploadImage throttled: retried after backoff, one image made.
 func TestAccImageResource_throttledCreate(t *testing.T) {
-	tg := acctest.New(t)
-	tg.RequireEmulator(t)
+	tg, src := emulatorLogo(t, 18)
 	tg.Emulator.Server.InjectNext(vodemu.FaultThrottling, 2, "CreateUploadImage")
-	src := writePNG(t, filepath.Join(t.TempDir(), "logo.png"), 16, 16, 18)
 	runSteps(t, true, resource.TestStep{
 		Config: imageResourceConfig(tg, src),
 		ConfigStateChecks: []statecheck.StateCheck{
@@ -705,6 +777,30 @@ func TestAccImageResource_throttledCreate(t *testing.T) {
 	})
 	if n := tg.Count("CreateUploadImage", ""); n != 3 {
 		t.Errorf("%d CreateUploadImage requests, want 3 (2 throttled, then one image)", n)
+	}
+}
+
+// CreateUploadImage throttled for good: retried only for read_timeout (1 s here), then an error
+// saying it was throttled and that no image was created; nothing is uploaded.
+func TestAccImageResource_throttledCreateGivesUp(t *testing.T) {
+	tg, src := emulatorLogo(t, 22)
+	tg.Emulator.Server.SetFaultRate(vodemu.FaultThrottling, 1, "CreateUploadImage")
+	runSteps(t, true, resource.TestStep{
+		Config: tg.ProviderBlock(acctest.Keys(), acctest.Arg("oss_endpoint", tg.Emulator.URL), acctest.Arg("read_timeout", 1)) +
+			fmt.Sprintf(`
+resource "vod_image" "test" {
+  source     = %q
+  image_type = "default"
+}
+`, src),
+		ExpectError: wordsRegexp(`(?s)Failed to create VOD image.*Throttling\.User.*throttling \(retried for up to read_timeout\).*No image was created`),
+	})
+	st := tg.Emulator.Server.Stats()
+	if n := st.ByAction["CreateUploadImage"]; n < 2 || st.ByCode["Throttling.User"] != n {
+		t.Errorf("%d CreateUploadImage requests, %d throttled: want it retried, every attempt throttled", n, st.ByCode["Throttling.User"])
+	}
+	if len(st.OSSByOperation) != 0 {
+		t.Errorf("OSS requests %v: want none without an upload credential", st.OSSByOperation)
 	}
 }
 

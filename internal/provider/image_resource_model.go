@@ -91,6 +91,11 @@ func hashReader(r io.Reader) (string, int64, error) {
 // openSource opens the file at path for reading and checks that it is a non-empty regular file.
 // Its errors are *sourceError.
 func openSource(path string) (*os.File, fs.FileInfo, error) {
+	// A named pipe or a device is refused before it is opened: opening one can wait, and the plan
+	// with it, until something writes to it. (What os.Stat cannot tell, Open reports below.)
+	if info, err := os.Stat(path); err == nil && !info.IsDir() && !info.Mode().IsRegular() {
+		return nil, nil, notRegularFile(path, info)
+	}
 	f, err := os.Open(path) //nolint:gosec // the user's own configured file is what is uploaded
 	if err != nil {
 		switch {
@@ -115,13 +120,18 @@ func openSource(path string) (*os.File, fs.FileInfo, error) {
 		return nil, nil, &sourceError{"Image source is a directory", fmt.Sprintf("%q is a directory: source takes the path of one image file.", path)}
 	case !info.Mode().IsRegular():
 		_ = f.Close()
-		return nil, nil, &sourceError{"Image source is not a regular file", fmt.Sprintf("%q is not a regular file (%s): "+
-			"its size and content cannot be known when planning. Write the image to a file first.", path, info.Mode().Type())}
+		return nil, nil, notRegularFile(path, info)
 	case info.Size() == 0:
 		_ = f.Close()
 		return nil, nil, &sourceError{"Image file is empty", fmt.Sprintf("%q is empty: there is no image to upload.", path)}
 	}
 	return f, info, nil
+}
+
+// notRegularFile refuses a source that is neither a regular file nor a directory.
+func notRegularFile(path string, info fs.FileInfo) *sourceError {
+	return &sourceError{"Image source is not a regular file", fmt.Sprintf("%q is not a regular file (%s): "+
+		"its size and content cannot be known when planning. Write the image to a file first.", path, info.Mode().Type())}
 }
 
 func absolute(path string) string {

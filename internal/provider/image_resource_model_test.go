@@ -55,6 +55,21 @@ func TestHashSourceErrorsSayWhatToDo(t *testing.T) {
 	}
 }
 
+// A named pipe is refused without being opened: opening it would wait, and the plan with it, until
+// something wrote to it.
+func TestHashSourceRefusesANamedPipe(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "pipe.png")
+	if err := Mkfifo(p); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	_, err := hashSource(p)
+	var se *sourceError
+	if !errors.As(err, &se) || se.summary != "Image source is not a regular file" || !strings.Contains(se.detail, p) {
+		t.Fatalf("hashSource error = %v, want the source refused as not a regular file", err)
+	}
+}
+
 func TestHashSourceUnreadable(t *testing.T) {
 	t.Parallel()
 	if os.Geteuid() == 0 {

@@ -168,7 +168,21 @@ subcategories each. Example:
 An image's CateName is its category's current name. An image whose CateId is
 not listed (or every image, in the array form) makes that CateId a level-1
 default category named by the image's CateName; images naming one category
-must agree on its name.`
+must agree on its name.
+
+The object may also hold "Upload", what CreateUploadImage and the uploads it
+starts do (each field optional; the -upload-* flags override them):
+
+  "Upload": {"StorageLocation": "outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com",
+             "CredentialLifetimeSeconds": 60,
+             "Completion": {"AfterReads": 2, "DelaySeconds": 30, "Fail": false}}
+
+StorageLocation is the bucket host uploads go to without a StorageLocation
+parameter (default: outin-5f0d1c2b3a4e4f6a8b9c0d1e2f3a4b5c.oss-<region>.aliyuncs.com);
+CredentialLifetimeSeconds how long an upload credential works (default 3000, as
+documented); Completion keeps an uploaded image Uploading for AfterReads reads
+of it and DelaySeconds after its object is complete (default: at once, which VOD
+does not document) and, with Fail, ends it UploadFail instead of Normal.`
 
 // validateImages checks images as validateImage does, and that no two share an ImageId.
 func validateImages(imgs []Image) error {

@@ -19,6 +19,8 @@ type config struct {
 	listen string
 	faults []faultSpec
 	caOut  string // write a new CA's PEM here and serve TLS
+	// failNextUploads makes the first N uploaded images end UploadFail (Server.FailNextUploads).
+	failNextUploads int
 }
 
 // faultSpec is one item of -faults.
@@ -71,6 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			"overriding (e.g. v4,outin-old=v1); a data file's OSSSignatureVersion overrides it per image. V4 URLs hold at most 604800 s")
 	fs.StringVar(&opts.OSSSecurityToken, "oss-security-token", "",
 		"if set, the OSS key that signs returned URLs is a temporary one: URLs carry this token, and the OSS endpoint requires it")
+	upload := uploadFlags(fs, &c.failNextUploads)
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %w", errReported, err)
@@ -117,13 +120,74 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		if err != nil {
 			return c, err
 		}
-		opts.Images, opts.Categories = df.Images, df.Categories
+		opts.Images, opts.Categories, opts.Upload = df.Images, df.Categories, df.Upload
+	}
+	if err := upload.apply(fs, &opts.Upload); err != nil {
+		return c, err
+	}
+	if c.failNextUploads < 0 {
+		return c, errors.New("-upload-fail-next: want 0 or more")
 	}
 	// Bad options (a malformed -role ARN, say) are usage errors too.
 	if _, err := vodemu.New(*opts); err != nil {
 		return c, err
 	}
 	return c, nil
+}
+
+// uploadFlagValues are the -upload-* flags' values: they override a data file's Upload object
+// field by field, where given (vodemu.UploadOptions says what each does).
+type uploadFlagValues struct {
+	storageLocation string
+	lifetime, delay time.Duration
+	afterReads      int
+	fail            bool
+}
+
+// uploadFlags defines the -upload-* flags on fs.
+func uploadFlags(fs *flag.FlagSet, failNext *int) *uploadFlagValues {
+	u := &uploadFlagValues{}
+	fs.StringVar(&u.storageLocation, "upload-storage-location", "", "the bucket host CreateUploadImage uploads to when the request "+
+		"names no StorageLocation, such as outin-xxx.oss-cn-shanghai.aliyuncs.com (default "+vodemu.DefaultUploadBucket+
+		".oss-<region>.aliyuncs.com; data file: Upload.StorageLocation)")
+	fs.DurationVar(&u.lifetime, "upload-credential-lifetime", vodemu.DefaultUploadCredentialLifetime,
+		"how long an upload credential from CreateUploadImage works (documented: 3000 s; data file: Upload.CredentialLifetimeSeconds)")
+	fs.IntVar(&u.afterReads, "upload-after-reads", 0, "an uploaded image stays Uploading for this many GetImageInfo(s) reads "+
+		"of it after its object is complete (data file: Upload.Completion.AfterReads)")
+	fs.DurationVar(&u.delay, "upload-delay", 0, "an uploaded image stays Uploading this long after its object is complete "+
+		"(data file: Upload.Completion.DelaySeconds)")
+	fs.BoolVar(&u.fail, "upload-fail", false, "uploaded images end UploadFail instead of Normal (data file: Upload.Completion.Fail)")
+	fs.IntVar(failNext, "upload-fail-next", 0, "the first N uploaded images end UploadFail, the later ones as the other flags say")
+	return u
+}
+
+// apply sets the -upload-* flags given on the command line in o, over what the data file said.
+func (u *uploadFlagValues) apply(fs *flag.FlagSet, o *vodemu.UploadOptions) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "upload-storage-location":
+			o.StorageLocation = u.storageLocation
+		case "upload-credential-lifetime":
+			if u.lifetime < time.Second {
+				err = errors.New("-upload-credential-lifetime: want 1s or more")
+			}
+			o.CredentialLifetime = u.lifetime
+		case "upload-after-reads":
+			if u.afterReads < 0 {
+				err = errors.New("-upload-after-reads: want 0 or more")
+			}
+			o.Completion.AfterReads = u.afterReads
+		case "upload-delay":
+			if u.delay < 0 {
+				err = errors.New("-upload-delay: want 0 or more")
+			}
+			o.Completion.Delay = u.delay
+		case "upload-fail":
+			o.Completion.Fail = u.fail
+		}
+	})
+	return err
 }
 
 // parseFaults parses the -faults grammar:
@@ -199,7 +263,8 @@ func (r *roleFlag) Set(v string) error {
 func usage(fs *flag.FlagSet) {
 	w := fs.Output()
 	_, _ = fmt.Fprintf(w, "Usage: vodemu -access-key-id ID -access-key-secret SECRET [-data FILE] [flags]\n\n"+
-		"An offline emulator of ApsaraVideo VOD (GetImageInfo, GetImageInfos, SearchMedia) and STS (AssumeRole,\n"+
+		"An offline emulator of ApsaraVideo VOD (GetImageInfo, GetImageInfos, SearchMedia, CreateUploadImage with\n"+
+		"OSS uploads on the same address, UpdateImageInfos, DeleteImage, the category actions) and STS (AssumeRole,\n"+
 		"AssumeRoleWithOIDC). It prints endpoint=http://HOST:PORT once it listens.\n\nFlags:\n")
 	fs.PrintDefaults()
 	_, _ = fmt.Fprintf(w, "\nData file (-data):\n%s\n", vodemu.DataFileFormat)

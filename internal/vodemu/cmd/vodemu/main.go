@@ -6,6 +6,9 @@
 //	       [-qps N|documented|ACTION=N,...] [-role ARN[#EXTERNAL_ID]]...
 //	       [-role-max-session DURATION] [-sts-lifetime DURATION]
 //	       [-oidc-provider-arn ARN] [-oidc-token-file FILE] [-ca-out FILE]
+//	       [-upload-storage-location HOST] [-upload-credential-lifetime 50m]
+//	       [-upload-after-reads N] [-upload-delay DURATION] [-upload-fail]
+//	       [-upload-fail-next N]
 //
 // Each flag sets the vodemu.Options field of the same meaning (vodemu -h
 // says which). The secret may come from VODEMU_ACCESS_KEY_SECRET instead of
@@ -16,7 +19,9 @@
 // the kinds. -qps takes vodemu.ParseRateLimits' grammar, e.g.
 // documented,GetImageInfo=20. -ca-out generates a CA, serves TLS and a
 // CONNECT proxy on the same port, and writes the CA certificate there for
-// SSL_CERT_FILE.
+// SSL_CERT_FILE. The -upload-* flags set vodemu.UploadOptions (and
+// -upload-fail-next calls Server.FailNextUploads), each overriding the data
+// file's Upload object where given.
 //
 // Once listening it prints exactly one line, endpoint=http://HOST:PORT, to
 // stdout (with -ca-out, https://HOST:PORT works on the same port); logs go
@@ -80,6 +85,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan os.Signal) int {
 	for _, f := range c.faults {
 		f.apply(r.Server)
 	}
+	r.Server.FailNextUploads(c.failNextUploads)
 	// The only stdout line: scripts read the endpoint from it. os.Stdout is
 	// unbuffered, so the line is out as soon as Fprintf returns.
 	if _, err := fmt.Fprintf(stdout, "endpoint=%s\n", r.URL); err != nil {

@@ -289,10 +289,17 @@ func TestCommand(t *testing.T) {
 // signedGet makes one V1-signed GetImageInfo call.
 func signedGet(t *testing.T, endpoint, ak, secret, imageID string) (int, string) {
 	t.Helper()
-	p := url.Values{
-		"Action": {"GetImageInfo"}, "Version": {"2017-03-21"}, "Format": {"JSON"}, "AccessKeyId": {ak},
-		"SignatureMethod": {"HMAC-SHA1"}, "SignatureVersion": {"1.0"}, "SignatureNonce": {time.Now().Format(time.RFC3339Nano)},
-		"Timestamp": {time.Now().UTC().Format("2006-01-02T15:04:05Z")}, "ImageId": {imageID},
+	return signedCall(t, endpoint, ak, secret, url.Values{"Action": {"GetImageInfo"}, "ImageId": {imageID}})
+}
+
+// signedCall makes one V1-signed VOD call with the action's parameters p (Action included).
+func signedCall(t *testing.T, endpoint, ak, secret string, p url.Values) (int, string) {
+	t.Helper()
+	for k, v := range map[string]string{
+		"Version": "2017-03-21", "Format": "JSON", "AccessKeyId": ak, "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
+		"SignatureNonce": time.Now().Format(time.RFC3339Nano), "Timestamp": time.Now().UTC().Format("2006-01-02T15:04:05Z"),
+	} {
+		p.Set(k, v)
 	}
 	keys := make([]string, 0, len(p))
 	for k := range p {
