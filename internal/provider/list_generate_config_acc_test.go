@@ -1,0 +1,81 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/vodtf/terraform-provider-vod/internal/acctest"
+)
+
+// adoptQuery lists every image and every category of the default tree, with their attributes, as
+// docs/index.md's adoption walkthrough does.
+const adoptQuery = `list "vod_image" "all" {
+  provider         = vod
+  include_resource = true
+  limit            = 1000
+  config {}
+}
+
+list "vod_category" "all" {
+  provider         = vod
+  include_resource = true
+  config {}
+}
+`
+
+// The adoption round trip, with the CLI itself (terraform-plugin-testing's query steps do not
+// write configuration): terraform query -generate-config-out writes an import block by identity
+// and a resource block for every image and category; applying it imports them all, changing
+// nothing in VOD; the next plan has no changes.
+func TestAccListGenerateConfig_roundTrip(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	skip, err := acctest.QuerySkipReason(context.Background(), os.Getenv("TF_ACC_TERRAFORM_PATH"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if skip != "" {
+		t.Skip(skip)
+	}
+	t.Parallel()
+	tg := acctest.New(t, listedTree)
+	tg.RequireEmulator(t)
+	cli := acctest.NewCLI(t)
+	cli.WriteFile("main.tf", acctest.RequiredProviders+tg.ProviderConfig())
+	cli.WriteFile("adopt.tfquery.hcl", adoptQuery)
+	cli.MustRun("init", "-input=false")
+	cli.MustRun("query", "-generate-config-out=generated.tf")
+
+	generated := cli.ReadFile("generated.tf")
+	images := []string{acctest.ImageCDN, acctest.ImageOSS, acctest.ImageUploading, acctest.ImageAutumn, acctest.ImageChef}
+	for _, id := range images {
+		containsAll(t, "generated.tf", generated, fmt.Sprintf("image_id = %q", id))
+	}
+	for _, id := range []int{coversID, yearID, springID, 254766072, 254766073} {
+		containsAll(t, "generated.tf", generated, fmt.Sprintf("id = %d", id))
+	}
+	containsAll(t, "generated.tf", generated, "import {", "identity = {", `resource "vod_image"`, `resource "vod_category"`)
+
+	writes := func() int64 {
+		return tg.Count("CreateUploadImage", "") + tg.Count("UpdateImageInfos", "") + tg.Count("DeleteImage", "") +
+			tg.Count("AddCategory", "") + tg.Count("UpdateCategory", "") + tg.Count("DeleteCategory", "")
+	}
+	// Importing records each image's image_type, which VOD does not report in the form the
+	// configuration takes, in the state only: 5 changed, no call to VOD.
+	out := cli.MustRun("apply", "-input=false", "-auto-approve")
+	containsAll(t, "apply output", out, "10 imported, 0 added, 5 changed, 0 destroyed")
+	if n := writes(); n != 0 {
+		t.Errorf("adopting made %d write calls; importing should change nothing in VOD:\n%s", n, cli.Log())
+	}
+	if code, plan := cli.Run("plan", "-input=false", "-detailed-exitcode"); code != 0 {
+		t.Errorf("the plan after adopting exited %d, want 0 (no changes):\n%s", code, plan)
+	}
+	state := cli.MustRun("state", "list")
+	if n := len(strings.Fields(state)); n != 10 {
+		t.Errorf("the state holds %d resources, want the 5 images and 5 categories:\n%s", n, state)
+	}
+}
