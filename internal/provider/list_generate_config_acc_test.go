@@ -26,11 +26,10 @@ list "vod_category" "all" {
 }
 `
 
-// The adoption round trip, with the CLI itself (terraform-plugin-testing's query steps do not
-// write configuration): terraform query -generate-config-out writes an import block by identity
-// and a resource block for every image and category; applying it imports them all, changing
-// nothing in VOD; the next plan has no changes.
-func TestAccListGenerateConfig_roundTrip(t *testing.T) {
+// requireQuery skips a test that runs the CLI itself or prepares much for it, before anything
+// else: without TF_ACC, or under a CLI without terraform query.
+func requireQuery(t *testing.T) {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
@@ -41,6 +40,14 @@ func TestAccListGenerateConfig_roundTrip(t *testing.T) {
 	if skip != "" {
 		t.Skip(skip)
 	}
+}
+
+// The adoption round trip, with the CLI itself (terraform-plugin-testing's query steps do not
+// write configuration): terraform query -generate-config-out writes an import block by identity
+// and a resource block for every image and category; applying it imports them all, changing
+// nothing in VOD; the next plan has no changes.
+func TestAccListGenerateConfig_roundTrip(t *testing.T) {
+	requireQuery(t)
 	t.Parallel()
 	tg := acctest.New(t, listedTree)
 	tg.RequireEmulator(t)
