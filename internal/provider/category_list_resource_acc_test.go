@@ -94,3 +94,13 @@ func TestAccCategoryList_materialSkipsBuiltIns(t *testing.T) {
 		},
 	})
 }
+
+// A parent_id that names no category is an error that names it.
+func TestAccCategoryList_missingParent(t *testing.T) {
+	tg := acctest.New(t, listedTree)
+	tg.RequireEmulator(t)
+	queryCase(t, resource.TestStep{
+		Config:      listQuery(tg, "vod_category", "gone", "  config {\n    parent_id = 999999\n  }"),
+		ExpectError: errorWith("VOD category not found", "category 999999"),
+	})
+}

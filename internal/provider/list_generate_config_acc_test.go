@@ -86,3 +86,30 @@ func TestAccListGenerateConfig_roundTrip(t *testing.T) {
 		t.Errorf("the state holds %d resources, want the 5 images and 5 categories:\n%s", n, state)
 	}
 }
+
+// The list resources' documented examples (examples/list-resources, rendered in docs/) run as
+// written against the emulator's fixtures: terraform validate -query accepts them and terraform
+// query lists what they select.
+func TestAccListExamples_query(t *testing.T) {
+	requireQuery(t)
+	for typ, want := range map[string][]string{
+		"vod_image":    {"list.vod_image.all", "Spring catalogue cover (" + acctest.ImageCDN + ")", "list.vod_image.catalogue_2024"},
+		"vod_category": {"list.vod_category.tree", fmt.Sprintf("covers/2024/spring (%d)", springID), "list.vod_category.covers"},
+	} {
+		t.Run(typ, func(t *testing.T) {
+			t.Parallel()
+			example, err := os.ReadFile("../../examples/list-resources/" + typ + "/list-resource.tfquery.hcl")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tg := acctest.New(t, listedTree)
+			tg.RequireEmulator(t)
+			cli := acctest.NewCLI(t)
+			cli.WriteFile("main.tf", acctest.RequiredProviders+tg.ProviderConfig())
+			cli.WriteFile("example.tfquery.hcl", string(example))
+			cli.MustRun("init", "-input=false")
+			cli.MustRun("validate", "-query")
+			containsAll(t, "terraform query output", cli.MustRun("query"), want...)
+		})
+	}
+}
