@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,7 +68,7 @@ func NewCLI(t *testing.T) *CLI {
 // WriteFile writes a file of the working directory.
 func (c *CLI) WriteFile(name, content string) {
 	c.t.Helper()
-	if err := os.WriteFile(c.Dir+"/"+name, []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(c.Dir, name), []byte(content), 0o600); err != nil {
 		c.t.Fatal(err)
 	}
 }
@@ -75,7 +76,7 @@ func (c *CLI) WriteFile(name, content string) {
 // ReadFile reads a file of the working directory.
 func (c *CLI) ReadFile(name string) string {
 	c.t.Helper()
-	b, err := os.ReadFile(c.Dir + "/" + name)
+	b, err := os.ReadFile(filepath.Join(c.Dir, name)) //nolint:gosec // G304: a file the test's own CLI run wrote
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -10,18 +10,18 @@ import (
 	"github.com/vodtf/terraform-provider-vod/internal/vodemu"
 )
 
-// listAll runs ListImages to the end and returns the IDs in order, the error and the stats.
-func listAll(t *testing.T, c *Client, f ImageFilter) ([]string, error, ListStats) {
+// listAll runs ListImages to the end and returns the IDs in order, the stats and the error.
+func listAll(t *testing.T, c *Client, f ImageFilter) ([]string, ListStats, error) {
 	t.Helper()
 	var stats ListStats
 	var ids []string
 	for hit, err := range c.ListImages(context.Background(), f, &stats) {
 		if err != nil {
-			return ids, err, stats
+			return ids, stats, err
 		}
 		ids = append(ids, hit.ImageID)
 	}
-	return ids, nil, stats
+	return ids, stats, nil
 }
 
 // checkOnce fails unless ids are exactly want's, each once, in want's order.
@@ -60,7 +60,7 @@ func TestListImagesBeyondThePagingCap(t *testing.T) {
 		}
 	})
 	f := ImageFilter{CreatedAfter: base.Add(50 * time.Minute), CreatedBefore: base.Add(10149 * time.Minute)}
-	ids, err, stats := listAll(t, c, f)
+	ids, stats, err := listAll(t, c, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestListImagesBeyondThePagingCap(t *testing.T) {
 func TestListImagesTooManyInOneSecond(t *testing.T) {
 	t.Parallel()
 	_, c := searchEmulator(t, 5100, func(img *vodemu.Image) { img.CreationTime = "2024-01-01T00:00:00Z" })
-	ids, err, _ := listAll(t, c, ImageFilter{})
+	ids, _, err := listAll(t, c, ImageFilter{})
 	if err == nil {
 		t.Fatalf("listed %d images without an error", len(ids))
 	}
