@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"strconv"
 	"time"
 )
@@ -88,8 +89,22 @@ type windowResult struct {
 	atEnd                       map[string]bool
 }
 
+// listPrefetch is how many SearchMedia pages of a window ListImages asks for ahead of the one it
+// is yielding, once the first page's Total says how many there are: enough to keep SearchMedia's
+// documented 50 calls per second busy at a real API's latency, while the action's rate (Client's
+// pacing) still decides how fast they go.
+const listPrefetch = 8
+
+// pageAnswer is one fetched page of a window, or the call's error.
+type pageAnswer struct {
+	page *searchPage
+	err  error
+}
+
 // searchWindow pages through one search, oldest first, to the cap, yielding the hits not yet
-// listed: skip holds those listed by the previous window at this window's start.
+// listed: skip holds those listed by the previous window at this window's start. The first page is
+// read alone; the rest are fetched up to listPrefetch ahead (one ahead when VOD sends no Total)
+// and yielded in order.
 func (c *Client) searchWindow(ctx context.Context, f ImageFilter, skip map[string]bool, stats *ListStats,
 	yield func(ImageHit) bool) (windowResult, error) {
 	query := map[string]string{"SearchType": "image", "SortBy": SortCreationTimeAsc,
@@ -97,19 +112,21 @@ func (c *Client) searchWindow(ctx context.Context, f ImageFilter, skip map[strin
 	if m := f.Match(); m != "" {
 		query["Match"] = m
 	}
-	res := windowResult{atEnd: map[string]bool{}}
-	seen := map[string]bool{} // hits can shift between pages while images are added
-	for page := 1; (page-1)*maxSearchPageSize < MaxSearchResults; page++ {
-		query["PageNo"] = strconv.Itoa(page)
+	fetch := func(ctx context.Context, page int) (*searchPage, error) {
+		q := maps.Clone(query)
+		q["PageNo"] = strconv.Itoa(page)
 		var resp *searchPage
-		stats.Calls++
-		err := c.call(ctx, "SearchMedia", query, func(body []byte) (err error) {
+		err := c.call(ctx, "SearchMedia", q, func(body []byte) (err error) {
 			resp, err = decodeSearchMedia(body, int64((page-1)*maxSearchPageSize))
 			return err
 		})
-		if err != nil {
-			return res, err
-		}
+		return resp, err
+	}
+	res := windowResult{atEnd: map[string]bool{}}
+	seen := map[string]bool{} // hits can shift between pages while images are added
+	// take yields a page's new hits; it reports whether the window goes on after it.
+	take := func(page int, resp *searchPage) bool {
+		stats.Calls++
 		for _, h := range resp.Hits {
 			if h.CreationTime != res.lastTime {
 				clear(res.atEnd)
@@ -122,16 +139,67 @@ func (c *Client) searchWindow(ctx context.Context, f ImageFilter, skip map[strin
 			seen[h.ImageID] = true
 			if !yield(ImageHit{ImageID: h.ImageID, Title: h.Title, CreationTime: h.CreationTime, ModificationTime: h.ModificationTime}) {
 				res.stopped = true
-				return res, nil
+				return false
 			}
 		}
 		end := page * maxSearchPageSize
 		if resp.Listed < maxSearchPageSize || (resp.TotalKnown && int64(end) >= resp.Total) {
-			return res, nil // the search's last page
+			return false // the search's last page
 		}
 		if end >= MaxSearchResults {
 			// A full last page at the cap: more hits exist by Total, or may exist without it.
 			res.truncated = true
+			return false
+		}
+		return true
+	}
+
+	first, err := fetch(ctx, 1)
+	if err != nil {
+		return res, err
+	}
+	if !take(1, first) {
+		return res, nil
+	}
+	pages, ahead := MaxSearchResults/maxSearchPageSize, listPrefetch
+	if first.TotalKnown {
+		pages = min(pages, int((first.Total+maxSearchPageSize-1)/maxSearchPageSize))
+	} else {
+		ahead = 1
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the fetches ahead when the window ends early
+	answers := make([]chan pageAnswer, pages+1)
+	for p := range answers {
+		answers[p] = make(chan pageAnswer, 1)
+	}
+	slots := make(chan struct{}, ahead)
+	go func() {
+		for p := 2; p <= pages; p++ {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			go func() {
+				resp, err := fetch(ctx, p)
+				answers[p] <- pageAnswer{resp, err}
+			}()
+		}
+	}()
+	for p := 2; p <= pages; p++ {
+		var a pageAnswer
+		select {
+		case a = <-answers[p]:
+		case <-ctx.Done():
+			return res, ctx.Err()
+		}
+		<-slots
+		if a.err != nil {
+			return res, a.err
+		}
+		if !take(p, a.page) {
+			return res, nil
 		}
 	}
 	return res, nil

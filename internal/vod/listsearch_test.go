@@ -2,6 +2,7 @@ package vod
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,10 +94,11 @@ func TestListImagesTooManyInOneSecond(t *testing.T) {
 	}
 }
 
-// Stopping the loop stops the search: no page beyond the one being read is asked for.
+// Stopping the loop stops the search: no page is asked for beyond the ones fetched ahead of the
+// page being read.
 func TestListImagesStopsWhenTheLoopStops(t *testing.T) {
 	t.Parallel()
-	_, c := searchEmulator(t, 450)
+	emu, c := searchEmulator(t, 4000)
 	var stats ListStats
 	var got []ImageHit
 	for hit, err := range c.ListImages(context.Background(), ImageFilter{Title: "cover"}, &stats) {
@@ -108,11 +110,29 @@ func TestListImagesStopsWhenTheLoopStops(t *testing.T) {
 		}
 	}
 	if stats.Calls != 2 {
-		t.Errorf("made %d SearchMedia calls for 150 of 225 hits, want 2", stats.Calls)
+		t.Errorf("read %d SearchMedia answers for 150 of 2,000 hits, want 2", stats.Calls)
+	}
+	if n := emu.Server.Stats().ByAction["SearchMedia"]; n > 2+listPrefetch {
+		t.Errorf("the emulator answered %d SearchMedia calls for 150 of 2,000 hits, want at most %d (2, and %d ahead)", n, 2+listPrefetch, listPrefetch)
 	}
 	if h := got[1]; h.ImageID != imageID(2) || h.Title != "cover 2" || h.CreationTime != "2024-01-01T00:02:00Z" ||
 		h.ModificationTime != "2024-01-01T01:02:00Z" {
 		t.Errorf("second hit = %+v, want image 2 with its title and times", h)
+	}
+}
+
+// The pages after the first are fetched ahead, concurrently, and yielded in order: the list is the
+// same as read page by page.
+func TestListImagesFetchesAheadInOrder(t *testing.T) {
+	t.Parallel()
+	emu, c := searchEmulator(t, 3000)
+	ids, stats, err := listAll(t, c, ImageFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOnce(t, ids, idsOf(seq(0, 3000)...))
+	if n := emu.Server.Stats().ByAction["SearchMedia"]; n != 30 || stats.Calls != 30 {
+		t.Errorf("SearchMedia calls: %d made, %d read; want 30 (3,000 hits, 100 a page)", n, stats.Calls)
 	}
 }
 
@@ -129,4 +149,26 @@ func seq(from, to int) []int {
 		out = append(out, i)
 	}
 	return out
+}
+
+// A page fetched ahead that fails ends the list with its error, after the pages before it.
+func TestListImagesErrorOfAPageAhead(t *testing.T) {
+	t.Parallel()
+	c, _ := searchServer(t, func(page int) string {
+		if page == 3 {
+			return `{"RequestId":"R3","Total":500,"MediaList":{}}` // the wrong shape: not retried
+		}
+		var items []string
+		for i := range 100 {
+			items = append(items, fmt.Sprintf(`{"MediaId":"%032x","CreationTime":"2024-01-01T00:00:00Z"}`, (page-1)*100+i+1))
+		}
+		return fmt.Sprintf(`{"RequestId":"R%d","Total":500,"MediaList":[%s]}`, page, strings.Join(items, ","))
+	})
+	ids, _, err := listAll(t, c, ImageFilter{})
+	if err == nil || !strings.Contains(err.Error(), "SearchMedia") {
+		t.Fatalf("listed %d images, error %v; want page 3's error", len(ids), err)
+	}
+	if len(ids) != 200 {
+		t.Errorf("listed %d images before the error, want pages 1 and 2's 200", len(ids))
+	}
 }
