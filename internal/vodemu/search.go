@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// SearchMedia limits [Search]: PageSize 1 to 100, default 10, and page
+// SearchMedia limits [Search; Models, SearchMedia "limits"]: PageSize 1 to 100, default 10, and page
 // browsing reaches only the first 5,000 hits (beyond them the API wants a
 // ScrollToken, which image searches do not support).
 const (
