@@ -12,8 +12,16 @@ import (
 // Every line of .ci/acc-every-cli (the acceptance tests that run under every CLI of the matrix;
 // README.md, "What runs where") matches at least one acceptance test of this package, so that a
 // renamed test cannot silently drop out of the OpenTofu and oldest-Terraform runs.
-func TestEveryCLIListNamesTests(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "..", ".ci", "acc-every-cli"))
+func TestEveryCLIListNamesTests(t *testing.T) { checkRunList(t, "acc-every-cli") }
+
+// Likewise .ci/acc-query, the acceptance tests that run under Terraform 1.14 (terraform query).
+func TestQueryCLIListNamesTests(t *testing.T) { checkRunList(t, "acc-query") }
+
+// checkRunList checks that every line of the list .ci/<name> is a -run pattern that matches at
+// least one acceptance test of this package.
+func checkRunList(t *testing.T, name string) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", ".ci", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,10 +61,10 @@ func TestEveryCLIListNamesTests(t *testing.T) {
 			matched = matched || re.MatchString(n)
 		}
 		if !matched {
-			t.Errorf(".ci/acc-every-cli: %q matches no acceptance test (renamed or removed?)", line)
+			t.Errorf(".ci/%s: %q matches no acceptance test (renamed or removed?)", name, line)
 		}
 	}
 	if lines == 0 {
-		t.Error(".ci/acc-every-cli lists no test")
+		t.Errorf(".ci/%s lists no test", name)
 	}
 }

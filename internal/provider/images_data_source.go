@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -50,14 +49,8 @@ func (d *imagesDataSource) ValidateConfig(ctx context.Context, req datasource.Va
 		return
 	}
 	resp.Diagnostics.Append(validateAuthTimeout(m.OutputType, m.AuthTimeout)...)
-	if f := m.Filter; f != nil && !f.CreatedAfter.IsUnknown() && !f.CreatedBefore.IsUnknown() {
-		after, errA := time.Parse(time.RFC3339, f.CreatedAfter.ValueString())
-		before, errB := time.Parse(time.RFC3339, f.CreatedBefore.ValueString())
-		if errA == nil && errB == nil && after.After(before) {
-			resp.Diagnostics.AddAttributeError(path.Root("filter").AtName("created_after"), "Empty creation time range",
-				fmt.Sprintf("created_after (%s) is later than created_before (%s), so no image can match. Swap them.",
-					f.CreatedAfter.ValueString(), f.CreatedBefore.ValueString()))
-		}
+	if m.Filter != nil {
+		resp.Diagnostics.Append(m.Filter.validateRange(path.Root("filter"))...)
 	}
 }
 
@@ -82,7 +75,7 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	var modified map[string]string // by image ID, from SearchMedia; nil for ids
 	total := int64(-1)
 	if m.Filter != nil {
-		filter, diags := m.Filter.vodFilter(ctx)
+		filter, diags := m.Filter.vodFilter(ctx, path.Root("filter"))
 		if resp.Diagnostics.Append(diags...); diags.HasError() {
 			return
 		}

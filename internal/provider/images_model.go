@@ -39,8 +39,9 @@ type filterModel struct {
 	CreatedBefore   types.String `tfsdk:"created_before"`
 }
 
-// vodFilter converts the block, already validated, to the client's filter.
-func (f *filterModel) vodFilter(ctx context.Context) (vod.ImageFilter, diag.Diagnostics) {
+// vodFilter converts the attributes, already validated, to the client's filter; at is where they
+// are (the filter block of vod_images, the top level of the vod_image list resource).
+func (f *filterModel) vodFilter(ctx context.Context, at path.Path) (vod.ImageFilter, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	out := vod.ImageFilter{Title: f.Title.ValueString(), StorageLocation: f.StorageLocation.ValueString(), AppID: f.AppID.ValueString()}
 	if !f.CateID.IsNull() {
@@ -63,12 +64,28 @@ func (f *filterModel) vodFilter(ctx context.Context) (vod.ImageFilter, diag.Diag
 		}
 		parsed, err := time.Parse(time.RFC3339, t.value.ValueString())
 		if err != nil {
-			diags.AddAttributeError(path.Root("filter").AtName(t.name), "Invalid timestamp",
+			diags.AddAttributeError(at.AtName(t.name), "Invalid timestamp",
 				fmt.Sprintf("%s must be an RFC 3339 timestamp such as 2024-01-01T00:00:00Z: %s", t.name, err))
 		}
 		*t.into = parsed
 	}
 	return out, diags
+}
+
+// validateRange refuses a creation-time range that no image can be in; at is as for vodFilter.
+func (f *filterModel) validateRange(at path.Path) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if f.CreatedAfter.IsUnknown() || f.CreatedBefore.IsUnknown() {
+		return diags
+	}
+	after, errA := time.Parse(time.RFC3339, f.CreatedAfter.ValueString())
+	before, errB := time.Parse(time.RFC3339, f.CreatedBefore.ValueString())
+	if errA == nil && errB == nil && after.After(before) {
+		diags.AddAttributeError(at.AtName("created_after"), "Empty creation time range",
+			fmt.Sprintf("created_after (%s) is later than created_before (%s), so no image can match. Swap them.",
+				f.CreatedAfter.ValueString(), f.CreatedBefore.ValueString()))
+	}
+	return diags
 }
 
 // imagesItemModel is one element of vod_images' images. Like imageModel, it is converted with

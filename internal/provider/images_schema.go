@@ -85,52 +85,58 @@ func imagesDataSourceSchema() schema.Schema {
 			"filter": schema.SingleNestedBlock{
 				Description: "Selects images by what they are, with SearchMedia; every attribute given must match. " +
 					"An empty block selects all images.",
-				Attributes: map[string]schema.Attribute{
-					"title": schema.StringAttribute{
-						Optional:    true,
-						Description: "Text the title contains (VOD matches titles fuzzily).",
-						Validators:  []validator.String{stringvalidator.LengthAtLeast(1), noControlCharacters},
-					},
-					"tags": schema.ListAttribute{
-						Optional:    true,
-						ElementType: types.StringType,
-						Description: "Tags the image must have, each of them (VOD matches tags fuzzily).",
-						Validators: []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1),
-							noControlCharacters)},
-					},
-					"cate_id": schema.Int64Attribute{
-						Optional: true,
-						Description: "ID of the category the image is in, such as `vod_category.<name>.id`, or " +
-							"`data.vod_categories.<name>.id` for a category found by name or path.",
-					},
-					"status": schema.ListAttribute{
-						Optional:    true,
-						ElementType: types.StringType,
-						Description: "Statuses of which the image has one: `Uploading`, `Normal` or `UploadFail`.",
-						Validators:  []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(stringvalidator.OneOf(imageStatuses...))},
-					},
-					"storage_location": schema.StringAttribute{
-						Optional:    true,
-						Description: "Bucket in which the image is stored, such as `outin-xxx.oss-cn-shanghai.aliyuncs.com`.",
-						Validators:  []validator.String{stringvalidator.LengthAtLeast(1), noControlCharacters},
-					},
-					"app_id": schema.StringAttribute{
-						Optional:    true,
-						Description: "ID of the VOD application the image belongs to.",
-						Validators:  []validator.String{stringvalidator.LengthAtLeast(1), noControlCharacters},
-					},
-					"created_after": schema.StringAttribute{
-						Optional:    true,
-						Description: "Earliest creation time, included, in RFC 3339 (such as `2024-01-01T00:00:00Z`).",
-						Validators:  []validator.String{rfc3339},
-					},
-					"created_before": schema.StringAttribute{
-						Optional:    true,
-						Description: "Latest creation time, included, in RFC 3339 (such as `2024-12-31T23:59:59Z`).",
-						Validators:  []validator.String{rfc3339},
-					},
-				},
+				Attributes: imageFilterAttributes(),
 			},
+		},
+	}
+}
+
+// imageFilterAttributes are the attributes that select images by what they are (SearchMedia's
+// Match): those of vod_images' filter block, and the arguments of the vod_image list resource.
+func imageFilterAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"title": schema.StringAttribute{
+			Optional:    true,
+			Description: "Text the title contains (VOD matches titles fuzzily).",
+			Validators:  []validator.String{stringvalidator.LengthAtLeast(1), noControlCharacters},
+		},
+		"tags": schema.ListAttribute{
+			Optional:    true,
+			ElementType: types.StringType,
+			Description: "Tags the image must have, each of them (VOD matches tags fuzzily).",
+			Validators: []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1),
+				noControlCharacters)},
+		},
+		"cate_id": schema.Int64Attribute{
+			Optional: true,
+			Description: "ID of the category the image is in, such as `vod_category.<name>.id`, or " +
+				"`data.vod_categories.<name>.id` for a category found by name or path.",
+		},
+		"status": schema.ListAttribute{
+			Optional:    true,
+			ElementType: types.StringType,
+			Description: "Statuses of which the image has one: `Uploading`, `Normal` or `UploadFail`.",
+			Validators:  []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(stringvalidator.OneOf(imageStatuses...))},
+		},
+		"storage_location": schema.StringAttribute{
+			Optional:    true,
+			Description: "Bucket in which the image is stored, such as `outin-xxx.oss-cn-shanghai.aliyuncs.com`.",
+			Validators:  []validator.String{stringvalidator.LengthAtLeast(1), noControlCharacters},
+		},
+		"app_id": schema.StringAttribute{
+			Optional:    true,
+			Description: "ID of the VOD application the image belongs to.",
+			Validators:  []validator.String{stringvalidator.LengthAtLeast(1), noControlCharacters},
+		},
+		"created_after": schema.StringAttribute{
+			Optional:    true,
+			Description: "Earliest creation time, included, in RFC 3339 (such as `2024-01-01T00:00:00Z`).",
+			Validators:  []validator.String{rfc3339},
+		},
+		"created_before": schema.StringAttribute{
+			Optional:    true,
+			Description: "Latest creation time, included, in RFC 3339 (such as `2024-12-31T23:59:59Z`).",
+			Validators:  []validator.String{rfc3339},
 		},
 	}
 }

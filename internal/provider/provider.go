@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,7 +23,10 @@ import (
 	"github.com/vodtf/terraform-provider-vod/internal/vod"
 )
 
-var _ provider.ProviderWithEphemeralResources = (*vodProvider)(nil)
+var (
+	_ provider.ProviderWithEphemeralResources = (*vodProvider)(nil)
+	_ provider.ProviderWithListResources      = (*vodProvider)(nil)
+)
 
 type vodProvider struct {
 	version string
@@ -148,6 +152,7 @@ func (p *vodProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *vodProvider) DataSources(_ context.Context) []func() datasource.DataSource {
@@ -156,6 +161,11 @@ func (p *vodProvider) DataSources(_ context.Context) []func() datasource.DataSou
 
 func (p *vodProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{newImageEphemeral}
+}
+
+// ListResources are the list resources of `terraform query` (Terraform 1.14 and later).
+func (p *vodProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{newImageListResource, newCategoryListResource}
 }
 
 func (p *vodProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -48,10 +48,14 @@ import (
 //	                                  type is skipped
 //	  MediaList[i].MediaId            absent: Image.ImageId names the hit; both absent: error (an
 //	                                  image would silently be missing from the list)
-//	  MediaList[i].Image              null: no ModificationTime
+//	  MediaList[i].Image              null: no ModificationTime, Title or CreationTime
 //	  Image.ModificationTime          null: not in ModificationTimes, modification_time null
-//	  CreationTime, ScrollToken and   not read
-//	  the other Image fields
+//	  Image.Title                     empty: the hit's title is "" (ListImages' display names)
+//	  Image.CreationTime              empty: MediaList[i].CreationTime; both empty: ListImages
+//	                                  cannot start its next window at that hit, which is an error
+//	                                  only when it needs to (listsearch.go)
+//	  ScrollToken and the other       not read
+//	  Image fields
 //
 //	STS AssumeRole / AssumeRoleWithOIDC (stsAnswer, credfetch.go)
 //	  RequestId                       empty: only quoted in errors
@@ -185,11 +189,14 @@ type searchMediaResponse struct {
 	RequestID string   `json:"RequestId"`
 	Total     *flexInt `json:"Total"` // nil when absent or null
 	MediaList []*struct {
-		MediaType string `json:"MediaType"`
-		MediaID   string `json:"MediaId"`
-		Image     *struct {
+		MediaType    string `json:"MediaType"`
+		MediaID      string `json:"MediaId"`
+		CreationTime string `json:"CreationTime"`
+		Image        *struct {
 			ImageID          string `json:"ImageId"`
 			ModificationTime string `json:"ModificationTime"`
+			CreationTime     string `json:"CreationTime"`
+			Title            string `json:"Title"`
 		} `json:"Image"`
 	} `json:"MediaList"`
 }
@@ -206,9 +213,10 @@ type searchPage struct {
 	Hits   []searchHit
 }
 
-// searchHit is an image a SearchMedia page lists, with its ModificationTime ("" when not sent).
+// searchHit is an image a SearchMedia page lists, with its ModificationTime, CreationTime and
+// Title ("" when not sent).
 type searchHit struct {
-	ImageID, ModificationTime string
+	ImageID, ModificationTime, CreationTime, Title string
 }
 
 // decodeSearchMedia turns a SearchMedia answer into a page whose first hit is number offset (from
@@ -240,9 +248,12 @@ func decodeSearchMedia(body []byte, offset int64) (*searchPage, error) {
 		if m.MediaType != "" && m.MediaType != "image" {
 			continue
 		}
-		hit := searchHit{ImageID: id}
+		hit := searchHit{ImageID: id, CreationTime: m.CreationTime}
 		if m.Image != nil {
-			hit.ModificationTime = m.Image.ModificationTime
+			hit.ModificationTime, hit.Title = m.Image.ModificationTime, m.Image.Title
+			if m.Image.CreationTime != "" {
+				hit.CreationTime = m.Image.CreationTime
+			}
 		}
 		page.Hits = append(page.Hits, hit)
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // SearchMedia's limits, in hits: a page holds at most maxSearchPageSize, and page browsing reaches
-// only the first MaxSearchResults.
+// only the first MaxSearchResults (the SearchMedia reference; models.json, SearchMedia "limits").
 const (
 	maxSearchPageSize = 100
 	MaxSearchResults  = 5000

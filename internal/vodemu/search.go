@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// SearchMedia limits [Search]: PageSize 1 to 100, default 10, and page
+// SearchMedia limits [Search; Models, SearchMedia "limits"]: PageSize 1 to 100, default 10, and page
 // browsing reaches only the first 5,000 hits (beyond them the API wants a
 // ScrollToken, which image searches do not support).
 const (
@@ -114,7 +114,7 @@ func (s *Server) searchMedia(requestID string, p map[string]string) (any, *apiEr
 	start := int((pageNo - 1) * pageSize) // below maxSearchHits
 	end := min(start+int(pageSize), maxSearchHits, len(hits))
 	for i := start; i < end; i++ {
-		img := hits[i]
+		img := *hits[i]
 		if fields["URL"] {
 			// Signed as GetImageInfo signs it without OutputType and
 			// AuthTimeout (undocumented which URL SearchMedia gives).
@@ -184,23 +184,26 @@ func pageParam(p map[string]string, name string, def, hi int64) (int64, *apiErro
 // ImageId ascending. Undocumented choices: an image without the time counts
 // as oldest, and the ties' order is stable so that pages do not shuffle
 // between calls.
-func (s *Server) searchImages(q *matchExpr, keys []sortKey) []Image {
+func (s *Server) searchImages(q *matchExpr, keys []sortKey) []*Image {
+	// The hits are sorted as small values (an index and the parsed sort times), not as Images:
+	// a library of thousands of images is searched again at every page.
 	type hit struct {
-		img   Image
-		times []time.Time
-		dated []bool
+		i     int
+		times [maxSortFields]time.Time
+		dated [maxSortFields]bool
 	}
+	var imgs []*Image // pointers: the slice grows without copying Images
 	var hits []hit
 	s.settleUploads(false) // SearchMedia shows a change that is due; it is no GetImageInfo read
 	s.store.eachImage(func(img Image) {
 		if !q.match(img) {
 			return
 		}
-		h := hit{img: img}
-		for _, k := range keys {
-			t, ok := parseStrictTime(matchFieldValue(img, k.field))
-			h.times, h.dated = append(h.times, t), append(h.dated, ok)
+		h := hit{i: len(imgs)}
+		for k, key := range keys {
+			h.times[k], h.dated[k] = parseStrictTime(matchFieldValue(img, key.field))
 		}
+		imgs = append(imgs, &img)
 		hits = append(hits, h)
 	})
 	slices.SortFunc(hits, func(a, b hit) int {
@@ -221,11 +224,11 @@ func (s *Server) searchImages(q *matchExpr, keys []sortKey) []Image {
 				return c
 			}
 		}
-		return strings.Compare(a.img.ImageID, b.img.ImageID)
+		return strings.Compare(imgs[a.i].ImageID, imgs[b.i].ImageID)
 	})
-	out := make([]Image, len(hits))
+	out := make([]*Image, len(hits))
 	for i, h := range hits {
-		out[i] = h.img
+		out[i] = imgs[h.i]
 	}
 	return out
 }

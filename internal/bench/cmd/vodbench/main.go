@@ -38,12 +38,15 @@ type options struct {
 	keep          bool
 	limitCases    []string // limitScenarios IDs to run
 	mixed         bool     // run BenchmarkReadsUnderDocumentedLimits
+	// queryTerraform, a Terraform with terraform query, runs the query case (query.go); "" skips it.
+	queryTerraform string
 }
 
 func main() {
 	var o options
 	var sizes, kinds, limitCases string
 	flag.StringVar(&o.terraform, "terraform", "", "terraform or tofu binary (required)")
+	flag.StringVar(&o.queryTerraform, "query-terraform", "", "Terraform 1.14 or later: also list 12,000 images with terraform query under the documented limits (query.go)")
 	flag.IntVar(&o.runs, "runs", 3, "measured runs per case (the median is reported), after one warm-up run")
 	flag.IntVar(&o.smallRuns, "small-runs", 15, "measured runs per case for N ≤ 10, where a plan takes a fraction of a second and a few ms matter (at least -runs)")
 	flag.StringVar(&sizes, "sizes", "1,100,1000", "comma-separated numbers of vod_image data sources")
@@ -372,6 +375,12 @@ func run(ctx context.Context, o options) error {
 			}
 		}
 	}
+	querySection := ""
+	if o.queryTerraform != "" {
+		if querySection, err = runQueryCase(ctx, o, work, home, cliConfig, bins.Vod); err != nil {
+			return err
+		}
+	}
 	var mixed []mixedResult
 	mixedCmd := ""
 	if o.mixed {
@@ -389,7 +398,7 @@ func run(ctx context.Context, o options) error {
 		date:      time.Now(),
 		duration:  time.Since(start),
 	}
-	md := rep.markdown()
+	md := rep.markdown() + querySection
 	fmt.Println()
 	fmt.Print(md)
 	if o.out != "" && o.out != "-" {
