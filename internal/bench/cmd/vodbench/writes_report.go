@@ -269,6 +269,15 @@ func spanOf(rs []writeRun) string {
 	return fmt.Sprintf("%.2f–%.2f s", median(first), median(last))
 }
 
+// callsSpan is the median time from the first API call of a command to its last.
+func callsSpan(rs []writeRun) time.Duration {
+	xs := make([]float64, len(rs))
+	for i, r := range rs {
+		xs[i] = float64(r.LastCall - r.FirstCall)
+	}
+	return time.Duration(median(xs))
+}
+
 func floorOf(noop []writeRun) time.Duration {
 	if !okRuns(noop) {
 		return 0
@@ -395,6 +404,8 @@ func (rp *report) writeTargets() []targetRow {
 			m := fmt.Sprintf("%.2f s vs %.2f s: %.2f× (create %.2f s vs %.2f s, read back %.2f s vs %.2f s)", w,
 				(createB + readB).Seconds(), w/(createB+readB).Seconds(), medianWriteWall(c.Create).Seconds(), createB.Seconds(),
 				medianWriteWall(c.Read).Seconds(), readB.Seconds())
+			m += fmt.Sprintf("; the API calls alone, first to last: create %.2f s, read back %.2f s", callsSpan(c.Create).Seconds(),
+				callsSpan(c.Read).Seconds())
 			add(t, m, yes(w/(createB+readB).Seconds() <= 1.25))
 		} else {
 			add(t, "not measured: a command failed", "–")
