@@ -43,7 +43,8 @@ func (rp *report) markdown() string {
 		fmtNum(o.qps), o.runs, o.runsFor(1), smallN, o.shape)
 	fmt.Fprintf(&b, "- Provider binary: %s built with `-trimpath`, %s stripped (`-trimpath -ldflags \"-s -w\"`)\n",
 		fmtMB(rp.bins.VodSize), fmtMB(rp.bins.VodStrip))
-	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at the start: %s; at the end: %s\n\n", rp.loadStart, rp.loadEnd)
+	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at the start: %s; at the end: %s%s\n\n", rp.loadStart, rp.loadEnd,
+		loadNote(rp.loadStart, rp.loadEnd, runtime.NumCPU()))
 
 	if len(rp.cases) > 0 {
 		b.WriteString("| Case | N | -parallelism | Wall time (median) | Each run (s) | API calls | API calls / image | Throttling.User | Failed reads | Provider peak RSS | CPU time (median): all / provider | Result |\n")
@@ -559,4 +560,23 @@ func perRunList(vs []int64) string {
 		s[i] = strconv.FormatInt(v, 10)
 	}
 	return strings.Join(s, " / ")
+}
+
+// loadNote says, when a 1-minute load average at the start or the end was above the CPUs, that the
+// machine was busy with other work during the run.
+func loadNote(start, end string, cpus int) string {
+	busiest := 0.0
+	for _, l := range []string{start, end} {
+		if f := strings.Fields(l); len(f) > 0 {
+			if v, err := strconv.ParseFloat(f[0], 64); err == nil {
+				busiest = max(busiest, v)
+			}
+		}
+	}
+	if busiest <= float64(cpus) {
+		return ""
+	}
+	return fmt.Sprintf(". **The machine was loaded** (a 1-minute load average of up to %.1f on %d CPUs, from other work "+
+		"sharing it): wall times are longer than on an idle machine, and noisier; compare cases within this report, "+
+		"which ran interleaved under the same load, rather than with other reports", busiest, cpus)
 }

@@ -161,3 +161,15 @@ func TestWriteTargets(t *testing.T) {
 		t.Errorf("a plan with changes: %+v", rows[0])
 	}
 }
+
+func TestLoadNote(t *testing.T) {
+	if n := loadNote("0.50 1.00 1.00", "1.90 1.00 1.00", 2); n != "" {
+		t.Errorf("an idle machine: %q", n)
+	}
+	if n := loadNote("0.50 1.00 1.00", "11.40 9.00 8.00", 2); !strings.Contains(n, "up to 11.4 on 2 CPUs") {
+		t.Errorf("a loaded machine: %q", n)
+	}
+	if n := loadNote("unknown", "unknown", 2); n != "" {
+		t.Errorf("unknown load: %q", n)
+	}
+}
