@@ -1,7 +1,8 @@
 // Package noopprovider is a minimal Terraform provider used only by the benchmark
 // (internal/bench/cmd/vodbench) as a baseline: its data source noop_image answers at once, without
 // any I/O, so a plan with N noop_image data sources measures what Terraform itself and the plugin
-// protocol cost, which the vod provider cannot go below.
+// protocol cost, which the vod provider cannot go below. Its managed noop_image (image_resource.go)
+// does the same for N resources of the vod_image resource's shape.
 package noopprovider
 
 import (
@@ -42,7 +43,9 @@ func (noopProvider) DataSources(context.Context) []func() datasource.DataSource 
 	return []func() datasource.DataSource{func() datasource.DataSource { return imageDataSource{} }}
 }
 
-func (noopProvider) Resources(context.Context) []func() resource.Resource { return nil }
+func (noopProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return imageResource{} }}
+}
 
 // imageDataSource is noop_image. It takes the arguments a vod_image block in the benchmark sets
 // (image_id, and output_type so that the configurations have the same shape) and returns id and url.

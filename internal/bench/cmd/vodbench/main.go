@@ -38,13 +38,14 @@ type options struct {
 	keep          bool
 	limitCases    []string // limitScenarios IDs to run
 	mixed         bool     // run BenchmarkReadsUnderDocumentedLimits
+	writeCases    []string // writeCaseIDs to run (writes.go)
 	// queryTerraform, a Terraform with terraform query, runs the query case (query.go); "" skips it.
 	queryTerraform string
 }
 
 func main() {
 	var o options
-	var sizes, kinds, limitCases string
+	var sizes, kinds, limitCases, writeCases, only string
 	flag.StringVar(&o.terraform, "terraform", "", "terraform or tofu binary (required)")
 	flag.StringVar(&o.queryTerraform, "query-terraform", "", "Terraform 1.14 or later: also list 12,000 images with terraform query under the documented limits (query.go)")
 	flag.IntVar(&o.runs, "runs", 3, "measured runs per case (the median is reported), after one warm-up run")
@@ -62,9 +63,19 @@ func main() {
 		"of a at once), ids (vod_images with 5,000 ids), filter (vod_images, a filter matching 5,000); \"\" for none")
 	flag.BoolVar(&o.mixed, "mixed", true, "measure 1,000 reads under the documented limits using GetImageInfo beside "+
 		"GetImageInfos vs GetImageInfos only (BenchmarkReadsUnderDocumentedLimits in internal/vod)")
+	flag.StringVar(&writeCases, "write-cases", strings.Join(writeCaseIDs, ","), "write-side cases: create (200 vod_image of 1 MB "+
+		"in one apply under the documented limits), plan (1,000 managed vod_image planned with nothing changed, against "+
+		"noop_image), rss (the provider's peak RSS for a 200 MB image against a 1 MB one, plan and apply), categories (a "+
+		"tree of 300 vod_category created and read back under the documented limits); \"\" for none")
+	flag.StringVar(&only, "only", "", "run only these groups, comma-separated: reads (-cases), limits (-limit-cases), mixed (-mixed), "+
+		"writes (-write-cases), query (-query-terraform); \"\" for all")
 	flag.Parse()
 
-	if err := o.parse(sizes, kinds, limitCases); err != nil {
+	err := o.parse(sizes, kinds, limitCases)
+	if err == nil {
+		err = o.parseWrites(writeCases, only)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "vodbench:", err)
 		flag.Usage()
 		os.Exit(2)
@@ -98,7 +109,9 @@ func (o *options) parse(sizes, kinds, limitCases string) error {
 	}
 	slices.Sort(o.sizes)
 	for _, k := range strings.Split(kinds, ",") {
-		k = strings.TrimSpace(k)
+		if k = strings.TrimSpace(k); k == "" && kinds == "" {
+			break // -cases "": none
+		}
 		if _, ok := kindInfo[k]; !ok {
 			return fmt.Errorf("-cases: unknown case %q (a, b or c)", k)
 		}
@@ -389,9 +402,15 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
+	var writes *writeResults
+	if len(o.writeCases) > 0 {
+		if writes, err = runWrites(ctx, o, work, home, cliConfig, bins, start); err != nil {
+			return err
+		}
+	}
 
 	rep := report{
-		scenarios: scens, mixed: mixed, mixedCmd: mixedCmd, loadStart: loadStart, loadEnd: loadAverage(),
+		scenarios: scens, mixed: mixed, mixedCmd: mixedCmd, writes: writes, loadStart: loadStart, loadEnd: loadAverage(),
 		opts: o, cases: all, bins: bins, terraformVersion: tfVersion,
 		goVersion: commandOutput(root, "go", "env", "GOVERSION"),
 		commit:    commitInfo(root),
@@ -500,4 +519,39 @@ func keptSection(path string) string {
 		return string(old[i:])
 	}
 	return ""
+}
+
+// parseWrites reads -write-cases and -only; -only turns off the groups it does not name.
+func (o *options) parseWrites(writeCases, only string) error {
+	var err error
+	if o.writeCases, err = parseWriteCases(writeCases); err != nil {
+		return err
+	}
+	if only == "" {
+		return nil
+	}
+	groups := map[string]bool{}
+	for _, g := range strings.Split(only, ",") {
+		g = strings.TrimSpace(g)
+		if !slices.Contains([]string{"reads", "limits", "mixed", "writes", "query"}, g) {
+			return fmt.Errorf("-only: unknown group %q (reads, limits, mixed, writes or query)", g)
+		}
+		groups[g] = true
+	}
+	if !groups["reads"] {
+		o.kinds = nil
+	}
+	if !groups["limits"] {
+		o.limitCases = nil
+	}
+	if !groups["mixed"] {
+		o.mixed = false
+	}
+	if !groups["writes"] {
+		o.writeCases = nil
+	}
+	if !groups["query"] {
+		o.queryTerraform = ""
+	}
+	return nil
 }

@@ -16,6 +16,7 @@ type report struct {
 	scenarios          []*scenario
 	mixed              []mixedResult
 	mixedCmd           string
+	writes             *writeResults
 	loadStart, loadEnd string
 	opts               options
 	cases              []*benchCase
@@ -42,51 +43,55 @@ func (rp *report) markdown() string {
 		fmtNum(o.qps), o.runs, o.runsFor(1), smallN, o.shape)
 	fmt.Fprintf(&b, "- Provider binary: %s built with `-trimpath`, %s stripped (`-trimpath -ldflags \"-s -w\"`)\n",
 		fmtMB(rp.bins.VodSize), fmtMB(rp.bins.VodStrip))
-	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at the start: %s; at the end: %s\n\n", rp.loadStart, rp.loadEnd)
+	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at the start: %s; at the end: %s%s\n\n", rp.loadStart, rp.loadEnd,
+		loadNote(rp.loadStart, rp.loadEnd, runtime.NumCPU()))
 
-	b.WriteString("| Case | N | -parallelism | Wall time (median) | Each run (s) | API calls | API calls / image | Throttling.User | Failed reads | Provider peak RSS | CPU time (median): all / provider | Result |\n")
-	b.WriteString("|---|--:|--:|--:|---|---|--:|---|---|--:|--:|---|\n")
-	for _, c := range rp.cases {
-		par := "10 (default)"
-		if c.Parallelism > 0 {
-			par = strconv.Itoa(c.Parallelism)
+	if len(rp.cases) > 0 {
+		b.WriteString("| Case | N | -parallelism | Wall time (median) | Each run (s) | API calls | API calls / image | Throttling.User | Failed reads | Provider peak RSS | CPU time (median): all / provider | Result |\n")
+		b.WriteString("|---|--:|--:|--:|---|---|--:|---|---|--:|--:|---|\n")
+		for _, c := range rp.cases {
+			par := "10 (default)"
+			if c.Parallelism > 0 {
+				par = strconv.Itoa(c.Parallelism)
+			}
+			if c.Skip != "" {
+				fmt.Fprintf(&b, "| (%s) %s | %d | %s | | | | | | | | | skipped: see notes |\n", c.Kind, c.Title, c.N, par)
+				continue
+			}
+			walls := make([]string, len(c.Runs))
+			for i, r := range c.Runs {
+				walls[i] = fmt.Sprintf("%.3f", r.Wall.Seconds())
+			}
+			if len(walls) > 5 {
+				lo, hi := slices.MinFunc(c.Runs, byWall), slices.MaxFunc(c.Runs, byWall)
+				walls = []string{fmt.Sprintf("%d runs, %.3f–%.3f", len(c.Runs), lo.Wall.Seconds(), hi.Wall.Seconds())}
+			}
+			calls, perImage, throttled := "–", "–", "–"
+			if c.Provider == "vod" {
+				calls = perRun(c.Runs, func(r runResult) int64 { return r.Calls }) + actions(c)
+				perImage = fmt.Sprintf("%.3f", medianCalls(c)/float64(c.N))
+				throttled = perRun(c.Runs, func(r runResult) int64 { return r.Throttled })
+			}
+			failedReads := perRun(c.Runs, func(r runResult) int64 { return int64(r.Errors) })
+			result := "ok"
+			if n := failedRuns(c); n > 0 {
+				result = fmt.Sprintf("**FAILED** (%d of %d runs)", n, len(c.Runs))
+			}
+			cpu := fmt.Sprintf("%.2f / %.2f s",
+				medianDur(c.Runs, func(r runResult) time.Duration { return r.CPU }).Seconds(),
+				medianDur(c.Runs, func(r runResult) time.Duration { return r.ProviderCPU }).Seconds())
+			fmt.Fprintf(&b, "| (%s) %s | %d | %s | %.3f s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				c.Kind, c.Title, c.N, par, medianWall(c).Seconds(), strings.Join(walls, ", "), calls, perImage,
+				throttled, failedReads, fmtMB(peakRSS(c)*1024), cpu, result)
 		}
-		if c.Skip != "" {
-			fmt.Fprintf(&b, "| (%s) %s | %d | %s | | | | | | | | | skipped: see notes |\n", c.Kind, c.Title, c.N, par)
-			continue
-		}
-		walls := make([]string, len(c.Runs))
-		for i, r := range c.Runs {
-			walls[i] = fmt.Sprintf("%.3f", r.Wall.Seconds())
-		}
-		if len(walls) > 5 {
-			lo, hi := slices.MinFunc(c.Runs, byWall), slices.MaxFunc(c.Runs, byWall)
-			walls = []string{fmt.Sprintf("%d runs, %.3f–%.3f", len(c.Runs), lo.Wall.Seconds(), hi.Wall.Seconds())}
-		}
-		calls, perImage, throttled := "–", "–", "–"
-		if c.Provider == "vod" {
-			calls = perRun(c.Runs, func(r runResult) int64 { return r.Calls }) + actions(c)
-			perImage = fmt.Sprintf("%.3f", medianCalls(c)/float64(c.N))
-			throttled = perRun(c.Runs, func(r runResult) int64 { return r.Throttled })
-		}
-		failedReads := perRun(c.Runs, func(r runResult) int64 { return int64(r.Errors) })
-		result := "ok"
-		if n := failedRuns(c); n > 0 {
-			result = fmt.Sprintf("**FAILED** (%d of %d runs)", n, len(c.Runs))
-		}
-		cpu := fmt.Sprintf("%.2f / %.2f s",
-			medianDur(c.Runs, func(r runResult) time.Duration { return r.CPU }).Seconds(),
-			medianDur(c.Runs, func(r runResult) time.Duration { return r.ProviderCPU }).Seconds())
-		fmt.Fprintf(&b, "| (%s) %s | %d | %s | %.3f s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			c.Kind, c.Title, c.N, par, medianWall(c).Seconds(), strings.Join(walls, ", "), calls, perImage,
-			throttled, failedReads, fmtMB(peakRSS(c)*1024), cpu, result)
+		b.WriteString("\nAPI calls, Throttling.User answers and failed reads (`Error:` diagnostics) show one value when " +
+			"every run had it, else each run's; the calls by action are the last run's. Peak RSS is the largest of any provider process over the measured runs " +
+			"(MB = 10^6 bytes). CPU time is user + system time per plan: all = terraform and every process it waited for (providers, " +
+			"wrappers), provider = the provider processes alone; on 2 CPUs a plan cannot take less wall time than about all / 2.\n\n")
 	}
-	b.WriteString("\nAPI calls, Throttling.User answers and failed reads (`Error:` diagnostics) show one value when " +
-		"every run had it, else each run's; the calls by action are the last run's. Peak RSS is the largest of any provider process over the measured runs " +
-		"(MB = 10^6 bytes). CPU time is user + system time per plan: all = terraform and every process it waited for (providers, " +
-		"wrappers), provider = the provider processes alone; on 2 CPUs a plan cannot take less wall time than about all / 2.\n\n")
 
 	rp.limitsSection(&b)
+	rp.writesSection(&b)
 
 	b.WriteString("## Targets\n\n| Target | Measured | Met? |\n|---|---|---|\n")
 	for _, t := range rp.targets() {
@@ -117,6 +122,7 @@ func (rp *report) markdown() string {
 			}
 		}
 	}
+	notes = append(notes, rp.writeNotes()...)
 	if procs := processCounts(rp.cases); procs != "" {
 		notes = append(notes, "Provider processes Terraform started per plan: "+procs+".")
 	}
@@ -177,7 +183,13 @@ func why(c *benchCase, desc string) string {
 
 func (rp *report) targets() []targetRow {
 	var rows []targetRow
-	add := func(target, measured, met string) { rows = append(rows, targetRow{target, measured, met}) }
+	// The rows of the read cases (-cases) only when some ran; the others whenever their cases did.
+	reads := len(rp.cases) > 0
+	add := func(target, measured, met string) {
+		if reads {
+			rows = append(rows, targetRow{target, measured, met})
+		}
+	}
 	const big = 1000
 	a, b, c := rp.find("a", big, 0), rp.find("b", big, 0), rp.find("c", big, 0)
 	a32 := rp.find("a", big, 32)
@@ -281,6 +293,7 @@ func (rp *report) targets() []targetRow {
 		add(t, why(b, "(b) N=1000"), "–")
 	}
 	floor := rp.baseline()
+	reads = true
 	for _, sc := range rp.scenarios {
 		if len(sc.Runs) == 0 {
 			continue
@@ -311,7 +324,7 @@ func (rp *report) targets() []targetRow {
 		add("Documented limits: GetImageInfo beside GetImageInfos finishes 1,000 reads sooner than GetImageInfos alone",
 			fmt.Sprintf("%.2f s vs %.2f s: %.2f× sooner", both, only, only/both), yes(both < only))
 	}
-	return rows
+	return append(rows, rp.writeTargets()...)
 }
 
 func byWall(x, y runResult) int { return cmp.Compare(x.Wall, y.Wall) }
@@ -547,4 +560,23 @@ func perRunList(vs []int64) string {
 		s[i] = strconv.FormatInt(v, 10)
 	}
 	return strings.Join(s, " / ")
+}
+
+// loadNote says, when a 1-minute load average at the start or the end was above the CPUs, that the
+// machine was busy with other work during the run.
+func loadNote(start, end string, cpus int) string {
+	busiest := 0.0
+	for _, l := range []string{start, end} {
+		if f := strings.Fields(l); len(f) > 0 {
+			if v, err := strconv.ParseFloat(f[0], 64); err == nil {
+				busiest = max(busiest, v)
+			}
+		}
+	}
+	if busiest <= float64(cpus) {
+		return ""
+	}
+	return fmt.Sprintf(". **The machine was loaded** (a 1-minute load average of up to %.1f on %d CPUs, from other work "+
+		"sharing it): wall times are longer than on an idle machine, and noisier; compare cases within this report, "+
+		"which ran interleaved under the same load, rather than with other reports", busiest, cpus)
 }

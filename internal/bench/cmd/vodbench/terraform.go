@@ -99,7 +99,12 @@ func plan(ctx context.Context, terraform, dir string, env []string, parallelism 
 	if parallelism > 0 {
 		args = append(args, "-parallelism="+strconv.Itoa(parallelism))
 	}
-	cmd := exec.CommandContext(ctx, terraform, args...)
+	return terraformRun(ctx, terraform, dir, env, args...)
+}
+
+// terraformRun runs terraform with args in dir and times it.
+func terraformRun(ctx context.Context, terraform, dir string, env []string, args ...string) planResult {
+	cmd := exec.CommandContext(ctx, terraform, args...) //nolint:gosec // the -terraform binary the user named, with the benchmark's arguments
 	cmd.Dir, cmd.Env = dir, env
 	// Terraform in a process group of its own: on a timeout or Ctrl-C it gets an interrupt first, to
 	// stop its providers, and whatever is left of the group is killed after WaitDelay.
