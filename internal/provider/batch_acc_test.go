@@ -49,6 +49,7 @@ output "widths" {
 // Many reads in one plan are coalesced into GetImageInfos calls, with the same results as single
 // reads; batch_reads = false turns that off. Plan-only: see TestAccImageDataSource_forEach.
 func TestAccBatchReads(t *testing.T) {
+	t.Parallel()
 	ids := make([]string, manyImages)
 	want := map[string]knownvalue.Check{}
 	for i := range ids {

@@ -70,6 +70,7 @@ func TestAccCredentials_assumeRole(t *testing.T) {
 }
 
 func TestAccCredentials_assumeRoleErrors(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		block string
 		want  string
@@ -115,6 +116,7 @@ func TestAccCredentials_assumeRoleFromEnvironment(t *testing.T) {
 
 // Bad assume_role arguments fail at plan time, before any request.
 func TestAccCredentials_assumeRoleValidation(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		block, want string
 	}{
@@ -202,6 +204,7 @@ func oidcTokenFile(t *testing.T) string {
 // Profiles of the aliyun CLI in each mode. Role modes call sts.cn-shanghai.aliyuncs.com, which
 // HTTPS_PROXY sends to the shared emulator; their temporary keys are valid there only.
 func TestAccCredentials_profiles(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		profile string // empty: the file's current profile
 		shared  bool   // VOD requests go to the shared emulator (the one that issued the keys)

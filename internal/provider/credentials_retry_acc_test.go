@@ -15,6 +15,7 @@ import (
 // AssumeRoleWithOIDC for OIDC) is retried like a fault on a VOD call: the read succeeds, and STS
 // was asked again.
 func TestAccCredentials_stsFaultMatrix(t *testing.T) {
+	t.Parallel()
 	for _, action := range []string{"AssumeRole", "AssumeRoleWithOIDC"} {
 		for _, kind := range vodemu.FaultKinds() {
 			t.Run(action+"/"+string(kind), func(t *testing.T) {
@@ -36,6 +37,7 @@ func TestAccCredentials_stsFaultMatrix(t *testing.T) {
 // When STS keeps failing, the error says the failure was transient and how many attempts were
 // made, not that the role's configuration is wrong.
 func TestAccCredentials_stsTransientExhausted(t *testing.T) {
+	t.Parallel()
 	for _, action := range []string{"AssumeRole", "AssumeRoleWithOIDC"} {
 		t.Run(action, func(t *testing.T) {
 			tg := acctest.New(t)
@@ -70,6 +72,7 @@ func stsConfig(t *testing.T, tg *acctest.Target, action string, maxRetries int) 
 // Roles assumed by a ChainableRamRoleArn profile (whose source is a RamRoleArn profile: two
 // AssumeRole calls) get the same retries and sts_endpoint as assume_role.
 func TestAccCredentials_stsFaultsOnProfileRoles(t *testing.T) {
+	t.Parallel()
 	for _, kind := range []vodemu.FaultKind{vodemu.FaultThrottling, vodemu.FaultHTML502, vodemu.FaultReset} {
 		t.Run(string(kind), func(t *testing.T) {
 			tg := acctest.New(t)

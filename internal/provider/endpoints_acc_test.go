@@ -20,6 +20,7 @@ import (
 // Every region of VOD's Endpoints page is accepted, the two the provider used to refuse included
 // (me-central-1 was answered with "Did you mean eu-central-1?").
 func TestAccProvider_everyDocumentedRegion(t *testing.T) {
+	t.Parallel()
 	for _, region := range []string{"me-central-1", "cn-north-2-gov-1"} {
 		t.Run(region, func(t *testing.T) {
 			tg := acctest.New(t)
@@ -75,6 +76,7 @@ func TestAccProvider_endpointForms(t *testing.T) {
 // An endpoint setting of another form is refused at plan time, before any request, naming the
 // setting and the forms it takes, with the user info's password redacted.
 func TestAccProvider_endpointRefusedAtPlanTime(t *testing.T) {
+	t.Parallel()
 	const password = "Proxy-Pa55w0rd-acctest"
 	for name, tc := range map[string]struct {
 		args, want string
@@ -152,6 +154,7 @@ func TestAccProvider_endpointVariablesRefusedRedacted(t *testing.T) {
 // provider binary behind a proxy of this test's that records every CONNECT and hands the tunnel to
 // the emulator, which serves *.aliyuncs.com: no DNS lookup and no traffic leave the machine.
 func TestAccProvider_regionHosts(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}

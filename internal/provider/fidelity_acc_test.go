@@ -51,6 +51,7 @@ func TestAccImagesDataSource_modificationTime(t *testing.T) {
 // created_after and created_before include their bounds: images created exactly at either one
 // are listed, on one side or both (the emulator honours the [ ] and ( ) of the Match range).
 func TestAccImagesDataSource_inclusiveBounds(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		body string
 		want []string
@@ -99,6 +100,7 @@ func TestAccCredentials_tokenMismatchHint(t *testing.T) {
 // longer session_expiration fails with STS's message and what to change, and works once the
 // role allows it.
 func TestAccCredentials_sessionExpirationAboveRoleMaximum(t *testing.T) {
+	t.Parallel()
 	block := func(tg *acctest.Target) string {
 		return coverConfig(tg, acctest.Keys()+fmt.Sprintf(`
   sts_endpoint = %q

@@ -28,6 +28,7 @@ data "vod_image" "test" {
 }
 
 func TestAccImageDataSource_urls(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		args string
 		want knownvalue.Check
@@ -55,6 +56,7 @@ func TestAccImageDataSource_urls(t *testing.T) {
 }
 
 func TestAccImageDataSource_defaultOutputType(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		imageID string
 		want    knownvalue.Check
@@ -207,6 +209,7 @@ func TestAccImageDataSource_notFound(t *testing.T) {
 
 // Bad arguments fail at plan time, before any API request.
 func TestAccImageDataSource_planTimeValidation(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		imageID string
 		args    string

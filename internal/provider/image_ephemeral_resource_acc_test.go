@@ -55,6 +55,7 @@ resource "echo" "test" {}
 // Every attribute of the ephemeral vod_image, as the fixture and the arguments make it: the same
 // attributes as the data source, no more and no fewer.
 func TestAccImageEphemeral_values(t *testing.T) {
+	t.Parallel()
 	// with adds the arguments, id and url to the fixture's metadata.
 	with := func(id string, fileURL knownvalue.Check, args map[string]knownvalue.Check) map[string]knownvalue.Check {
 		want := acctest.ImageChecks(id, fileURL)
@@ -209,6 +210,7 @@ func TestAccImageEphemeral_notFound(t *testing.T) {
 
 // Bad arguments fail at plan time, before any API request, as for the data source.
 func TestAccImageEphemeral_planTimeValidation(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		imageID string
 		args    string

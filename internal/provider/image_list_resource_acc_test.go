@@ -127,6 +127,7 @@ func TestAccImageList_filters(t *testing.T) {
 // A bad filter is refused when Terraform validates the query, before any request, saying which
 // argument and why.
 func TestAccImageList_badFilterAtValidation(t *testing.T) {
+	t.Parallel()
 	tg := acctest.New(t)
 	tg.RequireEmulator(t)
 	for name, tc := range map[string]struct{ body, want string }{
@@ -156,6 +157,7 @@ const libraryBeyondCap = 12000
 // A library beyond SearchMedia's paging cap is listed whole, each image once, without the user
 // splitting the query: the provider splits it by creation time.
 func TestAccImageList_beyondThePagingCap(t *testing.T) {
+	t.Parallel()
 	requireQuery(t) // before building the library
 	base := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
 	var library []vodemu.Image

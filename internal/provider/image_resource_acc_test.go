@@ -498,6 +498,7 @@ func TestAccImageResource_identity(t *testing.T) {
 
 // Every plan-time validation is an error naming the argument, before any request.
 func TestAccImageResource_planTimeValidation(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	good := writePNG(t, filepath.Join(dir, "ok.png"), 8, 8, 13)
 	// A directory whose name has an accepted extension, so that the directory is what is refused.

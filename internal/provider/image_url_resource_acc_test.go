@@ -347,6 +347,7 @@ func TestAccImageURLResource_imageDeleted(t *testing.T) {
 
 // Bad arguments fail at plan time, before any API request, as for the data source.
 func TestAccImageURLResource_planTimeValidation(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		imageID string
 		args    string

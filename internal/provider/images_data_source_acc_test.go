@@ -118,6 +118,7 @@ func TestAccImagesDataSource_emptyIDs(t *testing.T) {
 // The filter block becomes a SearchMedia Match expression; the fixture has five images (see
 // internal/acctest/testdata/images.json), newest first: Chef, Autumn, Uploading, OSS, CDN.
 func TestAccImagesDataSource_filter(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		body  string
 		want  []string
@@ -178,6 +179,7 @@ func TestAccImagesDataSource_filterURLs(t *testing.T) {
 }
 
 func TestAccImagesDataSource_planTimeValidation(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct{ body, want string }{
 		"neither ids nor filter":    {`output_type = "oss"`, `Missing Attribute Configuration(.|\n)*Exactly one of these attributes must be\s+configured: \[ids,filter\]`},
 		"both ids and filter":       {`ids = ["` + acctest.ImageCDN + `"]` + "\n  filter {}", `Invalid Attribute Combination(.|\n)*Exactly one of these attributes must be\s+configured: \[ids,filter\]`},

@@ -91,6 +91,7 @@ func TestAccListGenerateConfig_roundTrip(t *testing.T) {
 // written against the emulator's fixtures: terraform validate -query accepts them and terraform
 // query lists what they select.
 func TestAccListExamples_query(t *testing.T) {
+	t.Parallel()
 	requireQuery(t)
 	for typ, want := range map[string][]string{
 		"vod_image":    {"list.vod_image.all", "Spring catalogue cover (" + acctest.ImageCDN + ")", "list.vod_image.catalogue_2024"},

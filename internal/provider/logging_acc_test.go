@@ -110,6 +110,7 @@ data "vod_images" "both" {
 // Every logging variable that docs/index.md documents does what it says there, through a real
 // terraform: which lines appear is decided by Terraform as well as by the provider.
 func TestAccLoggingVariables(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
@@ -222,6 +223,7 @@ func TestAccLoggingVariables(t *testing.T) {
 // access key ID masked and without the server's string to sign; the other reads point to it in one
 // line each. The failed requests are logged on one line each.
 func TestAccWrongSecretExplainedOnce(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}

@@ -41,6 +41,7 @@ type markerScenario struct {
 // must find it. VOD_MARKER_PROVIDER_DIR runs the scenarios against another build of the provider
 // (such as one from before this test) to see the check fail on a real leak.
 func TestAccSecretsMarkersStayOut(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}

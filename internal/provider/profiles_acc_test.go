@@ -47,6 +47,7 @@ var profileCorpus = map[string]string{
 // (so ~ expansion is part of every case) and with sts_endpoint set, which must win over the
 // profiles' sts_region for every STS call they make.
 func TestAccCredentials_profileCorpus(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("testdata/profiles/*.json")
 	if err != nil || len(files) != len(profileCorpus) {
 		t.Fatalf("the corpus has %d files, the table %d entries (%v)", len(files), len(profileCorpus), err)

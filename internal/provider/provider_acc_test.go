@@ -87,6 +87,7 @@ func TestAccProvider_environment(t *testing.T) {
 
 // Missing settings fail before any request, with an error that names every way to give them.
 func TestAccProvider_missingConfiguration(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		provider string
 		want     string

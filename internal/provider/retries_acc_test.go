@@ -15,6 +15,7 @@ import (
 // Retries against injected faults: what is retried succeeds within the budget, what is not is
 // reported after one request.
 func TestAccProvider_retries(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		fault     vodemu.FaultKind
 		next      int
@@ -61,6 +62,7 @@ func TestAccProvider_retries(t *testing.T) {
 // Every fault the emulator can inject, for good: the read fails with an error that names the image
 // and, where VOD (or something in its place) answered, the code and request ID. No panic, no hang.
 func TestAccProvider_persistentFaults(t *testing.T) {
+	t.Parallel()
 	apiError := func(code string) string {
 		return `Failed to read VOD image[\s\S]*` + acctest.ImageCDN + `[\s\S]*` + regexp.QuoteMeta(code) +
 			`[\s\S]*Attempts:\s+2[\s\S]*Request ID:\s+\S+`

@@ -27,6 +27,7 @@ import (
 // With TF_LOG=TRACE, a real terraform running the real provider binary logs everything it does;
 // the access key secret, the STS token and the signatures of the signed URLs must not be in it.
 func TestAccSecretsStayOutOfTraceLogs(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
@@ -201,6 +202,7 @@ func (u *uploadRecorder) start(t *testing.T, emu *vodemu.Running) string {
 // credential's AccessKeySecret or SecurityToken (nor the UploadAuth that holds them) may appear in
 // stdout, stderr, the log, the plan JSON or the state.
 func TestAccSecretsStayOutOfUploads(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
