@@ -157,7 +157,6 @@ const libraryBeyondCap = 12000
 // A library beyond SearchMedia's paging cap is listed whole, each image once, without the user
 // splitting the query: the provider splits it by creation time.
 func TestAccImageList_beyondThePagingCap(t *testing.T) {
-	t.Parallel()
 	requireQuery(t) // before building the library
 	base := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
 	var library []vodemu.Image
