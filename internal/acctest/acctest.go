@@ -101,7 +101,7 @@ func run(m *testing.M) int {
 		defer func() { _ = shared.Close() }() // the tests are over; the process exits next
 	}
 	if os.Getenv("TF_ACC") != "" {
-		if err := chooseTerraform(); err != nil {
+		if err := chooseTerraform(home); err != nil {
 			fmt.Fprintln(os.Stderr, "acctest:", err)
 			return 1
 		}
@@ -190,8 +190,8 @@ func emulatorOptions() vodemu.Options {
 }
 
 // chooseTerraform pins TF_ACC_TERRAFORM_PATH so that terraform-plugin-testing never tries to
-// download a binary: the given path, else terraform or tofu on PATH.
-func chooseTerraform() error {
+// download a binary: the given path, else terraform or tofu on PATH, behind versionShim (in home).
+func chooseTerraform(home string) error {
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
 		for _, name := range []string{"terraform", "tofu"} {
@@ -205,7 +205,10 @@ func chooseTerraform() error {
 		return fmt.Errorf("TF_ACC is set but no terraform or tofu binary was found: set TF_ACC_TERRAFORM_PATH, " +
 			"or run `make testacc`, which builds OpenTofu from the Go module proxy")
 	}
-	if err := os.Setenv("TF_ACC_TERRAFORM_PATH", bin); err != nil {
+	if abs, err := filepath.Abs(bin); err == nil {
+		bin = abs
+	}
+	if err := os.Setenv("TF_ACC_TERRAFORM_PATH", versionShim(filepath.Join(home, "cli"), bin)); err != nil {
 		return err
 	}
 	if isOpenTofu(bin) && os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
@@ -338,3 +341,8 @@ func (tg *Target) IssueTemporaryCredentials(t *testing.T, roleARN string) Tempor
 	}
 	return TemporaryCredentials{cc.AccessKeyId, cc.AccessKeySecret, cc.SecurityToken}
 }
+
+// CLISubset reports whether this run is one of the matrix's subset runs (.ci/test sets
+// VOD_ACC_CLI_SUBSET for the CLIs after the first): a test with many cases that differ only in
+// what the provider does then runs a representative few and skips the rest with the reason.
+func CLISubset() bool { return os.Getenv("VOD_ACC_CLI_SUBSET") != "" }
