@@ -239,9 +239,13 @@ func validateImage(img Image) error {
 			return fmt.Errorf("Mezzanine.FileSize %q is not a whole number", size)
 		}
 	}
-	if _, host := objectLocation(img); host == "" {
+	_, host := objectLocation(img)
+	if host == "" {
 		return errors.New("StorageLocation is missing and neither URL nor Mezzanine.FileURL is an OSS URL to take it from; " +
 			`add one such as "StorageLocation": "outin-xxx.oss-cn-shanghai.aliyuncs.com"`)
+	}
+	if err := validateBucketName(host); err != nil {
+		return fmt.Errorf("StorageLocation (or the OSS host of URL or Mezzanine.FileURL) %w", err)
 	}
 	return nil
 }

@@ -357,3 +357,23 @@ func TestDemoImages(t *testing.T) {
 		t.Errorf("%d images with a CDN domain, want 1", cdn)
 	}
 }
+
+// OSS's bucket naming rules hold for every bucket host an image is stored under: no URL is signed
+// for a bucket OSS could not have.
+func TestValidateBucketName(t *testing.T) {
+	for host, ok := range map[string]bool{
+		"outin-4a5b6c7d8e9f.oss-cn-shanghai.aliyuncs.com":         true,
+		"abc.oss-cn-shanghai.aliyuncs.com":                        true,
+		strings.Repeat("a", 63) + ".oss-cn-shanghai.aliyuncs.com": true,
+		"A63e1c7426.oss-cn-shanghai.aliyuncs.com":                 false, // found by FuzzLoadImages: signed, then refused
+		"ab.oss-cn-shanghai.aliyuncs.com":                         false,
+		strings.Repeat("a", 64) + ".oss-cn-shanghai.aliyuncs.com": false,
+		"-abc.oss-cn-shanghai.aliyuncs.com":                       false,
+		"abc-.oss-cn-shanghai.aliyuncs.com":                       false,
+		"a_bc.oss-cn-shanghai.aliyuncs.com":                       false,
+	} {
+		if err := validateBucketName(host); (err == nil) != ok {
+			t.Errorf("validateBucketName(%q) = %v, want ok=%v", host, err, ok)
+		}
+	}
+}

@@ -195,7 +195,7 @@ func TestOSSEndpointErrors(t *testing.T) {
 func TestOSSSignatureVersionInDataFile(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.json")
-	if err := os.WriteFile(good, []byte(`[{"ImageId":"a","URL":"https://b.oss-cn-beijing.aliyuncs.com/x.png","OSSSignatureVersion":"v4"}]`), 0o600); err != nil {
+	if err := os.WriteFile(good, []byte(`[{"ImageId":"a","URL":"https://bkt.oss-cn-beijing.aliyuncs.com/x.png","OSSSignatureVersion":"v4"}]`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	imgs, err := LoadImages(good)
@@ -211,7 +211,7 @@ func TestOSSSignatureVersionInDataFile(t *testing.T) {
 		t.Fatalf("URL = %s", img.URL)
 	}
 	bad := filepath.Join(dir, "bad.json")
-	if err := os.WriteFile(bad, []byte(`[{"ImageId":"a","URL":"https://b.oss-cn-beijing.aliyuncs.com/x.png","OSSSignatureVersion":"V4"}]`), 0o600); err != nil {
+	if err := os.WriteFile(bad, []byte(`[{"ImageId":"a","URL":"https://bkt.oss-cn-beijing.aliyuncs.com/x.png","OSSSignatureVersion":"V4"}]`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadImages(bad); err == nil || !strings.Contains(err.Error(), `OSSSignatureVersion "V4" is not v1 or v4`) {

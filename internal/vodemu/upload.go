@@ -151,12 +151,32 @@ func (s *Server) uploadStorageLocation() string {
 	return DefaultUploadBucket + ".oss-" + s.opts.Region + ".aliyuncs.com"
 }
 
-// validateStorageLocation accepts an OSS bucket host, <bucket>.oss-<region>[-internal].aliyuncs.com.
+// validateStorageLocation accepts an OSS bucket host, <bucket>.oss-<region>[-internal].aliyuncs.com,
+// whose bucket name OSS allows (validateBucketName).
 func validateStorageLocation(loc string) error {
 	labels := strings.Split(strings.ToLower(loc), ".")
 	if len(labels) != 4 || labels[0] == "" || !strings.HasPrefix(labels[1], "oss-") || len(labels[1]) == len("oss-") ||
 		labels[2] != "aliyuncs" || labels[3] != "com" || strings.ContainsAny(loc, "/: ") {
 		return fmt.Errorf("storage location %q is not an OSS bucket host such as outin-xxx.oss-cn-shanghai.aliyuncs.com", loc)
+	}
+	return validateBucketName(loc)
+}
+
+// validateBucketName checks the bucket name that begins the OSS host host (up to its first dot)
+// against OSS's naming rules: 3 to 63 characters, lowercase letters, digits and hyphens only,
+// beginning and ending with a letter or digit [OSSBucket; OSS refuses other names with
+// InvalidBucketName, 0015-00000001]. No such bucket exists, and the emulator
+// would otherwise sign URLs for a host that its own OSS path, which compares hosts in lower case,
+// then refuses.
+func validateBucketName(host string) error {
+	name, _, _ := strings.Cut(host, ".")
+	ok := len(name) >= 3 && len(name) <= 63 && name[0] != '-' && name[len(name)-1] != '-'
+	for _, r := range name {
+		ok = ok && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
+	}
+	if !ok {
+		return fmt.Errorf("%q: the bucket name %q is not one OSS allows (3 to 63 lowercase letters, digits and hyphens, "+
+			"beginning and ending with a letter or digit)", host, name)
 	}
 	return nil
 }
