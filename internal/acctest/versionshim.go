@@ -29,8 +29,9 @@ func versionShim(dir, bin string) string {
 	script := "#!/bin/sh\n# Made by internal/acctest (versionshim.go): `version -json` answered once, the rest by the CLI.\n" +
 		"if [ \"$#\" -eq 2 ] && [ \"$1\" = version ] && [ \"$2\" = -json ]; then exec cat " + shellQuote(answer) + "; fi\n" +
 		"exec " + shellQuote(bin) + " \"$@\"\n"
-	if os.MkdirAll(filepath.Dir(shim), 0o700) != nil || os.WriteFile(answer, out, 0o600) != nil ||
-		os.WriteFile(shim, []byte(script), 0o700) != nil { //nolint:gosec // G306: the shim must be executable
+	// dir is the test run's own temporary HOME (G703); the shim must be executable (G306).
+	if os.MkdirAll(filepath.Dir(shim), 0o700) != nil || os.WriteFile(answer, out, 0o600) != nil || //nolint:gosec // G703: see above
+		os.WriteFile(shim, []byte(script), 0o700) != nil { //nolint:gosec // G306, G703: see above
 		return bin
 	}
 	return shim
