@@ -53,6 +53,9 @@ var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 // realCloud is set by Main when real credentials and VOD_ACC_IMAGE_ID are given.
 var realCloud bool
 
+// runHome is the run's temporary HOME, set by Main.
+var runHome string
+
 // ca signs the emulators' TLS certificates; SSL_CERT_FILE makes this process trust it (credentials-go
 // calls STS over HTTPS only). shared is the emulator that HTTPS_PROXY points at: requests that
 // credentials-go sends to sts.*.aliyuncs.com for CLI profiles land there, and nowhere else.
@@ -89,6 +92,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer func() { _ = os.RemoveAll(home) }() // best effort: at worst a temporary directory stays behind
+	runHome = home
 	if err := isolate(home); err != nil {
 		fmt.Fprintln(os.Stderr, "acctest:", err)
 		return 1

@@ -20,7 +20,8 @@ import (
 
 // CLI runs the CLI in TF_ACC_TERRAFORM_PATH in one working directory, against the provider served
 // by this process (TF_REATTACH_PROVIDERS, as terraform-plugin-testing does), for what the testing
-// library cannot drive: `terraform query -generate-config-out`, then applying what it wrote.
+// library cannot drive (`terraform query -generate-config-out`, then applying what it wrote) or
+// drives at ten times the cost (a single read, which one `plan` does without `init`).
 // Configurations name the provider with RequiredProviders.
 type CLI struct {
 	Dir  string
@@ -38,8 +39,15 @@ func NewCLI(t *testing.T) *CLI {
 	configs := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
 	served := make(chan error, 1)
+	// The address RequiredProviders' source resolves to: OpenTofu's registry under OpenTofu
+	// (chooseTerraform sets TF_ACC_PROVIDER_HOST), Terraform's otherwise.
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	addr := host + "/vodtf/vod"
 	go func() {
-		served <- tf6server.Serve("registry.terraform.io/vodtf/vod", providerserver.NewProtocol6(provider.New("acctest")()),
+		served <- tf6server.Serve(addr, providerserver.NewProtocol6(provider.New("acctest")()),
 			tf6server.WithDebug(ctx, configs, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithoutLogStderrOverride(), tf6server.WithLoggingSink(t)) // TF_LOG decides, as in the testing library
 	}()
@@ -54,7 +62,7 @@ func NewCLI(t *testing.T) *CLI {
 		cancel()
 		<-closed
 	})
-	reattach, err := json.Marshal(map[string]any{"registry.terraform.io/vodtf/vod": map[string]any{
+	reattach, err := json.Marshal(map[string]any{addr: map[string]any{
 		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": true,
 		"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
 	}})

@@ -159,7 +159,7 @@ func TestAccCredentials_oidc(t *testing.T) {
 			t.Setenv("ALIBABA_CLOUD_OIDC_PROVIDER_ARN", acctest.OIDCProviderARN)
 			t.Setenv("ALIBABA_CLOUD_OIDC_TOKEN_FILE", tokenFile)
 			t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", tg.STSEndpoint())
-			runSteps(t, false, readStep(coverConfig(tg, ""), tc.want))
+			readOnce(t, false, coverConfig(tg, ""), tc.want)
 			if tc.want == "" && tg.Count("AssumeRoleWithOIDC", "") < 1 {
 				t.Error("AssumeRoleWithOIDC was never called")
 			}
@@ -233,7 +233,7 @@ func TestAccCredentials_profiles(t *testing.T) {
 			if tc.profile != "" {
 				args += fmt.Sprintf("\n  profile = %q", tc.profile)
 			}
-			runSteps(t, true, readStep(coverConfig(tg, args), tc.want))
+			readOnce(t, true, coverConfig(tg, args), tc.want)
 			if st := tg.Emulator.Server.Stats(); tc.shared && (st.ProxyConnects == 0 || st.ByAction["AssumeRole"]+st.ByAction["AssumeRoleWithOIDC"] == 0) {
 				t.Errorf("STS was not reached through the proxy: %+v", st)
 			}
@@ -264,7 +264,7 @@ func TestAccCredentials_profileEnvironmentAndPrecedence(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			runSteps(t, false, readStep(coverConfig(tg, ""), tc.want))
+			readOnce(t, false, coverConfig(tg, ""), tc.want)
 		})
 	}
 }

@@ -22,12 +22,16 @@ func TestAccCredentials_stsFaultMatrix(t *testing.T) {
 				tg := acctest.New(t, func(o *vodemu.Options) { o.Faults.SlowDelay = 3 * time.Second })
 				tg.RequireEmulator(t)
 				tg.Emulator.Server.InjectNext(kind, 1, action)
-				runSteps(t, true, readStep(stsConfig(t, tg, action, 3), ""))
-				// Each terraform command configures the provider afresh, so STS is asked more than
-				// twice in all; the fault was answered once, and then the retry got credentials.
+				readOnce(t, true, stsConfig(t, tg, action, 3), "")
+				// The fault was answered once, and then a retry got credentials; the normal answer
+				// sent as text/plain is used as it is, with no retry.
 				st := tg.Emulator.Server.Stats()
-				if st.ByFault[string(kind)] != 1 || st.ByAction[action] < 2 {
-					t.Errorf("want one %s fault and a retry of %s: %+v", kind, action, st)
+				calls := int64(2)
+				if kind == vodemu.FaultWrongContentType {
+					calls = 1
+				}
+				if st.ByFault[string(kind)] != 1 || st.ByAction[action] != calls {
+					t.Errorf("want one %s fault and %s asked %d times in all: %+v", kind, action, calls, st)
 				}
 			})
 		}
@@ -43,8 +47,8 @@ func TestAccCredentials_stsTransientExhausted(t *testing.T) {
 			tg := acctest.New(t)
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(vodemu.FaultThrottling, 100, action)
-			runSteps(t, true, readStep(stsConfig(t, tg, action, 2),
-				`Cannot get VOD credentials[\s\S]*Throttling[\s\S]*transient[\s\S]*3\s+attempt`))
+			readOnce(t, true, stsConfig(t, tg, action, 2),
+				`Cannot get VOD credentials[\s\S]*Throttling[\s\S]*transient[\s\S]*3\s+attempt`)
 			if n := tg.Count(action, ""); n != 3 {
 				t.Errorf("%s was answered %d times, want 3 (max_retries = 2)", action, n)
 			}
@@ -79,8 +83,8 @@ func TestAccCredentials_stsFaultsOnProfileRoles(t *testing.T) {
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(kind, 2, "AssumeRole")
 			file := writeProfiles(t, oidcTokenFile(t))
-			runSteps(t, true, readStep(coverConfig(tg, fmt.Sprintf("sts_endpoint = %q\n  max_retries = 2\n  shared_credentials_file = %q\n  profile = \"chained\"",
-				tg.STSEndpoint(), file)), ""))
+			readOnce(t, true, coverConfig(tg, fmt.Sprintf("sts_endpoint = %q\n  max_retries = 2\n  shared_credentials_file = %q\n  profile = \"chained\"",
+				tg.STSEndpoint(), file)), "")
 			st := tg.Emulator.Server.Stats()
 			if st.ByFault[string(kind)] != 2 || st.ProxyConnects != 0 {
 				t.Errorf("want two %s faults retried at sts_endpoint (no proxy): %+v", kind, st)

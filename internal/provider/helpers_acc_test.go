@@ -45,15 +45,32 @@ func coverConfig(tg *acctest.Target, args ...string) string {
 	return tg.ProviderBlock(args...) + fmt.Sprintf(readTitle, acctest.ImageCDN)
 }
 
-// readStep reads the fixture cover image with config and expects its title, or the error want.
-func readStep(config, want string) resource.TestStep {
-	step := resource.TestStep{Config: config}
-	if want == "" {
-		step.ConfigStateChecks = titleIs(coverTitle)
-	} else {
-		step.ExpectError = regexp.MustCompile(want)
+// readOnce reads the fixture cover image with config (a provider block and readTitle, as
+// coverConfig writes them) by one `terraform plan`, which reads data sources, and expects its
+// title, or the error want. The tests of the provider's own handling of credentials, retries and
+// faults read once: a terraform-plugin-testing step would add an init, an apply, state and
+// perpetual-diff plans, about ten CLI runs that check nothing more here.
+func readOnce(t *testing.T, parallel bool, config, want string) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
 	}
-	return step
+	if parallel {
+		t.Parallel()
+	}
+	cli := acctest.NewCLI(t)
+	cli.WriteFile("main.tf", acctest.RequiredProviders+config+"\noutput \"title\" {\n  value = "+image+".title\n}\n")
+	code, out := cli.Run("plan", "-input=false")
+	switch {
+	case want == "" && code != 0:
+		t.Fatalf("the read failed:\n%s", out)
+	case want == "" && !strings.Contains(out, fmt.Sprintf("title = %q", coverTitle)):
+		t.Fatalf("the plan does not show the cover image's title %q:\n%s", coverTitle, out)
+	case want != "" && code == 0:
+		t.Fatalf("the read succeeded; want an error matching %s:\n%s", want, out)
+	case want != "" && !regexp.MustCompile(want).MatchString(out):
+		t.Fatalf("the error does not match %s:\n%s", want, out)
+	}
 }
 
 // runSteps runs steps on the provider, in parallel with other tests or not.

@@ -29,12 +29,7 @@ func newRealTerraform(t *testing.T) *realTerraform {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
-	pluginDir := filepath.Join(dir, "plugins")
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-vod"), "../..")
-	build.Env = acctest.GoBuildEnv()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
+	pluginDir := acctest.PluginDir(t)
 	rc := filepath.Join(dir, "terraformrc")
 	writeFile(t, rc, fmt.Sprintf(`provider_installation {
   dev_overrides {

@@ -61,12 +61,7 @@ func TestAccSecretsMarkersStayOut(t *testing.T) {
 	dir := t.TempDir()
 	pluginDir := os.Getenv("VOD_MARKER_PROVIDER_DIR")
 	if pluginDir == "" {
-		pluginDir = filepath.Join(dir, "plugins")
-		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-vod"), "../..")
-		build.Env = acctest.GoBuildEnv()
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("building the provider: %v\n%s", err, out)
-		}
+		pluginDir = acctest.PluginDir(t)
 	}
 	rc := filepath.Join(dir, "terraformrc")
 	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/vodtf/vod\" = %[1]q\n"+

@@ -67,7 +67,7 @@ func TestAccCredentials_profileCorpus(t *testing.T) {
 			if name == "region-from-profile" {
 				config = strings.Replace(config, fmt.Sprintf("region   = %q", acctest.EmulatorRegion), "", 1)
 			}
-			runSteps(t, true, readStep(config, want))
+			readOnce(t, true, config, want)
 			if st := tg.Emulator.Server.Stats(); st.ProxyConnects != 0 {
 				t.Errorf("an STS call went to the profile's sts_region through the proxy instead of sts_endpoint: %+v", st)
 			}
@@ -120,8 +120,8 @@ func TestAccCredentials_wrongProfileAndNoRegion(t *testing.T) {
 	file := writeProfiles(t, oidcTokenFile(t))
 	config := acctest.ProviderBlock(acctest.Arg("endpoint", tg.Emulator.URL), `profile = "nobody"`,
 		acctest.Arg("shared_credentials_file", file)) + fmt.Sprintf(readTitle, acctest.ImageCDN)
-	runSteps(t, true, readStep(config,
-		`Missing VOD provider configuration[\s\S]*- region:[\s\S]*region_id[\s\S]*- credentials:[\s\S]*no\s+profile\s+named\s+"nobody"`))
+	readOnce(t, true, config,
+		`Missing VOD provider configuration[\s\S]*- region:[\s\S]*region_id[\s\S]*- credentials:[\s\S]*no\s+profile\s+named\s+"nobody"`)
 }
 
 // "~" in ALIBABA_CLOUD_CONFIG_FILE, and a profile's region_id as the region. Not parallel: environment.
@@ -131,5 +131,5 @@ func TestAccCredentials_tildeInConfigFileVariable(t *testing.T) {
 	rel := writeCorpusProfile(t, tg, "testdata/profiles/ak.json", "env")
 	t.Setenv("ALIBABA_CLOUD_CONFIG_FILE", "~/"+rel)
 	config := acctest.ProviderBlock(acctest.Arg("endpoint", tg.Emulator.URL)) + fmt.Sprintf(readTitle, acctest.ImageCDN)
-	runSteps(t, false, readStep(config, ""))
+	readOnce(t, false, config, "")
 }

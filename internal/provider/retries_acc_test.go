@@ -49,7 +49,7 @@ func TestAccProvider_retries(t *testing.T) {
 			tg := acctest.New(t, func(o *vodemu.Options) { o.Faults.SlowDelay = time.Minute })
 			tg.RequireEmulator(t)
 			tg.Emulator.Server.InjectNext(tc.fault, tc.next, "GetImageInfo")
-			runSteps(t, true, readStep(coverConfig(tg, acctest.Keys()+"\n  "+tc.args), tc.want))
+			readOnce(t, true, coverConfig(tg, acctest.Keys()+"\n  "+tc.args), tc.want)
 			if tc.wantCode != "" {
 				if n := tg.Count("", tc.wantCode); n != tc.wantCount {
 					t.Errorf("the emulator answered %s %d times, want %d", tc.wantCode, n, tc.wantCount)
@@ -104,7 +104,7 @@ func TestAccProvider_persistentFaults(t *testing.T) {
 			if kind == vodemu.FaultSlow {
 				args += "\n  read_timeout = 1"
 			}
-			runSteps(t, true, readStep(coverConfig(tg, args), pattern))
+			readOnce(t, true, coverConfig(tg, args), pattern)
 		})
 	}
 }

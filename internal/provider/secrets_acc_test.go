@@ -36,15 +36,8 @@ func TestAccSecretsStayOutOfTraceLogs(t *testing.T) {
 	tg.RequireEmulator(t)
 
 	dir := t.TempDir()
-	pluginDir := filepath.Join(dir, "plugins")
-	// No deadline of its own (go test's -timeout bounds it): building the provider from a cold
-	// cache while other acceptance tests run takes minutes on a 2-core machine.
+	pluginDir := acctest.PluginDir(t)
 	ctx := t.Context()
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-vod"), "../..")
-	build.Env = acctest.GoBuildEnv()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
 	rc := filepath.Join(dir, "terraformrc")
 	if err := devoverrides.Write(rc, map[string]string{"vodtf/vod": pluginDir}); err != nil {
 		t.Fatal(err)
@@ -215,13 +208,8 @@ func TestAccSecretsStayOutOfUploads(t *testing.T) {
 		o.Now = func() time.Time { return start.Add(time.Duration(ticks.Add(1)) * 5 * time.Second) }
 	})
 	dir := t.TempDir()
-	pluginDir := filepath.Join(dir, "plugins")
+	pluginDir := acctest.PluginDir(t)
 	ctx := t.Context()
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-vod"), "../..")
-	build.Env = acctest.GoBuildEnv()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
 	rc := filepath.Join(dir, "terraformrc")
 	if err := devoverrides.Write(rc, map[string]string{"vodtf/vod": pluginDir}); err != nil {
 		t.Fatal(err)
