@@ -127,7 +127,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("content_sha256"))
 		}
 	default:
-		file, err := hashSource(source.ValueString())
+		file, err := r.hashes().hash(source.ValueString())
 		if err != nil {
 			var se *sourceError
 			if errors.As(err, &se) {
@@ -184,6 +184,15 @@ func (r *imageResource) notConfigured(diags *diag.Diagnostics, doing string) boo
 	return true
 }
 
+// hashes is the provider's memory of hashed source files: nil (nothing remembered) before the
+// provider is configured.
+func (r *imageResource) hashes() *sourceHashes {
+	if r.data == nil {
+		return nil
+	}
+	return &r.data.hashes
+}
+
 func (r *imageResource) creator() *imageCreator {
 	if r.newCreator != nil {
 		return r.newCreator(r.data.client)
@@ -218,8 +227,16 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	defer func() { _ = f.Close() }()
 	// The file is hashed again, as planned, before anything is created: an image of other bytes than
-	// the plan showed must not be made.
-	sum, n, err := hashReader(f)
+	// the plan showed must not be made. The apply's own plan, in this process, hashed it moments ago:
+	// if the file is unchanged since, that hash is the file's.
+	sum, n, err := "", info.Size(), error(nil)
+	if remembered, ok := r.hashes().lookup(source, info); ok {
+		sum = remembered
+		tflog.Debug(ctx, "the file is unchanged since this process planned it: its hash is not computed again",
+			map[string]any{"source": source})
+	} else {
+		sum, n, err = hashReader(f)
+	}
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddAttributeError(path.Root("source"), "Cannot read the image file",

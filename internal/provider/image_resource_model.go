@@ -62,20 +62,26 @@ func (e *sourceError) Error() string { return e.summary + ": " + e.detail }
 // hashSource reads the file at path once, streaming, and returns its SHA-256 and size. Its errors
 // are *sourceError.
 func hashSource(path string) (sourceFile, error) {
+	file, _, err := hashSourceInfo(path)
+	return file, err
+}
+
+// hashSourceInfo is hashSource, with what stat said of the file when it was opened.
+func hashSourceInfo(path string) (sourceFile, fs.FileInfo, error) {
 	f, info, err := openSource(path)
 	if err != nil {
-		return sourceFile{}, err
+		return sourceFile{}, nil, err
 	}
 	defer func() { _ = f.Close() }()
 	sum, n, err := hashReader(f)
 	if err != nil {
-		return sourceFile{}, &sourceError{"Cannot read the image file", fmt.Sprintf("Reading %q failed after %d bytes: %s.", path, n, err)}
+		return sourceFile{}, nil, &sourceError{"Cannot read the image file", fmt.Sprintf("Reading %q failed after %d bytes: %s.", path, n, err)}
 	}
 	if n != info.Size() {
-		return sourceFile{}, &sourceError{"Image file changed while being read",
+		return sourceFile{}, nil, &sourceError{"Image file changed while being read",
 			fmt.Sprintf("%q was %d bytes long when opened and %d bytes were read: something is writing it. Plan again once it is complete.", path, info.Size(), n)}
 	}
-	return sourceFile{SHA256: sum, Size: n}, nil
+	return sourceFile{SHA256: sum, Size: n}, info, nil
 }
 
 // hashReader is the hex SHA-256 of what r holds, and how many bytes were read.

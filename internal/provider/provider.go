@@ -63,6 +63,8 @@ type providerData struct {
 	accessKeyID, credentials string
 	// explained remembers the provider-wide failures already explained in full.
 	explained explainedOnce
+	// hashes remembers the vod_image source files hashed by this process's plans, for Create.
+	hashes sourceHashes
 }
 
 // readContext prepares a read's logging: the image ID (if one) on every line, the API subsystem
