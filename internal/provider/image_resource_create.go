@@ -51,19 +51,7 @@ type imageCreator struct {
 }
 
 func newImageCreator(api imageAPI) *imageCreator {
-	return &imageCreator{api: api, sleep: sleepCtx, jitter: fullJitterAbove}
-}
-
-// sleepCtx waits d, or until ctx ends (its error).
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return &imageCreator{api: api, sleep: vod.Sleep, jitter: fullJitterAbove}
 }
 
 // fullJitterAbove is d plus up to half of d, at random: concurrent creates do not poll in step.

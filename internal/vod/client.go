@@ -356,7 +356,9 @@ func exponentialBackoff(attempt int) time.Duration {
 	return ceiling/2 + rand.N(ceiling/2+1)
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx ends, and then returns ctx's error: the client's waits (backoff, rate
+// control) and the provider's (polling a new image) are all this one.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

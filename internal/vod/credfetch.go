@@ -181,7 +181,7 @@ func (f *fetcher) retry(ctx context.Context, what string, once func(ctx context.
 		if !isRetryable(err) || attempt > f.maxRetries {
 			return nil, safeFetchError(what, err, attempt)
 		}
-		if sleep(ctx, f.backoff(attempt)) != nil {
+		if Sleep(ctx, f.backoff(attempt)) != nil {
 			return nil, &CredentialError{Source: what, Problem: "cancelled: " + ctx.Err().Error(), Attempts: attempt}
 		}
 	}

@@ -95,7 +95,7 @@ type systemClock struct{}
 
 func (systemClock) Now() time.Time { return time.Now() }
 
-func (systemClock) Sleep(ctx context.Context, d time.Duration) error { return sleep(ctx, d) }
+func (systemClock) Sleep(ctx context.Context, d time.Duration) error { return Sleep(ctx, d) }
 
 // rateControl holds the per-action rates of one client.
 type rateControl struct {
