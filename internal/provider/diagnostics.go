@@ -162,10 +162,17 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 				strings.ReplaceAll(credErr.Error(), "\n", "\n  "), credentialAdvice(credErr)))
 	}
 	if !errors.As(err, &apiErr) {
+		// Transport errors are library text that may quote a URL: every one is redacted.
+		text := redactSecrets(err.Error(), data.secrets)
+		var proxyErr *vod.ProxyError
+		if errors.As(err, &proxyErr) {
+			return diag.NewErrorDiagnostic("Invalid proxy setting", fmt.Sprintf("Reading %s failed: %s.\n\n%s", what,
+				redactSecrets(proxyErr.Error(), data.secrets), proxyAdvice(proxyErr)))
+		}
 		if vod.IsHostNotFound(err) && vod.IsProxyFailure(err) {
 			return diag.NewErrorDiagnostic("Proxy not found",
 				fmt.Sprintf("Reading %s failed: the host of the HTTP proxy was not found in DNS (%s). Check HTTPS_PROXY "+
-					"(or https_proxy, ALL_PROXY) and NO_PROXY; the request was not retried.", what, redactSecrets(err.Error(), data.secrets)))
+					"(or https_proxy; HTTP_PROXY for an http endpoint) and NO_PROXY; the request was not retried.", what, text))
 		}
 		if vod.IsHostNotFound(err) {
 			// The host comes from the configuration: name the setting, and do not call it transient.
@@ -173,24 +180,24 @@ func apiErrorDiagnostic(what, summary string, data *providerData, err error) dia
 				fmt.Sprintf("Reading %s failed: the host of the VOD endpoint %s was not found in DNS (%s). The endpoint "+
 					"comes from %s: check it (forms: %s) and the region, or this machine's DNS settings. "+
 					"The request was not retried, as retrying does not change this answer.",
-					what, data.endpoint, redactSecrets(err.Error(), data.secrets), orWord(data.endpointFrom, "the region"), endpointForms))
+					what, data.endpoint, text, orWord(data.endpointFrom, "the region"), endpointForms))
 		}
 		if vod.IsUnreachable(err) {
 			return diag.NewErrorDiagnostic("VOD endpoint not reachable",
 				fmt.Sprintf("Reading %s failed: the VOD endpoint %s could not be reached: %s\n\n"+
 					"Check the endpoint (endpoint, ALIBABA_CLOUD_ENDPOINT_VOD) or the region, your network, proxy and "+
-					"DNS settings, then run terraform again.", what, data.endpoint, err))
+					"DNS settings, then run terraform again.", what, data.endpoint, text))
 		}
 		var malformed *vod.MalformedResponseError
 		if errors.As(err, &malformed) {
 			return diag.NewErrorDiagnostic("Unreadable VOD response",
 				fmt.Sprintf("Reading %s in region %s from %s: the answer could not be read: %s\n\n"+
 					"A proxy or an unstable connection between here and the endpoint is the likely cause; it was "+
-					"retried up to max_retries times.", what, region, data.endpoint, err))
+					"retried up to max_retries times.", what, region, data.endpoint, text))
 		}
 		return diag.NewErrorDiagnostic(summary,
 			fmt.Sprintf("Reading %s in region %s from %s failed: %s\n\n"+
-				"Check the endpoint and your network connection; TF_LOG=DEBUG shows each attempt.", what, region, data.endpoint, err))
+				"Check the endpoint and your network connection; TF_LOG=DEBUG shows each attempt.", what, region, data.endpoint, text))
 	}
 	var b strings.Builder
 	if key := providerWideCause(apiErr); key != "" {
@@ -372,6 +379,14 @@ func credentialAdvice(ce *vod.CredentialError) string {
 		return "To fix it: " + ce.Fix + "."
 	}
 	return "Check the credential source named above."
+}
+
+// proxyAdvice says what to do about a proxy variable that is not a URL.
+func proxyAdvice(e *vod.ProxyError) string {
+	return fmt.Sprintf("The provider's requests over this scheme go through the proxy that %s names (Alibaba's SDK "+
+		"core reads it with Go's url.Parse), so nothing was sent, and retrying would not help. Correct it (a URL "+
+		"such as http://proxy.example.com:3128, with user:password@ before the host if the proxy needs them), "+
+		"unset it, or list the endpoint's host in NO_PROXY; then run terraform again.", e.Variable)
 }
 
 // sessionDurationHint says what to change when STS rejects the requested session duration: it

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 	"syscall"
 	"testing"
@@ -304,6 +305,24 @@ func TestProxyHostNotFound(t *testing.T) {
 	d := readImageError("img-1", data, err)
 	if d.Summary() != "Proxy not found" || !strings.Contains(d.Detail(), "HTTPS_PROXY") || strings.Contains(d.Detail(), "argument endpoint") {
 		t.Errorf("%s\n%s", d.Summary(), d.Detail())
+	}
+}
+
+// Whatever kind of transport failure a read meets, a library's text that quotes a setting's
+// password (a proxy URL) is redacted before it reaches the diagnostic.
+func TestReadFailureTextRedacted(t *testing.T) {
+	data := &providerData{region: "cn-shanghai", endpoint: "https://vod.cn-shanghai.aliyuncs.com", secrets: []string{"Pr0xyPw"}}
+	quoted := "http://admin:Pr0xyPw@proxy.example:3128"
+	for _, err := range []error{
+		fmt.Errorf("GetImageInfo: %w", &url.Error{Op: "Post", URL: quoted, Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}),
+		fmt.Errorf("GetImageInfo: %w", &vod.MalformedResponseError{Action: "GetImageInfo", Err: io.ErrUnexpectedEOF, Body: "proxy page quoting " + quoted}),
+		fmt.Errorf("GetImageInfo: something new from a library: %s", quoted),
+		fmt.Errorf("GetImageInfo: %w", &vod.ProxyError{Variable: "HTTPS_PROXY", Value: "http://xxxxx@[::1", Reason: "missing ']' in host"}),
+	} {
+		d := readImageError("img-1", data, err)
+		if strings.Contains(d.Detail(), "Pr0xyPw") || d.Detail() == "" {
+			t.Errorf("%s\n%s", d.Summary(), d.Detail())
+		}
 	}
 }
 

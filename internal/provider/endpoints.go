@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -118,6 +119,21 @@ func endpointDiagnostics(c resolvedConfig) diag.Diagnostics {
 		}
 		if summary, problem := endpointProblem(s.sts, s.v.source, s.v.value); problem != "" {
 			addEndpointError(&diags, path.Root(s.attr), s.v.value, summary, problem)
+		}
+	}
+	if diags.HasError() {
+		return diags
+	}
+	// A proxy variable that does not parse fails every request alike: said once, here.
+	endpoint := c.endpoint.value
+	if endpoint == "" {
+		endpoint = vod.EndpointForRegion(c.region.value)
+	}
+	if scheme, host, err := vod.ParseEndpoint(endpoint); err == nil {
+		var proxyErr *vod.ProxyError
+		if errors.As(vod.CheckProxy(scheme, host), &proxyErr) {
+			diags.AddError("Invalid proxy setting", fmt.Sprintf("Requests to the VOD endpoint %s cannot be sent: %s.\n\n%s",
+				vod.RedactURL(endpoint), proxyErr, proxyAdvice(proxyErr)))
 		}
 	}
 	return diags

@@ -29,6 +29,7 @@ type markerScenario struct {
 	image  string            // image_id; default the fixture image
 	leak   string            // control: this marker must be found, or the check proves nothing
 	expect string            // "error" or "ok"
+	want   string            // with expect "error": text the error must contain, when the scenario is about one error
 	// endpoint replaces the emulator's URL as the endpoint argument; "-" sets none.
 	endpoint string
 }
@@ -139,6 +140,10 @@ data "vod_image" "x" {
 			}
 			if (planErr != nil) != (sc.expect == "error") {
 				t.Errorf("plan error = %v, want %s:\n%s", planErr, sc.expect, strings.Join(outputs, "\n"))
+			}
+			// Terraform wraps diagnostics at 78 columns: compared with the line breaks made spaces.
+			if sc.want != "" && !strings.Contains(strings.Join(strings.Fields(strings.Join(outputs, "\n")), " "), sc.want) {
+				t.Errorf("the error does not say %q:\n%s", sc.want, strings.Join(outputs, "\n"))
 			}
 			for _, f := range []string{logFile, filepath.Join(work, "terraform.tfstate")} {
 				if raw, err := os.ReadFile(f); err == nil {
@@ -320,6 +325,17 @@ esac
 		markerScenario{name: "proxy-userinfo", args: region + "\n  " + acctest.Keys(), expect: "error", endpoint: "-",
 			env: map[string]string{"HTTPS_PROXY": "http://proxyuser:" + mark("HTTPS_PROXY password") + "@127.0.0.1:1",
 				"https_proxy": "http://proxyuser:" + mark("https_proxy password") + "@127.0.0.1:1", "NO_PROXY": "", "no_proxy": ""}},
+		// A proxy variable that does not parse: Alibaba's SDK core quoted it whole in its error. Refused
+		// at configure for the VOD endpoint's scheme; for STS (https, behind an http endpoint) when
+		// the credentials are fetched.
+		markerScenario{name: "proxy-malformed-vod", args: region + "\n  " + acctest.Keys(), expect: "error", endpoint: "-",
+			want: "the proxy variable HTTPS_PROXY is not a valid URL (http://xxxxx@127.0.0.1:notaport)",
+			env: map[string]string{"HTTPS_PROXY": "http://proxyuser:" + mark("malformed HTTPS_PROXY password") + "@127.0.0.1:notaport",
+				"https_proxy": "", "NO_PROXY": "", "no_proxy": ""}},
+		markerScenario{name: "proxy-malformed-sts", expect: "error", want: "the proxy variable https_proxy is not a valid URL",
+			args: region + "\n  " + acctest.Keys() + "\n  " + acctest.Arg("sts_endpoint", fakeHost) + assume,
+			env: map[string]string{"HTTPS_PROXY": "", "https_proxy": "http://proxyuser:" + mark("malformed https_proxy password") + "@[::1",
+				"SSL_CERT_FILE": caFile, "NO_PROXY": "", "no_proxy": ""}},
 	)
 	out = append(out, markerScenario{name: "oidc-environment", args: region + "\n  " + sts, expect: "error",
 		files: map[string]string{"oidc-token": mark("OIDC token from the environment")},

@@ -193,7 +193,11 @@ func safeFetchError(what string, err error, attempts int) *CredentialError {
 	var apiErr *APIError
 	var malformed *MalformedResponseError
 	var urlErr *url.Error
+	var proxyErr *ProxyError
 	switch {
+	case errors.As(err, &proxyErr):
+		ce.Problem = proxyErr.Error()
+		ce.Fix = "correct " + proxyErr.Variable + " (a URL such as http://proxy.example.com:3128) or unset it"
 	case errors.As(err, &apiErr):
 		ce.Code, ce.HTTPStatus, ce.RequestID = apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID
 		ce.Problem = "the service answered with an error"
@@ -207,7 +211,7 @@ func safeFetchError(what string, err error, attempts int) *CredentialError {
 	case errors.As(err, &malformed):
 		ce.Problem = "the answer could not be read (empty, cut short or not JSON)"
 	case isHostNotFound(err) && IsProxyFailure(err):
-		ce.Problem = "the proxy's host name was not found in DNS (" + dnsName(err) + "): check HTTPS_PROXY (or https_proxy, ALL_PROXY)"
+		ce.Problem = "the proxy's host name was not found in DNS (" + dnsName(err) + "): check HTTPS_PROXY (or https_proxy)"
 	case isHostNotFound(err):
 		// Not transient: a name that DNS does not know is a configuration mistake (or a network
 		// without the right DNS), and retrying later will not change it.

@@ -74,6 +74,10 @@ func isRetryable(err error) bool {
 	if errors.As(err, &credErr) { // retried already, by the credential's own requests
 		return false
 	}
+	var proxyErr *ProxyError
+	if errors.As(err, &proxyErr) { // a malformed HTTPS_PROXY stays malformed
+		return false
+	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		switch {
@@ -100,11 +104,12 @@ func isRetryable(err error) bool {
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
-// apiErrorFrom converts the SDK core's response errors into an *APIError; other errors pass through.
+// apiErrorFrom converts the SDK core's response errors into an *APIError and its failure to parse a
+// proxy variable into a *ProxyError; other errors pass through.
 func apiErrorFrom(action string, err error) error {
 	var respErr dara.ResponseError
 	if !errors.As(err, &respErr) {
-		return err
+		return proxyErrorFrom(err)
 	}
 	data := respErr.GetData()
 	apiErr := &APIError{
