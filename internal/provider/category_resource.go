@@ -205,7 +205,7 @@ func (r *categoryResource) maybeCreated(ctx context.Context, in vod.AddCategoryI
 	siblings, err := r.data.client.ListSubcategories(ctx, parent, in.Type)
 	if err != nil {
 		return msg + "data \"vod_categories\" with name = " + strconv.Quote(in.Name) + " finds it (listing them failed: " +
-			oneLine(err.Error()) + ")."
+			oneLine(redactSecrets(err.Error(), r.data.secrets)) + ")."
 	}
 	var ids []string
 	for _, c := range siblings {
