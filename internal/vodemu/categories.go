@@ -215,7 +215,7 @@ func (s *Server) addCategory(requestID string, p map[string]string) (any, *apiEr
 		return nil, errMissing("ParentId")
 	}
 	st := s.store
-	st.mu.Lock()
+	st.lock()
 	defer st.mu.Unlock()
 	t := st.categories()
 	level := int64(0)
@@ -261,7 +261,7 @@ func (s *Server) updateCategory(requestID string, p map[string]string) (any, *ap
 		return nil, aerr
 	}
 	st := s.store
-	st.mu.Lock()
+	st.lock()
 	defer st.mu.Unlock()
 	n := st.categories().nodes[id]
 	if n == nil {
@@ -294,7 +294,7 @@ func (s *Server) deleteCategory(requestID string, p map[string]string) (any, *ap
 		return nil, errMissing("CateId")
 	}
 	st := s.store
-	st.mu.Lock()
+	st.lock()
 	defer st.mu.Unlock()
 	t := st.categories()
 	n := t.nodes[id]
@@ -415,7 +415,7 @@ func (st *store) refileImages(ids map[int64]bool) {
 // putFiledImage stores an image as putImage does, filed under its category (fileImage).
 func (st *store) putFiledImage(img Image, now time.Time) {
 	img = img.clone()
-	st.mu.Lock()
+	st.lock()
 	defer st.mu.Unlock()
 	st.images[img.ImageID] = st.fileImage(img, now)
 }
@@ -461,7 +461,7 @@ func (st *store) seedCategories(cats []Category, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	st.mu.Lock()
+	st.lock()
 	defer st.mu.Unlock()
 	st.cats = newCategoryTree()
 	for _, c := range all {

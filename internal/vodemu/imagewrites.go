@@ -138,7 +138,7 @@ func (s *Server) updateImageInfos(requestID string, p map[string]string) (any, *
 	resp := updateImageInfosResponse{RequestID: requestID, NonExistImageIDs: nonExistImageIDs{ImageID: []string{}}}
 	stamp := s.opts.Now().UTC().Format(timestampLayout)
 	st := s.store
-	st.mu.Lock()
+	st.lock()
 	defer st.mu.Unlock()
 	for _, c := range changes {
 		img, ok := st.images[c.id]
@@ -212,7 +212,7 @@ func (s *Server) deleteImage(requestID string, p map[string]string) (any, *apiEr
 	}
 
 	st := s.store
-	st.mu.Lock()
+	st.lock()
 	var gone []Image
 	for _, item := range items {
 		img, ok := st.findForDelete(kind, item)

@@ -383,3 +383,69 @@ func TestSearchMediaFieldsAndSort(t *testing.T) {
 		checkError(t, status, hdr, body, 400, "InvalidParameter")
 	}
 }
+
+// The same search, asked again after each kind of write, answers from the store as it is now:
+// SearchMedia's hits are cached between writes (searchCache), and every writer starts a new
+// generation. Each write is checked against a search made just before it.
+func TestSearchSeesEveryWrite(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	all := func() map[string]searchImage {
+		out := map[string]searchImage{}
+		for _, img := range h.searchFields("") {
+			out[img.ImageID] = img
+		}
+		return out
+	}
+	before := len(all())
+
+	// An upload: the new image is found, then found Normal once its object is complete.
+	tk := h.createUpload(nil)
+	if got, ok := all()[tk.ImageID]; !ok || got.Status != "Uploading" || len(all()) != before+1 {
+		t.Fatalf("after CreateUploadImage: %+v (found %v)", got, ok)
+	}
+	h.putRaw(tk, noisePNG(t, 3, 3, 1))
+	if got := all()[tk.ImageID]; got.Status != "Normal" {
+		t.Fatalf("after the upload: %+v", got)
+	}
+	// UpdateImageInfos.
+	all()
+	if status, body := h.call("UpdateImageInfos", map[string]string{"UpdateContent": `[{"ImageId":"` + tk.ImageID + `","Title":"renamed"}]`}); status != http.StatusOK {
+		t.Fatalf("UpdateImageInfos: %d %s", status, body)
+	}
+	if got := all()[tk.ImageID]; got.Title != "renamed" {
+		t.Errorf("after UpdateImageInfos: %+v", got)
+	}
+	// A category renamed: the images in it show the new name.
+	cat := h.addCategory("before", 0, "")
+	if status, body := h.call("UpdateImageInfos", map[string]string{"UpdateContent": fmt.Sprintf(`[{"ImageId":"%s","CateId":%d}]`, tk.ImageID, cat.CateID)}); status != http.StatusOK {
+		t.Fatalf("UpdateImageInfos: %d %s", status, body)
+	}
+	if got := all()[tk.ImageID]; got.CateName != "before" {
+		t.Fatalf("after the category was set: %+v", got)
+	}
+	if status, body := h.call("UpdateCategory", map[string]string{"CateId": strconv.FormatInt(cat.CateID, 10), "CateName": "after"}); status != http.StatusOK {
+		t.Fatalf("UpdateCategory: %d %s", status, body)
+	}
+	if got := all()[tk.ImageID]; got.CateName != "after" {
+		t.Errorf("after UpdateCategory: %+v", got)
+	}
+	// DeleteImage, and the control endpoint's deletion.
+	if status, body := h.call("DeleteImage", map[string]string{"DeleteImageType": "ImageId", "ImageIds": tk.ImageID}); status != http.StatusOK {
+		t.Fatalf("DeleteImage: %d %s", status, body)
+	}
+	if got, ok := all()[tk.ImageID]; ok {
+		t.Errorf("after DeleteImage: still found %+v", got)
+	}
+	victim := ""
+	for id := range all() {
+		victim = id
+		break
+	}
+	if !h.run.Server.DeleteImage(victim) {
+		t.Fatalf("control deletion of %s failed", victim)
+	}
+	if got, ok := all()[victim]; ok || len(all()) != before-1 {
+		t.Errorf("after the control deletion: %s still found (%+v), %d images", victim, got, len(all()))
+	}
+}

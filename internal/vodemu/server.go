@@ -30,7 +30,8 @@ type Server struct {
 	opts   Options
 	hostID string // VOD's HostId; STS errors use stsHostID
 
-	store *store // the images
+	store    *store      // the images
+	searches searchCache // SearchMedia's sorted hits while the store is unchanged (search.go)
 
 	nonces *nonceCache
 	temp   *tempKeys

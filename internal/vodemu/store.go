@@ -11,6 +11,23 @@ type store struct {
 	mu     sync.RWMutex
 	images map[string]Image
 	cats   *categoryTree // the category tree (categories.go)
+	// gen counts the writes: every writer takes mu through lock, which advances it, so that
+	// what was computed from an older generation (search.go's cached searches) is not reused.
+	gen uint64
+}
+
+// lock takes the store for writing and starts a new generation. Writers call it instead of
+// mu.Lock, and release with mu.Unlock.
+func (st *store) lock() {
+	st.mu.Lock()
+	st.gen++
+}
+
+// generation is the number of writes so far.
+func (st *store) generation() uint64 {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return st.gen
 }
 
 func newStore(images []Image) *store {
@@ -51,7 +68,7 @@ func (st *store) eachImage(f func(Image)) {
 
 // deleteImage removes an image and reports whether it existed.
 func (st *store) deleteImage(id string) bool {
-	st.mu.Lock()
+	st.lock()
 	defer st.mu.Unlock()
 	_, ok := st.images[id]
 	delete(st.images, id)

@@ -487,7 +487,7 @@ func (s *Server) forgetUpload(img Image) {
 // file (Mezzanine: the object's URL, the OriginalFileName sent, or the object's name, and the
 // size and dimensions read from the bytes), unless it was deleted meanwhile.
 func (st *store) settle(p *pendingUpload, now time.Time) {
-	st.mu.Lock()
+	st.lock()
 	defer st.mu.Unlock()
 	img, ok := st.images[p.imageID]
 	if !ok {
@@ -506,7 +506,7 @@ func (st *store) settle(p *pendingUpload, now time.Time) {
 // updateMezzanine gives settled images whose source file is ref the new object's size and
 // dimensions.
 func (st *store) updateMezzanine(ref objectRef, obj *ossObject) {
-	st.mu.Lock()
+	st.lock()
 	defer st.mu.Unlock()
 	for id, img := range st.images {
 		if img.Mezzanine == nil || img.Status == "Uploading" {
