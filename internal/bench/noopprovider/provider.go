@@ -2,7 +2,8 @@
 // (internal/bench/cmd/vodbench) as a baseline: its data source noop_image answers at once, without
 // any I/O, so a plan with N noop_image data sources measures what Terraform itself and the plugin
 // protocol cost, which the vod provider cannot go below. Its managed noop_image (image_resource.go)
-// does the same for N resources of the vod_image resource's shape.
+// does the same for N resources of the vod_image resource's shape, and list "noop_image"
+// "noop_listed_image" (image_list_resource.go) for N results of a terraform query.
 package noopprovider
 
 import (
@@ -10,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -25,7 +27,7 @@ func New() provider.Provider { return noopProvider{} }
 
 type noopProvider struct{}
 
-var _ provider.Provider = noopProvider{}
+var _ provider.ProviderWithListResources = noopProvider{}
 
 func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "noop"
@@ -43,8 +45,15 @@ func (noopProvider) DataSources(context.Context) []func() datasource.DataSource 
 	return []func() datasource.DataSource{func() datasource.DataSource { return imageDataSource{} }}
 }
 
+func (noopProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{func() list.ListResource { return imageListResource{} }}
+}
+
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return imageResource{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return imageResource{} },
+		func() resource.Resource { return listedImageResource{} },
+	}
 }
 
 // imageDataSource is noop_image. It takes the arguments a vod_image block in the benchmark sets

@@ -390,7 +390,7 @@ func run(ctx context.Context, o options) error {
 	}
 	querySection := ""
 	if o.queryTerraform != "" {
-		if querySection, err = runQueryCase(ctx, o, work, home, cliConfig, bins.Vod); err != nil {
+		if querySection, err = runQueryCase(ctx, o, work, home, cliConfig, bins.Vod, bins.Noop); err != nil {
 			return err
 		}
 	}
