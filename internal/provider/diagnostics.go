@@ -386,7 +386,8 @@ func proxyAdvice(e *vod.ProxyError) string {
 	return fmt.Sprintf("The provider's requests over this scheme go through the proxy that %s names (Alibaba's SDK "+
 		"core reads it with Go's url.Parse), so nothing was sent, and retrying would not help. Correct it (a URL "+
 		"such as http://proxy.example.com:3128, with user:password@ before the host if the proxy needs them), "+
-		"unset it, or list the endpoint's host in NO_PROXY; then run terraform again.", e.Variable)
+		"unset it, or list the endpoint's host in NO_PROXY exactly as the endpoint names it (host:port when "+
+		"it has a port: the SDK core compares whole entries); then run terraform again.", e.Variable)
 }
 
 // sessionDurationHint says what to change when STS rejects the requested session duration: it
