@@ -76,15 +76,15 @@ func newProxyError(name, value string, err error) *ProxyError {
 	return &ProxyError{Variable: name, Value: RedactURL(value), Reason: reason}
 }
 
-// proxyErrorFrom turns the SDK core's parse error for a proxy variable into a *ProxyError; other
-// errors pass through.
+// proxyErrorFrom turns the SDK core's parse error for a proxy variable (the one proxyVariable says
+// it read, for either scheme) into a *ProxyError; other errors pass through.
 func proxyErrorFrom(err error) error {
 	var urlErr *url.Error
 	if !errors.As(err, &urlErr) || urlErr.Op != "parse" {
 		return err
 	}
-	for _, name := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
-		if v := os.Getenv(name); v != "" && v == urlErr.URL {
+	for _, scheme := range []string{"https", "http"} {
+		if name, v := proxyVariable(scheme); v != "" && v == urlErr.URL {
 			return newProxyError(name, v, urlErr)
 		}
 	}
